@@ -1,0 +1,148 @@
+//! Compiles `spec/phlo.yaml` into a typed client with progenitor.
+//!
+//! spec -> checks -> progenitor::Generator -> syn -> prettyplease -> $OUT_DIR/phlo.rs
+//! (and $OUT_DIR/phlo_httpmock.rs with the `mock` feature). Any failure stops the
+//! build with a message that names the spec file and, where it can, the operation.
+
+use std::{collections::BTreeSet, env, fs, panic, path::PathBuf};
+
+use openapiv3::{OpenAPI, ReferenceOr, StatusCode};
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+
+const SPEC: &str = "spec/phlo.yaml";
+
+fn main() {
+    println!("cargo:rerun-if-changed={SPEC}");
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-env-changed=CARGO_FEATURE_MOCK");
+    if let Err(cause) = run() {
+        eprintln!("error: {SPEC}: {cause}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<(), String> {
+    let text = fs::read_to_string(SPEC).map_err(|e| format!("cannot read the file: {e}"))?;
+    let spec: OpenAPI =
+        serde_norway::from_str(&text).map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
+    check(&spec)?;
+
+    let out = PathBuf::from(env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?);
+    let mut generator = Generator::new(
+        GenerationSettings::new()
+            .with_interface(InterfaceStyle::Positional)
+            .with_tag(TagStyle::Merged)
+            .with_hooks(HooksMode::Expected)
+            .with_inner_type(quote_path("crate::transport::Transport")?)
+            .with_derive("schemars::JsonSchema")
+            .with_derive("PartialEq"),
+    );
+
+    let client = guarded("generating the client", || generator.generate_tokens(&spec))?;
+    write(&out.join("phlo.rs"), client)?;
+
+    if env::var_os("CARGO_FEATURE_MOCK").is_some() {
+        let mocks = guarded("generating the httpmock helpers", || {
+            generator.httpmock(&spec, "crate::generated")
+        })?;
+        write(&out.join("phlo_httpmock.rs"), mocks)?;
+    }
+    Ok(())
+}
+
+/// Runs a progenitor step, turning its errors and panics into a message.
+fn guarded<T>(
+    what: &str,
+    step: impl FnOnce() -> Result<T, progenitor::Error>,
+) -> Result<T, String> {
+    panic::set_hook(Box::new(|_| {}));
+    let result = panic::catch_unwind(panic::AssertUnwindSafe(step));
+    let _ = panic::take_hook();
+    match result {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(e)) => Err(format!("{what} failed: {e}")),
+        Err(payload) => {
+            let msg = payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "unknown panic".into());
+            Err(format!("{what} failed (progenitor panicked): {msg}"))
+        }
+    }
+}
+
+fn quote_path(path: &str) -> Result<proc_macro2::TokenStream, String> {
+    path.parse().map_err(|e| format!("bad type path {path}: {e:?}"))
+}
+
+fn write(path: &PathBuf, tokens: impl ToString) -> Result<(), String> {
+    let file: syn::File = syn::parse_str(&tokens.to_string())
+        .map_err(|e| format!("generated code does not parse: {e}"))?;
+    fs::write(path, prettyplease::unparse(&file))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Checks the rules progenitor enforces by panicking without naming the
+/// operation (see ../shared/PHLO_API.md), so the message can name it.
+fn check(spec: &OpenAPI) -> Result<(), String> {
+    if !spec.openapi.starts_with("3.0.") {
+        return Err(format!("openapi is {:?}; progenitor accepts only 3.0.x", spec.openapi));
+    }
+    let mut seen = BTreeSet::new();
+    for (path, item) in spec.paths.iter() {
+        let ReferenceOr::Item(item) = item else {
+            return Err(format!("path {path}: external path items ($ref) are not supported"));
+        };
+        for (method, op) in item.iter() {
+            let name = op
+                .operation_id
+                .as_deref()
+                .ok_or_else(|| format!("{} {path}: operation has no operationId", method.to_uppercase()))?;
+            if !seen.insert(name.to_string()) {
+                return Err(format!("operationId {name} is used twice"));
+            }
+            if op.responses.default.is_some() {
+                return Err(format!(
+                    "operation {name}: `default` responses are not supported; declare 4XX and 5XX"
+                ));
+            }
+            let mut ok = BTreeSet::new();
+            let mut err = BTreeSet::new();
+            for (code, response) in &op.responses.responses {
+                let target = match response {
+                    ReferenceOr::Reference { reference } => {
+                        let resolved = spec
+                            .components
+                            .as_ref()
+                            .and_then(|c| c.responses.get(reference.rsplit('/').next()?))
+                            .and_then(|r| r.as_item())
+                            .ok_or_else(|| format!("operation {name}: unresolved {reference}"))?;
+                        response_schema(resolved)
+                    }
+                    ReferenceOr::Item(r) => response_schema(r),
+                };
+                let success = match code {
+                    StatusCode::Code(n) => (200..300).contains(n),
+                    StatusCode::Range(n) => *n == 2,
+                };
+                if success { ok.insert(target) } else { err.insert(target) };
+            }
+            if ok.len() > 1 {
+                return Err(format!("operation {name}: 2xx responses must share one schema, found {ok:?}"));
+            }
+            if err.len() > 1 {
+                return Err(format!("operation {name}: error responses must share one schema, found {err:?}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn response_schema(response: &openapiv3::Response) -> String {
+    match response.content.get("application/json").and_then(|m| m.schema.as_ref()) {
+        Some(ReferenceOr::Reference { reference }) => reference.clone(),
+        Some(ReferenceOr::Item(_)) => "<inline schema>".into(),
+        None => "<no body>".into(),
+    }
+}

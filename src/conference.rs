@@ -1,0 +1,72 @@
+//! The conference-bridge node: mute, unmute and hang up members.
+
+use reqwest::Method;
+
+use crate::{
+    address::{self, Rejected},
+    client::PhloClient,
+    error::Error,
+    generated::types::{self, ConferenceBridgeMemberAction, ConferenceBridgeMemberRequest},
+    transport::send,
+};
+
+/// A conference-bridge node of a PHLO, from [`PhloClient::conference_bridge`].
+#[derive(Clone, Debug)]
+pub struct ConferenceBridge<'a> {
+    client: &'a PhloClient,
+    ids: Result<(types::Id, types::Id), Rejected>,
+}
+
+impl<'a> ConferenceBridge<'a> {
+    pub(crate) fn new(client: &'a PhloClient, phlo_id: &str, node_id: &str) -> Self {
+        let ids = address::id("phlo_id", phlo_id)
+            .and_then(|p| Ok((p, address::id("node_id", node_id)?)));
+        ConferenceBridge { client, ids }
+    }
+
+    /// One member of the conference, by phone number or SIP URI.
+    pub fn member(&self, member_address: &str) -> ConferenceMember<'a> {
+        let target = self.ids.clone().and_then(|(p, n)| {
+            Ok((p, n, address::address("member_address", member_address)?))
+        });
+        ConferenceMember { client: self.client, target }
+    }
+}
+
+/// A member of a conference bridge, from [`ConferenceBridge::member`].
+#[derive(Clone, Debug)]
+pub struct ConferenceMember<'a> {
+    client: &'a PhloClient,
+    target: Result<(types::Id, types::Id, types::Address), Rejected>,
+}
+
+impl ConferenceMember<'_> {
+    /// Mutes the member.
+    pub async fn mute(&self) -> Result<types::ActionResponse, Error> {
+        self.act(ConferenceBridgeMemberAction::Mute).await
+    }
+
+    /// Unmutes the member.
+    pub async fn unmute(&self) -> Result<types::ActionResponse, Error> {
+        self.act(ConferenceBridgeMemberAction::Unmute).await
+    }
+
+    /// Hangs up on the member.
+    pub async fn hangup(&self) -> Result<types::ActionResponse, Error> {
+        self.act(ConferenceBridgeMemberAction::Hangup).await
+    }
+
+    /// Any conference-bridge member action.
+    pub async fn act(
+        &self,
+        action: ConferenceBridgeMemberAction,
+    ) -> Result<types::ActionResponse, Error> {
+        let (phlo_id, node_id, member) = self.target.as_ref().map_err(Error::from)?;
+        let body = ConferenceBridgeMemberRequest { action };
+        let api = self.client.generated();
+        send(self.client.retry_policy(), Method::POST, || {
+            api.update_conference_bridge_member(phlo_id, node_id, member, &body)
+        })
+        .await
+    }
+}

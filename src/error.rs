@@ -1,0 +1,202 @@
+//! The crate's one error type.
+
+use std::fmt;
+
+use reqwest::StatusCode;
+
+/// Longest body excerpt an [`Error`] keeps, in bytes.
+pub const BODY_EXCERPT_LIMIT: usize = 512;
+
+/// Everything that can go wrong when talking to the PHLO runner.
+///
+/// Every variant keeps its facts: [`Error::InvalidInput`] names the field and
+/// the value (and is returned before any I/O), [`Error::Api`] keeps the HTTP
+/// status even when the body is empty, `{}`, HTML or truncated, and
+/// [`Error::Transport`] says whether the request may have reached Plivo.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An argument or a configuration value was rejected before any request
+    /// was sent.
+    #[error("invalid {field} {}: {reason}", Shown(value))]
+    InvalidInput {
+        /// The argument or setting, e.g. `to`, `member_address`, `base_url`.
+        field: &'static str,
+        /// The rejected value (`<redacted>` for secrets).
+        value: String,
+        /// Why it was rejected.
+        reason: String,
+    },
+
+    /// Plivo (or a proxy in front of it) answered with a non-2xx status, or
+    /// with a 2xx whose `error` field is non-empty.
+    #[error("{}", ApiDisplay { status: *status, api_id: api_id.as_deref(), message: message.as_deref(), body })]
+    Api {
+        /// The HTTP status, always kept.
+        status: StatusCode,
+        /// Plivo's `api_id`, when the body carried one.
+        api_id: Option<String>,
+        /// Plivo's error text (`error` or `message`), when the body carried one.
+        message: Option<String>,
+        /// The start of the body as received (at most
+        /// [`BODY_EXCERPT_LIMIT`] bytes, lossily decoded).
+        body: String,
+        /// The value of `Retry-After`, when the server sent one.
+        retry_after: Option<std::time::Duration>,
+    },
+
+    /// The request could not be completed on the network.
+    #[error("{kind} error talking to the PHLO runner ({})", if *may_have_reached_server { "the request may have reached Plivo" } else { "the request did not reach Plivo" })]
+    Transport {
+        /// What kind of failure it was.
+        kind: TransportKind,
+        /// `false` only when the request provably never reached the server
+        /// (connection refused or never established), so re-sending it cannot
+        /// place a second call.
+        may_have_reached_server: bool,
+        /// The status line, when the failure came after it (a body cut short).
+        status: Option<StatusCode>,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// A 2xx answer whose body does not match the spec.
+    #[error("could not decode the {} answer from the PHLO runner: {source} (body: {})", status.map_or_else(|| "success".to_string(), |s| s.to_string()), Shown(body))]
+    Decode {
+        /// The HTTP status of the answer.
+        status: Option<StatusCode>,
+        /// The start of the body as received.
+        body: String,
+        /// The decoding error.
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+/// What kind of network failure a [`Error::Transport`] was.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportKind {
+    /// The connection could not be established (refused, DNS, TLS handshake).
+    Connect,
+    /// A connect or total timeout expired.
+    Timeout,
+    /// The connection was reset or closed mid-exchange.
+    Reset,
+    /// Any other transport failure.
+    Other,
+}
+
+impl fmt::Display for TransportKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TransportKind::Connect => "connect",
+            TransportKind::Timeout => "timeout",
+            TransportKind::Reset => "connection reset",
+            TransportKind::Other => "transport",
+        })
+    }
+}
+
+impl Error {
+    /// The HTTP status, when a response was received.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api { status, .. } => Some(*status),
+            Error::Decode { status, .. } => *status,
+            Error::Transport { status, .. } => *status,
+            Error::InvalidInput { .. } => None,
+        }
+    }
+
+    /// Plivo's `api_id` for the failed request, when the body carried one.
+    pub fn api_id(&self) -> Option<&str> {
+        match self {
+            Error::Api { api_id, .. } => api_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Whether the same request could succeed if sent again later: a
+    /// transport failure, 408, 429, 500, 502, 503 or 504. This says nothing
+    /// about whether a re-send is *safe*: see
+    /// [`Error::may_have_reached_server`] before re-sending a POST.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport { .. } => true,
+            Error::Api { status, .. } => {
+                matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the request may have reached the server (and so may have
+    /// placed or changed a call). `false` only for input errors and for
+    /// transport failures that provably happened before the request was sent.
+    pub fn may_have_reached_server(&self) -> bool {
+        match self {
+            Error::InvalidInput { .. } => false,
+            Error::Transport { may_have_reached_server, .. } => *may_have_reached_server,
+            _ => true,
+        }
+    }
+
+    /// How long the server asked us to wait before retrying (`Retry-After`).
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            Error::Api { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    pub(crate) fn invalid(field: &'static str, value: &str, reason: impl Into<String>) -> Self {
+        Error::InvalidInput { field, value: value.to_string(), reason: reason.into() }
+    }
+}
+
+/// Shows a value quoted and escaped, cut at 120 characters.
+struct Shown<'a>(&'a str);
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const MAX: usize = 120;
+        match self.0.char_indices().nth(MAX) {
+            Some((cut, _)) => write!(f, "{:?}… ({} bytes)", &self.0[..cut], self.0.len()),
+            None => write!(f, "{:?}", self.0),
+        }
+    }
+}
+
+struct ApiDisplay<'a> {
+    status: StatusCode,
+    api_id: Option<&'a str>,
+    message: Option<&'a str>,
+    body: &'a str,
+}
+
+impl fmt::Display for ApiDisplay<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PHLO runner answered {}", self.status)?;
+        match self.message {
+            Some(m) => write!(f, ": {m}")?,
+            None if self.body.trim().is_empty() => f.write_str(" with an empty body")?,
+            None => write!(f, " (body: {})", Shown(self.body))?,
+        }
+        if let Some(id) = self.api_id {
+            write!(f, " [api_id {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+/// Lossily decodes at most [`BODY_EXCERPT_LIMIT`] bytes of a body.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let mut end = body.len().min(BODY_EXCERPT_LIMIT);
+    // Do not split a UTF-8 sequence at the cut.
+    while end < body.len() && end > 0 && (body[end] & 0xC0) == 0x80 {
+        end -= 1;
+    }
+    String::from_utf8_lossy(&body[..end]).into_owned()
+}

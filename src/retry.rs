@@ -1,0 +1,142 @@
+//! Opt-in retries that never dial twice.
+
+use std::time::Duration;
+
+use backon::{BackoffBuilder, ExponentialBuilder};
+use reqwest::{Method, StatusCode};
+
+use crate::error::Error;
+
+/// When and how often a failed request is sent again. Off by default.
+///
+/// * A `GET` is retried on connect errors, timeouts, resets, 429, 502, 503
+///   and 504.
+/// * A `POST` (it places or changes real calls) is retried only when it
+///   provably never reached the server: the connection was refused or never
+///   established, or the server answered 429. A POST answered 500, or cut
+///   off by a timeout after it was sent, is never re-sent.
+/// * Delays grow exponentially from `base_delay` up to `max_delay`, with
+///   jitter. A `Retry-After` from the server (seconds or HTTP-date) replaces
+///   the computed delay; one longer than `max_retry_after` ends the retries
+///   and the error carries it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_attempts: u32,
+    base_delay: Duration,
+    max_delay: Duration,
+    jitter: bool,
+    max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// Same as [`RetryPolicy::none`].
+    fn default() -> Self {
+        Self::none()
+    }
+}
+
+impl RetryPolicy {
+    /// Every request is sent once.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_attempts: 1,
+            base_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(5),
+            jitter: true,
+            max_retry_after: Duration::from_secs(30),
+        }
+    }
+
+    /// Up to 3 attempts, 200 ms base delay, 5 s cap, jitter on, `Retry-After`
+    /// honoured up to 30 s.
+    pub fn exponential() -> Self {
+        RetryPolicy { max_attempts: 3, ..Self::none() }
+    }
+
+    /// Total attempts, the first one included (`1` disables retries; `0` is
+    /// taken as `1`).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// The first retry's delay before jitter.
+    pub fn base_delay(mut self, delay: Duration) -> Self {
+        self.base_delay = delay;
+        self
+    }
+
+    /// The longest computed delay between two attempts.
+    pub fn max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
+    }
+
+    /// Whether delays are randomised (on by default).
+    pub fn jitter(mut self, jitter: bool) -> Self {
+        self.jitter = jitter;
+        self
+    }
+
+    /// The longest `Retry-After` the client waits for before giving up.
+    pub fn max_retry_after(mut self, cap: Duration) -> Self {
+        self.max_retry_after = cap;
+        self
+    }
+
+    /// The configured number of attempts.
+    pub fn attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    pub(crate) fn delays(&self) -> impl Iterator<Item = Duration> + use<> {
+        let mut builder = ExponentialBuilder::default()
+            .with_min_delay(self.base_delay)
+            .with_max_delay(self.max_delay)
+            .with_max_times(self.max_attempts.saturating_sub(1) as usize);
+        if self.jitter {
+            builder = builder.with_jitter();
+        }
+        builder.build()
+    }
+
+    /// The delay before the next attempt, or `None` to give up with `err`.
+    pub(crate) fn next_delay(
+        &self,
+        method: &Method,
+        err: &Error,
+        delays: &mut impl Iterator<Item = Duration>,
+    ) -> Option<Duration> {
+        if !may_resend(method, err) {
+            return None;
+        }
+        let computed = delays.next()?;
+        match err.retry_after() {
+            Some(asked) if asked > self.max_retry_after => None,
+            Some(asked) => Some(asked),
+            None => Some(computed),
+        }
+    }
+}
+
+/// Whether `err` allows sending the same request again.
+fn may_resend(method: &Method, err: &Error) -> bool {
+    let status = match err {
+        Error::Transport { may_have_reached_server, status: None, .. } => {
+            return *method == Method::GET || !may_have_reached_server;
+        }
+        Error::Api { status, .. } => *status,
+        _ => return false,
+    };
+    if *method == Method::GET {
+        matches!(
+            status,
+            StatusCode::TOO_MANY_REQUESTS
+                | StatusCode::BAD_GATEWAY
+                | StatusCode::SERVICE_UNAVAILABLE
+                | StatusCode::GATEWAY_TIMEOUT
+        )
+    } else {
+        status == StatusCode::TOO_MANY_REQUESTS
+    }
+}

@@ -1,0 +1,247 @@
+//! What happens around every request: the hooks the generated client runs, the
+//! mapping of its errors onto [`Error`], and the retry loop.
+//!
+//! progenitor loses the HTTP status when an error body does not match the error
+//! schema (empty, HTML, truncated), and never hands the raw body back. The
+//! `exec` hook therefore notes the status, `Retry-After` and, for non-2xx
+//! answers, an excerpt of the body in a task-local slot that the wrapper opened
+//! for this one call. Concurrent calls each see only their own slot.
+
+use std::{cell::RefCell, future::Future, io, time::Duration};
+
+use http_body_util::BodyExt;
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
+use reqwest::{Method, StatusCode, header::RETRY_AFTER};
+
+use crate::{
+    error::{Error, TransportKind, excerpt},
+    generated::{self, types},
+    retry::RetryPolicy,
+};
+
+/// Per-client state the generated client carries for its hooks (kept for
+/// settings the hooks may need; progenitor requires the type to exist).
+#[derive(Clone, Debug, Default)]
+pub struct Transport {}
+
+/// What the `exec` hook saw of one answer.
+#[derive(Debug, Default)]
+struct Seen {
+    status: Option<StatusCode>,
+    retry_after: Option<Duration>,
+    body: Option<String>,
+}
+
+tokio::task_local! {
+    static SEEN: RefCell<Seen>;
+}
+
+impl ClientHooks<Transport> for generated::Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        _info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        // progenitor adds `api-version: <info.version>`; Plivo has no use for it.
+        request.headers_mut().remove("api-version");
+        Ok(())
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        _info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let response = self.client().execute(request).await?;
+        let status = response.status();
+        let retry_after = response.headers().get(RETRY_AFTER).and_then(parse_retry_after);
+        // Outside a wrapper call (plain `generated()` use) there is no slot.
+        let open = SEEN
+            .try_with(|seen| {
+                let mut seen = seen.borrow_mut();
+                seen.status = Some(status);
+                seen.retry_after = retry_after;
+            })
+            .is_ok();
+        if !open || status.is_success() {
+            return Ok(response);
+        }
+        // Error bodies are small: buffer it so its excerpt survives decoding.
+        let (parts, body) = http::Response::from(response).into_parts();
+        let bytes = body.collect().await?.to_bytes();
+        let _ = SEEN.try_with(|seen| seen.borrow_mut().body = Some(excerpt(&bytes)));
+        Ok(reqwest::Response::from(http::Response::from_parts(parts, bytes)))
+    }
+}
+
+/// Parses `Retry-After` as delay-seconds or as an HTTP-date.
+pub(crate) fn parse_retry_after(value: &reqwest::header::HeaderValue) -> Option<Duration> {
+    let text = value.to_str().ok()?.trim();
+    if let Ok(secs) = text.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate::parse_http_date(text).ok()?;
+    Some(when.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
+}
+
+/// A decoded success that may still carry Plivo's refusal (`error` non-empty).
+pub(crate) trait Answer {
+    /// `(api_id, error)` when the 2xx answer says the action was not done.
+    fn refusal(&self) -> Option<(&str, &str)> {
+        None
+    }
+}
+
+impl Answer for types::ActionResponse {
+    fn refusal(&self) -> Option<(&str, &str)> {
+        refusal(&self.api_id, self.error.as_deref())
+    }
+}
+
+impl Answer for types::RunPhloResponse {
+    fn refusal(&self) -> Option<(&str, &str)> {
+        refusal(&self.api_id, self.error.as_deref())
+    }
+}
+
+impl Answer for types::Phlo {}
+impl Answer for types::PhloRun {}
+impl Answer for types::Node {}
+
+fn refusal<'a>(api_id: &'a str, error: Option<&'a str>) -> Option<(&'a str, &'a str)> {
+    error.filter(|e| !e.trim().is_empty()).map(|e| (api_id, e))
+}
+
+type Generated<T> = Result<ResponseValue<T>, progenitor_client::Error<types::ApiError>>;
+
+/// Runs one operation through the generated client, maps the outcome onto
+/// [`Error`], and retries it as `policy` allows for `method`.
+pub(crate) async fn send<T, F, Fut>(policy: &RetryPolicy, method: Method, call: F) -> Result<T, Error>
+where
+    T: Answer,
+    F: Fn() -> Fut,
+    Fut: Future<Output = Generated<T>>,
+{
+    let mut delays = policy.delays();
+    loop {
+        let outcome = once(call()).await;
+        let err = match outcome {
+            Ok(value) => return Ok(value),
+            Err(err) => err,
+        };
+        match policy.next_delay(&method, &err, &mut delays) {
+            Some(delay) => tokio::time::sleep(delay).await,
+            None => return Err(err),
+        }
+    }
+}
+
+async fn once<T: Answer>(call: impl Future<Output = Generated<T>>) -> Result<T, Error> {
+    let (result, seen) = SEEN
+        .scope(RefCell::new(Seen::default()), async {
+            let result = call.await;
+            (result, SEEN.with(|s| std::mem::take(&mut *s.borrow_mut())))
+        })
+        .await;
+    match result {
+        Ok(value) => {
+            let status = value.status();
+            let value = value.into_inner();
+            if let Some((api_id, message)) = value.refusal() {
+                return Err(Error::Api {
+                    status,
+                    api_id: Some(api_id.to_string()),
+                    message: Some(message.to_string()),
+                    body: String::new(),
+                    retry_after: None,
+                });
+            }
+            Ok(value)
+        }
+        Err(err) => Err(map_error(err, seen).await),
+    }
+}
+
+async fn map_error(err: progenitor_client::Error<types::ApiError>, seen: Seen) -> Error {
+    use progenitor_client::Error as G;
+    match err {
+        G::ErrorResponse(rv) => {
+            let status = rv.status();
+            let retry_after = rv.headers().get(RETRY_AFTER).and_then(parse_retry_after);
+            let body = seen.body.unwrap_or_default();
+            let e = rv.into_inner();
+            let message = e.error.or(e.message).filter(|m| !m.trim().is_empty());
+            Error::Api { status, api_id: e.api_id.filter(|a| !a.is_empty()), message, body, retry_after }
+        }
+        G::InvalidResponsePayload(bytes, source) => match seen.status {
+            Some(status) if !status.is_success() => Error::Api {
+                status,
+                api_id: None,
+                message: None,
+                body: excerpt(&bytes),
+                retry_after: seen.retry_after,
+            },
+            status => Error::Decode { status, body: excerpt(&bytes), source },
+        },
+        G::CommunicationError(source) | G::InvalidUpgrade(source) => transport(source, seen.status),
+        G::ResponseBodyError(source) => {
+            let mut e = transport(source, seen.status);
+            if let Error::Transport { may_have_reached_server, .. } = &mut e {
+                *may_have_reached_server = true;
+            }
+            e
+        }
+        G::UnexpectedResponse(response) => {
+            let status = response.status();
+            let retry_after = response.headers().get(RETRY_AFTER).and_then(parse_retry_after);
+            let body = match response.bytes().await {
+                Ok(b) => excerpt(&b),
+                Err(_) => seen.body.unwrap_or_default(),
+            };
+            Error::Api { status, api_id: None, message: None, body, retry_after }
+        }
+        G::InvalidRequest(reason) | G::Custom(reason) => Error::InvalidInput {
+            field: "request",
+            value: String::new(),
+            reason,
+        },
+    }
+}
+
+fn transport(source: reqwest::Error, status: Option<StatusCode>) -> Error {
+    let (kind, may_have_reached_server) = classify(&source);
+    Error::Transport { kind, may_have_reached_server, status, source }
+}
+
+/// Sorts a reqwest failure and says whether the request may have been sent.
+fn classify(e: &reqwest::Error) -> (TransportKind, bool) {
+    if e.is_connect() {
+        // No connection was made, so nothing was sent.
+        let kind = if e.is_timeout() { TransportKind::Timeout } else { TransportKind::Connect };
+        return (kind, false);
+    }
+    if e.is_timeout() {
+        return (TransportKind::Timeout, true);
+    }
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(c) = cause {
+        if let Some(io) = c.downcast_ref::<io::Error>() {
+            if matches!(
+                io.kind(),
+                io::ErrorKind::ConnectionReset
+                    | io::ErrorKind::ConnectionAborted
+                    | io::ErrorKind::BrokenPipe
+                    | io::ErrorKind::UnexpectedEof
+            ) {
+                return (TransportKind::Reset, true);
+            }
+        }
+        if let Some(h) = c.downcast_ref::<hyper::Error>() {
+            if h.is_incomplete_message() || h.is_closed() || h.is_canceled() {
+                return (TransportKind::Reset, true);
+            }
+        }
+        cause = c.source();
+    }
+    (TransportKind::Other, true)
+}
