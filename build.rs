@@ -46,6 +46,9 @@ fn run() -> Result<(), String> {
             generator.httpmock(&spec, "crate::generated")
         })?;
         write(&out.join("phlo_httpmock.rs"), mocks)?;
+        let examples = examples(&spec)?;
+        fs::write(out.join("phlo_examples.rs"), examples)
+            .map_err(|e| format!("cannot write phlo_examples.rs: {e}"))?;
     }
     Ok(())
 }
@@ -145,4 +148,42 @@ fn response_schema(response: &openapiv3::Response) -> String {
         Some(ReferenceOr::Item(_)) => "<inline schema>".into(),
         None => "<no body>".into(),
     }
+}
+
+/// Writes each operation's success example (the JSON the spec documents) so
+/// the mock server answers from the spec itself.
+fn examples(spec: &OpenAPI) -> Result<String, String> {
+    let mut out = String::from("/// (operationId, method, path template, example success body) from the spec.\n");
+    out.push_str("pub(crate) const OPERATIONS: &[(&str, &str, &str, &str)] = &[\n");
+    for (path, item) in spec.paths.iter() {
+        let item = item.as_item().ok_or_else(|| format!("path {path}: not an item"))?;
+        for (method, op) in item.iter() {
+            let name = op.operation_id.as_deref().unwrap_or_default();
+            let example = op
+                .responses
+                .responses
+                .iter()
+                .filter(|(code, _)| matches!(code, StatusCode::Code(200..=299)))
+                .find_map(|(_, r)| {
+                    let r = match r {
+                        ReferenceOr::Item(r) => r,
+                        ReferenceOr::Reference { reference } => spec
+                            .components
+                            .as_ref()?
+                            .responses
+                            .get(reference.rsplit('/').next()?)?
+                            .as_item()?,
+                    };
+                    r.content.get("application/json")?.example.clone()
+                })
+                .ok_or_else(|| format!("operation {name}: its 2xx response has no example"))?;
+            out.push_str(&format!(
+                "    ({name:?}, {:?}, {path:?}, {:?}),\n",
+                method.to_uppercase(),
+                example.to_string()
+            ));
+        }
+    }
+    out.push_str("];\n");
+    Ok(out)
 }
