@@ -61,7 +61,7 @@ struct Inner {
 }
 
 impl fmt::Debug for PhloClient {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.debug_struct("PhloClient")
             .field("auth_id", &self.inner.auth_id.as_str())
             .field("auth_token", &REDACTED)
@@ -87,18 +87,18 @@ impl PhloClient {
 
     /// The Multi-Party Call node `node_id` of PHLO `phlo_id`. Ids are checked
     /// here and reported by the first action, before any request.
-    pub fn multi_party_call(&self, phlo_id: &str, node_id: &str) -> MultiPartyCall<'_> {
-        MultiPartyCall::new(self, phlo_id, node_id)
+    pub fn multi_party_call(&self, phlo_id: &str, node_id: &str) -> MultiPartyCall {
+        MultiPartyCall::new(self.clone(), phlo_id, node_id)
     }
 
     /// The conference-bridge node `node_id` of PHLO `phlo_id`.
-    pub fn conference_bridge(&self, phlo_id: &str, node_id: &str) -> ConferenceBridge<'_> {
-        ConferenceBridge::new(self, phlo_id, node_id)
+    pub fn conference_bridge(&self, phlo_id: &str, node_id: &str) -> ConferenceBridge {
+        ConferenceBridge::new(self.clone(), phlo_id, node_id)
     }
 
     /// The PHLO `phlo_id`: run it, retrieve it or one of its runs.
-    pub fn phlo(&self, phlo_id: &str) -> Phlo<'_> {
-        Phlo::new(self, phlo_id)
+    pub fn phlo(&self, phlo_id: &str) -> Phlo {
+        Phlo::new(self.clone(), phlo_id)
     }
 
     /// The full progenitor-generated client: every operation in
@@ -142,7 +142,7 @@ pub struct PhloClientBuilder {
 }
 
 impl fmt::Debug for PhloClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.debug_struct("PhloClientBuilder")
             .field("auth_id", &self.auth_id)
             .field("auth_token", &self.auth_token.as_ref().map(|_| REDACTED))

@@ -12,35 +12,35 @@ use crate::{
 
 /// A conference-bridge node of a PHLO, from [`PhloClient::conference_bridge`].
 #[derive(Clone, Debug)]
-pub struct ConferenceBridge<'a> {
-    client: &'a PhloClient,
+pub struct ConferenceBridge {
+    client: PhloClient,
     ids: Result<(types::Id, types::Id), Rejected>,
 }
 
-impl<'a> ConferenceBridge<'a> {
-    pub(crate) fn new(client: &'a PhloClient, phlo_id: &str, node_id: &str) -> Self {
+impl ConferenceBridge {
+    pub(crate) fn new(client: PhloClient, phlo_id: &str, node_id: &str) -> Self {
         let ids = address::id("phlo_id", phlo_id)
             .and_then(|p| Ok((p, address::id("node_id", node_id)?)));
         ConferenceBridge { client, ids }
     }
 
     /// One member of the conference, by phone number or SIP URI.
-    pub fn member(&self, member_address: &str) -> ConferenceMember<'a> {
+    pub fn member(&self, member_address: &str) -> ConferenceMember {
         let target = self.ids.clone().and_then(|(p, n)| {
             Ok((p, n, address::address("member_address", member_address)?))
         });
-        ConferenceMember { client: self.client, target }
+        ConferenceMember { client: self.client.clone(), target }
     }
 }
 
 /// A member of a conference bridge, from [`ConferenceBridge::member`].
 #[derive(Clone, Debug)]
-pub struct ConferenceMember<'a> {
-    client: &'a PhloClient,
+pub struct ConferenceMember {
+    client: PhloClient,
     target: Result<(types::Id, types::Id, types::Address), Rejected>,
 }
 
-impl ConferenceMember<'_> {
+impl ConferenceMember {
     /// Mutes the member.
     pub async fn mute(&self) -> Result<types::ActionResponse, Error> {
         self.act(ConferenceBridgeMemberAction::Mute).await

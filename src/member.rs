@@ -15,14 +15,14 @@ use crate::{
 /// into the request path raw (`/members/+14152225555`,
 /// `/members/sip:agent1@phone.plivo.com`), as Plivo expects.
 #[derive(Clone, Debug)]
-pub struct Member<'a> {
-    client: &'a PhloClient,
+pub struct Member {
+    client: PhloClient,
     target: Result<(types::Id, types::Id, types::Address), Rejected>,
 }
 
-impl<'a> Member<'a> {
+impl Member {
     pub(crate) fn new(
-        client: &'a PhloClient,
+        client: PhloClient,
         target: Result<(types::Id, types::Id, types::Address), Rejected>,
     ) -> Self {
         Member { client, target }

@@ -17,13 +17,13 @@ use crate::{
 /// re-sent unless it provably did not reach Plivo (see
 /// [`RetryPolicy`](crate::RetryPolicy)).
 #[derive(Clone, Debug)]
-pub struct MultiPartyCall<'a> {
-    client: &'a PhloClient,
+pub struct MultiPartyCall {
+    client: PhloClient,
     ids: Result<(types::Id, types::Id), Rejected>,
 }
 
-impl<'a> MultiPartyCall<'a> {
-    pub(crate) fn new(client: &'a PhloClient, phlo_id: &str, node_id: &str) -> Self {
+impl MultiPartyCall {
+    pub(crate) fn new(client: PhloClient, phlo_id: &str, node_id: &str) -> Self {
         let ids = address::id("phlo_id", phlo_id)
             .and_then(|p| Ok((p, address::id("node_id", node_id)?)));
         MultiPartyCall { client, ids }
@@ -95,10 +95,10 @@ impl<'a> MultiPartyCall<'a> {
 
     /// One member of the call, by phone number or SIP URI: hold, unhold,
     /// hang up, resume, voicemail drop, abort a transfer.
-    pub fn member(&self, member_address: &str) -> Member<'a> {
+    pub fn member(&self, member_address: &str) -> Member {
         let target = self.ids.clone().and_then(|(p, n)| {
             Ok((p, n, address::address("member_address", member_address)?))
         });
-        Member::new(self.client, target)
+        Member::new(self.client.clone(), target)
     }
 }

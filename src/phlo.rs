@@ -13,13 +13,13 @@ use crate::{
 
 /// A PHLO, from [`PhloClient::phlo`].
 #[derive(Clone, Debug)]
-pub struct Phlo<'a> {
-    client: &'a PhloClient,
+pub struct Phlo {
+    client: PhloClient,
     phlo_id: Result<types::Id, Rejected>,
 }
 
-impl<'a> Phlo<'a> {
-    pub(crate) fn new(client: &'a PhloClient, phlo_id: &str) -> Self {
+impl Phlo {
+    pub(crate) fn new(client: PhloClient, phlo_id: &str) -> Self {
         Phlo { client, phlo_id: address::id("phlo_id", phlo_id) }
     }
 

@@ -1,0 +1,79 @@
+//! The spec cannot grow untested: every operationId in `spec/phlo.yaml` needs
+//! at least one test in `tests/wire.rs` whose name starts with it.
+
+use std::collections::BTreeMap;
+
+fn operation_ids() -> Vec<String> {
+    let spec: serde_norway::Value =
+        serde_norway::from_str(include_str!("../spec/phlo.yaml")).expect("spec parses");
+    let mut ids = Vec::new();
+    for (_, item) in spec["paths"].as_mapping().expect("paths").iter() {
+        for (method, op) in item.as_mapping().expect("path item").iter() {
+            if ["get", "put", "post", "delete", "patch", "head", "options", "trace"]
+                .contains(&method.as_str().unwrap_or_default())
+            {
+                ids.push(op["operationId"].as_str().expect("operationId").to_string());
+            }
+        }
+    }
+    ids
+}
+
+/// Test names in wire.rs: `async fn NAME(` and `NAME: ADDR, "ACTION";` macro rows.
+fn wire_test_names() -> Vec<String> {
+    let source = include_str!("wire.rs");
+    let mut names = Vec::new();
+    let mut lines = source.lines().peekable();
+    while let Some(line) = lines.next() {
+        let line = line.trim();
+        if line == "#[tokio::test]" {
+            if let Some(next) = lines.peek() {
+                if let Some(rest) = next.trim().strip_prefix("async fn ") {
+                    names.push(rest.split('(').next().unwrap_or_default().to_string());
+                }
+            }
+        } else if let Some((name, rest)) = line.split_once(':') {
+            if rest.trim_end().ends_with("\";") && name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                names.push(name.to_string());
+            }
+        }
+    }
+    names
+}
+
+/// Counts tests per operation: a test belongs to the longest operationId
+/// its name starts with (so `get_phlo_run_x` is not counted for `get_phlo`).
+fn coverage() -> BTreeMap<String, usize> {
+    let ids = operation_ids();
+    let mut counts: BTreeMap<String, usize> = ids.iter().map(|id| (id.clone(), 0)).collect();
+    for name in wire_test_names() {
+        let owner = ids
+            .iter()
+            .filter(|id| name == **id || name.starts_with(&format!("{id}_")))
+            .max_by_key(|id| id.len());
+        if let Some(id) = owner {
+            *counts.get_mut(id).unwrap() += 1;
+        }
+    }
+    counts
+}
+
+#[test]
+fn every_operation_has_a_wire_test() {
+    let counts = coverage();
+    assert_eq!(counts.len(), 7, "the spec describes the seven PHLO runtime operations: {counts:?}");
+    let missing: Vec<_> = counts.iter().filter(|(_, n)| **n == 0).map(|(id, _)| id.clone()).collect();
+    assert!(missing.is_empty(), "operationIds without a wire test in tests/wire.rs: {missing:?}");
+    for (id, n) in &counts {
+        println!("{id}: {n} wire tests");
+    }
+}
+
+#[test]
+fn test_names_are_found() {
+    // Guards the scanner itself: if it found nothing, the check above would be vacuous.
+    let names = wire_test_names();
+    assert!(names.iter().any(|n| n == "update_multi_party_call_member_hold_sip"), "{names:?}");
+    assert!(names.iter().any(|n| n == "get_phlo_decodes_the_phlo"), "{names:?}");
+    assert!(names.len() >= 30, "{}", names.len());
+}
