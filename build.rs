@@ -23,8 +23,8 @@ fn main() {
 
 fn run() -> Result<(), String> {
     let text = fs::read_to_string(SPEC).map_err(|e| format!("cannot read the file: {e}"))?;
-    let spec: OpenAPI =
-        serde_norway::from_str(&text).map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
+    let spec: OpenAPI = serde_norway::from_str(&text)
+        .map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
     check(&spec)?;
 
     let out = PathBuf::from(env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?);
@@ -76,7 +76,8 @@ fn guarded<T>(
 }
 
 fn quote_path(path: &str) -> Result<proc_macro2::TokenStream, String> {
-    path.parse().map_err(|e| format!("bad type path {path}: {e:?}"))
+    path.parse()
+        .map_err(|e| format!("bad type path {path}: {e:?}"))
 }
 
 fn write(path: &PathBuf, tokens: impl ToString) -> Result<(), String> {
@@ -90,18 +91,25 @@ fn write(path: &PathBuf, tokens: impl ToString) -> Result<(), String> {
 /// operation (see ../shared/PHLO_API.md), so the message can name it.
 fn check(spec: &OpenAPI) -> Result<(), String> {
     if !spec.openapi.starts_with("3.0.") {
-        return Err(format!("openapi is {:?}; progenitor accepts only 3.0.x", spec.openapi));
+        return Err(format!(
+            "openapi is {:?}; progenitor accepts only 3.0.x",
+            spec.openapi
+        ));
     }
     let mut seen = BTreeSet::new();
     for (path, item) in spec.paths.iter() {
         let ReferenceOr::Item(item) = item else {
-            return Err(format!("path {path}: external path items ($ref) are not supported"));
+            return Err(format!(
+                "path {path}: external path items ($ref) are not supported"
+            ));
         };
         for (method, op) in item.iter() {
-            let name = op
-                .operation_id
-                .as_deref()
-                .ok_or_else(|| format!("{} {path}: operation has no operationId", method.to_uppercase()))?;
+            let name = op.operation_id.as_deref().ok_or_else(|| {
+                format!(
+                    "{} {path}: operation has no operationId",
+                    method.to_uppercase()
+                )
+            })?;
             if !seen.insert(name.to_string()) {
                 return Err(format!("operationId {name} is used twice"));
             }
@@ -129,13 +137,21 @@ fn check(spec: &OpenAPI) -> Result<(), String> {
                     StatusCode::Code(n) => (200..300).contains(n),
                     StatusCode::Range(n) => *n == 2,
                 };
-                if success { ok.insert(target) } else { err.insert(target) };
+                if success {
+                    ok.insert(target)
+                } else {
+                    err.insert(target)
+                };
             }
             if ok.len() > 1 {
-                return Err(format!("operation {name}: 2xx responses must share one schema, found {ok:?}"));
+                return Err(format!(
+                    "operation {name}: 2xx responses must share one schema, found {ok:?}"
+                ));
             }
             if err.len() > 1 {
-                return Err(format!("operation {name}: error responses must share one schema, found {err:?}"));
+                return Err(format!(
+                    "operation {name}: error responses must share one schema, found {err:?}"
+                ));
             }
         }
     }
@@ -143,7 +159,11 @@ fn check(spec: &OpenAPI) -> Result<(), String> {
 }
 
 fn response_schema(response: &openapiv3::Response) -> String {
-    match response.content.get("application/json").and_then(|m| m.schema.as_ref()) {
+    match response
+        .content
+        .get("application/json")
+        .and_then(|m| m.schema.as_ref())
+    {
         Some(ReferenceOr::Reference { reference }) => reference.clone(),
         Some(ReferenceOr::Item(_)) => "<inline schema>".into(),
         None => "<no body>".into(),
@@ -153,10 +173,14 @@ fn response_schema(response: &openapiv3::Response) -> String {
 /// Writes each operation's success example (the JSON the spec documents) so
 /// the mock server answers from the spec itself.
 fn examples(spec: &OpenAPI) -> Result<String, String> {
-    let mut out = String::from("/// (operationId, method, path template, example success body) from the spec.\n");
+    let mut out = String::from(
+        "/// (operationId, method, path template, example success body) from the spec.\n",
+    );
     out.push_str("pub(crate) const OPERATIONS: &[(&str, &str, &str, &str)] = &[\n");
     for (path, item) in spec.paths.iter() {
-        let item = item.as_item().ok_or_else(|| format!("path {path}: not an item"))?;
+        let item = item
+            .as_item()
+            .ok_or_else(|| format!("path {path}: not an item"))?;
         for (method, op) in item.iter() {
             let name = op.operation_id.as_deref().unwrap_or_default();
             let example = op

@@ -11,18 +11,35 @@
 
 use plivo_phlo::{PhloClient, Role, mock::MockPhlo};
 
-const VARS: [&str; 4] = ["PLIVO_AUTH_ID", "PLIVO_AUTH_TOKEN", "PLIVO_PHLO_ID", "PLIVO_NODE_ID"];
+const VARS: [&str; 4] = [
+    "PLIVO_AUTH_ID",
+    "PLIVO_AUTH_TOKEN",
+    "PLIVO_PHLO_ID",
+    "PLIVO_NODE_ID",
+];
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let set: Vec<&str> = VARS.iter().copied().filter(|v| std::env::var_os(v).is_some()).collect();
+    let set: Vec<&str> = VARS
+        .iter()
+        .copied()
+        .filter(|v| std::env::var_os(v).is_some())
+        .collect();
     let to = std::env::var("PLIVO_TO").unwrap_or_else(|_| "+14152225555".into());
-    let trigger_source = std::env::var("PLIVO_TRIGGER_SOURCE").unwrap_or_else(|_| "+14152223333".into());
+    let trigger_source =
+        std::env::var("PLIVO_TRIGGER_SOURCE").unwrap_or_else(|_| "+14152223333".into());
 
     if set.len() == VARS.len() {
         let client = PhloClient::from_env()?;
-        let (phlo_id, node_id) = (std::env::var("PLIVO_PHLO_ID")?, std::env::var("PLIVO_NODE_ID")?);
-        println!("Calling Plivo at {} as {}", client.base_url(), client.auth_id());
+        let (phlo_id, node_id) = (
+            std::env::var("PLIVO_PHLO_ID")?,
+            std::env::var("PLIVO_NODE_ID")?,
+        );
+        println!(
+            "Calling Plivo at {} as {}",
+            client.base_url(),
+            client.auth_id()
+        );
         let answer = client
             .multi_party_call(&phlo_id, &node_id)
             .add_user(&to, Role::Agent, &trigger_source)
@@ -41,7 +58,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let mock = MockPhlo::start().await?;
-    println!("No PLIVO_* credentials set: using an embedded mock PHLO runner at {}", mock.base_url());
+    println!(
+        "No PLIVO_* credentials set: using an embedded mock PHLO runner at {}",
+        mock.base_url()
+    );
     let client = mock.client();
     let answer = client
         .multi_party_call(MockPhlo::PHLO_ID, MockPhlo::NODE_ID)
@@ -51,7 +71,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let request = mock.requests().pop().ok_or("the mock saw no request")?;
     println!("\nRequest sent:\n  {} {}", request.method, request.path);
     println!("  body: {}", String::from_utf8_lossy(&request.body));
-    println!("\nResponse: {}\n  {}", request.status, serde_json::to_string(&answer)?);
-    println!("\nAdded {to} to the multi-party call (api_id {}).", answer.api_id);
+    println!(
+        "\nResponse: {}\n  {}",
+        request.status,
+        serde_json::to_string(&answer)?
+    );
+    println!(
+        "\nAdded {to} to the multi-party call (api_id {}).",
+        answer.api_id
+    );
     Ok(())
 }

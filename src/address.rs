@@ -19,7 +19,11 @@ pub(crate) struct Rejected {
 
 impl From<Rejected> for Error {
     fn from(r: Rejected) -> Self {
-        Error::InvalidInput { field: r.field, value: r.value, reason: r.reason }
+        Error::InvalidInput {
+            field: r.field,
+            value: r.value,
+            reason: r.reason,
+        }
     }
 }
 
@@ -58,7 +62,9 @@ pub(crate) fn auth_id(value: &str) -> Result<types::AuthId, Rejected> {
 }
 
 fn route_breaker(value: &str) -> Option<char> {
-    value.chars().find(|c| matches!(c, '/' | '?' | '#' | '%' | '\\'))
+    value
+        .chars()
+        .find(|c| matches!(c, '/' | '?' | '#' | '%' | '\\'))
 }
 
 fn common_reason(value: &str) -> Option<String> {
@@ -72,7 +78,9 @@ fn common_reason(value: &str) -> Option<String> {
         return Some("contains a control character".into());
     }
     if let Some(c) = route_breaker(value) {
-        return Some(format!("contains {c:?}, which would change the request path"));
+        return Some(format!(
+            "contains {c:?}, which would change the request path"
+        ));
     }
     None
 }
@@ -110,7 +118,10 @@ fn address_reason(value: &str) -> String {
     if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) && digits.len() > 15 {
         return format!("has {} digits; E.164 numbers have at most 15", digits.len());
     }
-    if digits.chars().any(|c| c.is_numeric() && !c.is_ascii_digit()) {
+    if digits
+        .chars()
+        .any(|c| c.is_numeric() && !c.is_ascii_digit())
+    {
         return format!("contains non-ASCII digits; {EXPECTED}");
     }
     EXPECTED.into()

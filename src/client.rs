@@ -157,7 +157,11 @@ impl fmt::Debug for PhloClientBuilder {
 
 impl PhloClientBuilder {
     /// The account's auth_id and auth_token (HTTP Basic).
-    pub fn credentials(mut self, auth_id: impl Into<String>, auth_token: impl Into<String>) -> Self {
+    pub fn credentials(
+        mut self,
+        auth_id: impl Into<String>,
+        auth_token: impl Into<String>,
+    ) -> Self {
         self.auth_id = Some(auth_id.into());
         self.auth_token = Some(SecretString::from(auth_token.into()));
         self
@@ -212,18 +216,28 @@ impl PhloClientBuilder {
 
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<PhloClient, Error> {
-        let auth_id_raw = self
-            .auth_id
-            .ok_or_else(|| Error::invalid("auth_id", "", "is not set; call credentials() or from_env()"))?;
+        let auth_id_raw = self.auth_id.ok_or_else(|| {
+            Error::invalid(
+                "auth_id",
+                "",
+                "is not set; call credentials() or from_env()",
+            )
+        })?;
         let auth_id = address::auth_id(&auth_id_raw)?;
         let token = self
             .auth_token
             .ok_or_else(|| Error::invalid("auth_token", "", "is not set"))?;
         check_token(&token)?;
-        let base_url = base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL), self.allow_http)?;
+        let base_url = base_url(
+            self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
+            self.allow_http,
+        )?;
 
-        let credentials = base64::engine::general_purpose::STANDARD
-            .encode(format!("{}:{}", auth_id.as_str(), token.expose_secret()));
+        let credentials = base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            auth_id.as_str(),
+            token.expose_secret()
+        ));
         let mut auth = HeaderValue::try_from(format!("Basic {credentials}"))
             .map_err(|_| Error::invalid("auth_token", REDACTED, "is not a valid header value"))?;
         auth.set_sensitive(true);
@@ -238,7 +252,14 @@ impl PhloClientBuilder {
             .build()
             .map_err(|e| Error::invalid("http_client", "", format!("cannot be built: {e}")))?;
         let api = generated::Client::new_with_client(&base_url, http, Transport::default());
-        Ok(PhloClient { inner: Arc::new(Inner { api, auth_id, base_url, retry: self.retry }) })
+        Ok(PhloClient {
+            inner: Arc::new(Inner {
+                api,
+                auth_id,
+                base_url,
+                retry: self.retry,
+            }),
+        })
     }
 }
 
@@ -249,7 +270,11 @@ fn env_var(name: &'static str, secret: bool) -> Result<String, Error> {
         Err(std::env::VarError::NotPresent) => Err(Error::invalid(name, "", "is not set")),
         Err(std::env::VarError::NotUnicode(v)) => Err(Error::invalid(
             name,
-            &if secret { REDACTED.into() } else { v.to_string_lossy().into_owned() },
+            &if secret {
+                REDACTED.into()
+            } else {
+                v.to_string_lossy().into_owned()
+            },
             "is not valid UTF-8",
         )),
     }
@@ -261,7 +286,11 @@ fn check_token(token: &SecretString) -> Result<(), Error> {
         return Err(Error::invalid("auth_token", "", "is empty"));
     }
     if t.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return Err(Error::invalid("auth_token", REDACTED, "contains whitespace or a control character"));
+        return Err(Error::invalid(
+            "auth_token",
+            REDACTED,
+            "contains whitespace or a control character",
+        ));
     }
     Ok(())
 }
@@ -295,7 +324,8 @@ fn base_url(raw: &str, allow_http: bool) -> Result<String, Error> {
 
 fn is_loopback(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost") || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(feature = "rustls")]

@@ -19,17 +19,21 @@ pub struct ConferenceBridge {
 
 impl ConferenceBridge {
     pub(crate) fn new(client: PhloClient, phlo_id: &str, node_id: &str) -> Self {
-        let ids = address::id("phlo_id", phlo_id)
-            .and_then(|p| Ok((p, address::id("node_id", node_id)?)));
+        let ids =
+            address::id("phlo_id", phlo_id).and_then(|p| Ok((p, address::id("node_id", node_id)?)));
         ConferenceBridge { client, ids }
     }
 
     /// One member of the conference, by phone number or SIP URI.
     pub fn member(&self, member_address: &str) -> ConferenceMember {
-        let target = self.ids.clone().and_then(|(p, n)| {
-            Ok((p, n, address::address("member_address", member_address)?))
-        });
-        ConferenceMember { client: self.client.clone(), target }
+        let target = self
+            .ids
+            .clone()
+            .and_then(|(p, n)| Ok((p, n, address::address("member_address", member_address)?)));
+        ConferenceMember {
+            client: self.client.clone(),
+            target,
+        }
     }
 }
 

@@ -138,7 +138,10 @@ impl Error {
     pub fn may_have_reached_server(&self) -> bool {
         match self {
             Error::InvalidInput { .. } => false,
-            Error::Transport { may_have_reached_server, .. } => *may_have_reached_server,
+            Error::Transport {
+                may_have_reached_server,
+                ..
+            } => *may_have_reached_server,
             _ => true,
         }
     }
@@ -152,7 +155,11 @@ impl Error {
     }
 
     pub(crate) fn invalid(field: &'static str, value: &str, reason: impl Into<String>) -> Self {
-        Error::InvalidInput { field, value: value.to_string(), reason: reason.into() }
+        Error::InvalidInput {
+            field,
+            value: value.to_string(),
+            reason: reason.into(),
+        }
     }
 }
 

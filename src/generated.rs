@@ -2,6 +2,12 @@
 //!
 //! This is the one place generated code enters the crate; lint allowances for it
 //! are scoped to this module.
-#![allow(missing_docs, unused_imports, clippy::all, clippy::pedantic, rustdoc::all)]
+#![allow(
+    missing_docs,
+    unused_imports,
+    clippy::all,
+    clippy::pedantic,
+    rustdoc::all
+)]
 
 include!(concat!(env!("OUT_DIR"), "/phlo.rs"));

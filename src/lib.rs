@@ -28,9 +28,9 @@ pub use generated::types::Role;
 pub use member::Member;
 pub use mpc::MultiPartyCall;
 pub use phlo::Phlo;
-pub use retry::RetryPolicy;
 /// The reqwest this crate is built on, so versions can match.
 pub use reqwest;
+pub use retry::RetryPolicy;
 
 /// The progenitor-generated client and its support types: every operation in
 /// `spec/phlo.yaml`, reachable through [`PhloClient::generated`].

@@ -24,8 +24,8 @@ pub struct MultiPartyCall {
 
 impl MultiPartyCall {
     pub(crate) fn new(client: PhloClient, phlo_id: &str, node_id: &str) -> Self {
-        let ids = address::id("phlo_id", phlo_id)
-            .and_then(|p| Ok((p, address::id("node_id", node_id)?)));
+        let ids =
+            address::id("phlo_id", phlo_id).and_then(|p| Ok((p, address::id("node_id", node_id)?)));
         MultiPartyCall { client, ids }
     }
 
@@ -38,7 +38,8 @@ impl MultiPartyCall {
         role: Role,
         trigger_source: &str,
     ) -> Result<types::ActionResponse, Error> {
-        self.update(MultiPartyCallAction::Call, to, role, trigger_source).await
+        self.update(MultiPartyCallAction::Call, to, role, trigger_source)
+            .await
     }
 
     /// Warm transfer to `to` as an agent: the initiator talks with `to`
@@ -48,7 +49,13 @@ impl MultiPartyCall {
         to: &str,
         trigger_source: &str,
     ) -> Result<types::ActionResponse, Error> {
-        self.update(MultiPartyCallAction::WarmTransfer, to, Role::Agent, trigger_source).await
+        self.update(
+            MultiPartyCallAction::WarmTransfer,
+            to,
+            Role::Agent,
+            trigger_source,
+        )
+        .await
     }
 
     /// Cold transfer to `to` as an agent: `to` is connected directly and the
@@ -58,7 +65,13 @@ impl MultiPartyCall {
         to: &str,
         trigger_source: &str,
     ) -> Result<types::ActionResponse, Error> {
-        self.update(MultiPartyCallAction::ColdTransfer, to, Role::Agent, trigger_source).await
+        self.update(
+            MultiPartyCallAction::ColdTransfer,
+            to,
+            Role::Agent,
+            trigger_source,
+        )
+        .await
     }
 
     /// Any node action with any role: the general form of
@@ -89,16 +102,19 @@ impl MultiPartyCall {
     pub async fn get(&self) -> Result<types::Node, Error> {
         let (phlo_id, node_id) = self.ids.as_ref().map_err(Error::from)?;
         let api = self.client.generated();
-        send(self.client.retry_policy(), Method::GET, || api.get_multi_party_call(phlo_id, node_id))
-            .await
+        send(self.client.retry_policy(), Method::GET, || {
+            api.get_multi_party_call(phlo_id, node_id)
+        })
+        .await
     }
 
     /// One member of the call, by phone number or SIP URI: hold, unhold,
     /// hang up, resume, voicemail drop, abort a transfer.
     pub fn member(&self, member_address: &str) -> Member {
-        let target = self.ids.clone().and_then(|(p, n)| {
-            Ok((p, n, address::address("member_address", member_address)?))
-        });
+        let target = self
+            .ids
+            .clone()
+            .and_then(|(p, n)| Ok((p, n, address::address("member_address", member_address)?)));
         Member::new(self.client.clone(), target)
     }
 }

@@ -20,7 +20,10 @@ pub struct Phlo {
 
 impl Phlo {
     pub(crate) fn new(client: PhloClient, phlo_id: &str) -> Self {
-        Phlo { client, phlo_id: address::id("phlo_id", phlo_id) }
+        Phlo {
+            client,
+            phlo_id: address::id("phlo_id", phlo_id),
+        }
     }
 
     /// Runs the PHLO with `payload`, which must serialise to a JSON object
@@ -45,20 +48,29 @@ impl Phlo {
                 ));
             }
             Err(e) => {
-                return Err(Error::invalid("payload", "", format!("cannot be serialised: {e}")));
+                return Err(Error::invalid(
+                    "payload",
+                    "",
+                    format!("cannot be serialised: {e}"),
+                ));
             }
         };
         let api = self.client.generated();
         let auth_id = self.client.typed_auth_id();
-        send(self.client.retry_policy(), Method::POST, || api.run_phlo(auth_id, phlo_id, &body))
-            .await
+        send(self.client.retry_policy(), Method::POST, || {
+            api.run_phlo(auth_id, phlo_id, &body)
+        })
+        .await
     }
 
     /// Retrieves the PHLO.
     pub async fn get(&self) -> Result<types::Phlo, Error> {
         let phlo_id = self.phlo_id.as_ref().map_err(Error::from)?;
         let api = self.client.generated();
-        send(self.client.retry_policy(), Method::GET, || api.get_phlo(phlo_id)).await
+        send(self.client.retry_policy(), Method::GET, || {
+            api.get_phlo(phlo_id)
+        })
+        .await
     }
 
     /// Retrieves one run of the PHLO: the calls, messages and recordings it
@@ -67,6 +79,9 @@ impl Phlo {
         let phlo_id = self.phlo_id.as_ref().map_err(Error::from)?;
         let run_id = address::id("run_id", run_id)?;
         let api = self.client.generated();
-        send(self.client.retry_policy(), Method::GET, || api.get_phlo_run(phlo_id, &run_id)).await
+        send(self.client.retry_policy(), Method::GET, || {
+            api.get_phlo_run(phlo_id, &run_id)
+        })
+        .await
     }
 }

@@ -50,7 +50,10 @@ impl RetryPolicy {
     /// Up to 3 attempts, 200 ms base delay, 5 s cap, jitter on, `Retry-After`
     /// honoured up to 30 s.
     pub fn exponential() -> Self {
-        RetryPolicy { max_attempts: 3, ..Self::none() }
+        RetryPolicy {
+            max_attempts: 3,
+            ..Self::none()
+        }
     }
 
     /// Total attempts, the first one included (`1` disables retries; `0` is
@@ -122,7 +125,11 @@ impl RetryPolicy {
 /// Whether `err` allows sending the same request again.
 fn may_resend(method: &Method, err: &Error) -> bool {
     let status = match err {
-        Error::Transport { may_have_reached_server, status: None, .. } => {
+        Error::Transport {
+            may_have_reached_server,
+            status: None,
+            ..
+        } => {
             return *method == Method::GET || !may_have_reached_server;
         }
         Error::Api { status, .. } => *status,

@@ -54,7 +54,10 @@ impl ClientHooks<Transport> for generated::Client {
     ) -> reqwest::Result<reqwest::Response> {
         let response = self.client().execute(request).await?;
         let status = response.status();
-        let retry_after = response.headers().get(RETRY_AFTER).and_then(parse_retry_after);
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(parse_retry_after);
         // Outside a wrapper call (plain `generated()` use) there is no slot.
         let open = SEEN
             .try_with(|seen| {
@@ -70,7 +73,9 @@ impl ClientHooks<Transport> for generated::Client {
         let (parts, body) = http::Response::from(response).into_parts();
         let bytes = body.collect().await?.to_bytes();
         let _ = SEEN.try_with(|seen| seen.borrow_mut().body = Some(excerpt(&bytes)));
-        Ok(reqwest::Response::from(http::Response::from_parts(parts, bytes)))
+        Ok(reqwest::Response::from(http::Response::from_parts(
+            parts, bytes,
+        )))
     }
 }
 
@@ -81,7 +86,10 @@ pub(crate) fn parse_retry_after(value: &reqwest::header::HeaderValue) -> Option<
         return Some(Duration::from_secs(secs));
     }
     let when = httpdate::parse_http_date(text).ok()?;
-    Some(when.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
+    Some(
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 /// A decoded success that may still carry Plivo's refusal (`error` non-empty).
@@ -116,7 +124,11 @@ type Generated<T> = Result<ResponseValue<T>, progenitor_client::Error<types::Api
 
 /// Runs one operation through the generated client, maps the outcome onto
 /// [`Error`], and retries it as `policy` allows for `method`.
-pub(crate) async fn send<T, F, Fut>(policy: &RetryPolicy, method: Method, call: F) -> Result<T, Error>
+pub(crate) async fn send<T, F, Fut>(
+    policy: &RetryPolicy,
+    method: Method,
+    call: F,
+) -> Result<T, Error>
 where
     T: Answer,
     F: Fn() -> Fut,
@@ -171,7 +183,13 @@ async fn map_error(err: progenitor_client::Error<types::ApiError>, seen: Seen) -
             let body = seen.body.unwrap_or_default();
             let e = rv.into_inner();
             let message = e.error.or(e.message).filter(|m| !m.trim().is_empty());
-            Error::Api { status, api_id: e.api_id.filter(|a| !a.is_empty()), message, body, retry_after }
+            Error::Api {
+                status,
+                api_id: e.api_id.filter(|a| !a.is_empty()),
+                message,
+                body,
+                retry_after,
+            }
         }
         G::InvalidResponsePayload(bytes, source) => match seen.status {
             Some(status) if !status.is_success() => Error::Api {
@@ -181,24 +199,41 @@ async fn map_error(err: progenitor_client::Error<types::ApiError>, seen: Seen) -
                 body: excerpt(&bytes),
                 retry_after: seen.retry_after,
             },
-            status => Error::Decode { status, body: excerpt(&bytes), source },
+            status => Error::Decode {
+                status,
+                body: excerpt(&bytes),
+                source,
+            },
         },
         G::CommunicationError(source) | G::InvalidUpgrade(source) => transport(source, seen.status),
         G::ResponseBodyError(source) => {
             let mut e = transport(source, seen.status);
-            if let Error::Transport { may_have_reached_server, .. } = &mut e {
+            if let Error::Transport {
+                may_have_reached_server,
+                ..
+            } = &mut e
+            {
                 *may_have_reached_server = true;
             }
             e
         }
         G::UnexpectedResponse(response) => {
             let status = response.status();
-            let retry_after = response.headers().get(RETRY_AFTER).and_then(parse_retry_after);
+            let retry_after = response
+                .headers()
+                .get(RETRY_AFTER)
+                .and_then(parse_retry_after);
             let body = match response.bytes().await {
                 Ok(b) => excerpt(&b),
                 Err(_) => seen.body.unwrap_or_default(),
             };
-            Error::Api { status, api_id: None, message: None, body, retry_after }
+            Error::Api {
+                status,
+                api_id: None,
+                message: None,
+                body,
+                retry_after,
+            }
         }
         G::InvalidRequest(reason) | G::Custom(reason) => Error::InvalidInput {
             field: "request",
@@ -210,14 +245,23 @@ async fn map_error(err: progenitor_client::Error<types::ApiError>, seen: Seen) -
 
 fn transport(source: reqwest::Error, status: Option<StatusCode>) -> Error {
     let (kind, may_have_reached_server) = classify(&source);
-    Error::Transport { kind, may_have_reached_server, status, source }
+    Error::Transport {
+        kind,
+        may_have_reached_server,
+        status,
+        source,
+    }
 }
 
 /// Sorts a reqwest failure and says whether the request may have been sent.
 fn classify(e: &reqwest::Error) -> (TransportKind, bool) {
     if e.is_connect() {
         // No connection was made, so nothing was sent.
-        let kind = if e.is_timeout() { TransportKind::Timeout } else { TransportKind::Connect };
+        let kind = if e.is_timeout() {
+            TransportKind::Timeout
+        } else {
+            TransportKind::Connect
+        };
         return (kind, false);
     }
     if e.is_timeout() {
@@ -225,21 +269,20 @@ fn classify(e: &reqwest::Error) -> (TransportKind, bool) {
     }
     let mut cause: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
     while let Some(c) = cause {
-        if let Some(io) = c.downcast_ref::<io::Error>() {
-            if matches!(
+        let io_reset = c.downcast_ref::<io::Error>().is_some_and(|io| {
+            matches!(
                 io.kind(),
                 io::ErrorKind::ConnectionReset
                     | io::ErrorKind::ConnectionAborted
                     | io::ErrorKind::BrokenPipe
                     | io::ErrorKind::UnexpectedEof
-            ) {
-                return (TransportKind::Reset, true);
-            }
-        }
-        if let Some(h) = c.downcast_ref::<hyper::Error>() {
-            if h.is_incomplete_message() || h.is_closed() || h.is_canceled() {
-                return (TransportKind::Reset, true);
-            }
+            )
+        });
+        let hyper_closed = c
+            .downcast_ref::<hyper::Error>()
+            .is_some_and(|h| h.is_incomplete_message() || h.is_closed() || h.is_canceled());
+        if io_reset || hyper_closed {
+            return (TransportKind::Reset, true);
         }
         cause = c.source();
     }

@@ -9,8 +9,10 @@ fn operation_ids() -> Vec<String> {
     let mut ids = Vec::new();
     for (_, item) in spec["paths"].as_mapping().expect("paths").iter() {
         for (method, op) in item.as_mapping().expect("path item").iter() {
-            if ["get", "put", "post", "delete", "patch", "head", "options", "trace"]
-                .contains(&method.as_str().unwrap_or_default())
+            if [
+                "get", "put", "post", "delete", "patch", "head", "options", "trace",
+            ]
+            .contains(&method.as_str().unwrap_or_default())
             {
                 ids.push(op["operationId"].as_str().expect("operationId").to_string());
             }
@@ -26,16 +28,17 @@ fn wire_test_names() -> Vec<String> {
     let mut lines = source.lines().peekable();
     while let Some(line) = lines.next() {
         let line = line.trim();
-        if line == "#[tokio::test]" {
-            if let Some(next) = lines.peek() {
-                if let Some(rest) = next.trim().strip_prefix("async fn ") {
-                    names.push(rest.split('(').next().unwrap_or_default().to_string());
-                }
-            }
-        } else if let Some((name, rest)) = line.split_once(':') {
-            if rest.trim_end().ends_with("\";") && name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
-                names.push(name.to_string());
-            }
+        let next_fn = lines
+            .peek()
+            .and_then(|n| n.trim().strip_prefix("async fn "));
+        if line == "#[tokio::test]" && next_fn.is_some() {
+            let rest = next_fn.unwrap_or_default();
+            names.push(rest.split('(').next().unwrap_or_default().to_string());
+        } else if let Some((name, rest)) = line.split_once(':')
+            && rest.trim_end().ends_with("\";")
+            && name.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+        {
+            names.push(name.to_string());
         }
     }
     names
@@ -61,9 +64,20 @@ fn coverage() -> BTreeMap<String, usize> {
 #[test]
 fn every_operation_has_a_wire_test() {
     let counts = coverage();
-    assert_eq!(counts.len(), 7, "the spec describes the seven PHLO runtime operations: {counts:?}");
-    let missing: Vec<_> = counts.iter().filter(|(_, n)| **n == 0).map(|(id, _)| id.clone()).collect();
-    assert!(missing.is_empty(), "operationIds without a wire test in tests/wire.rs: {missing:?}");
+    assert_eq!(
+        counts.len(),
+        7,
+        "the spec describes the seven PHLO runtime operations: {counts:?}"
+    );
+    let missing: Vec<_> = counts
+        .iter()
+        .filter(|(_, n)| **n == 0)
+        .map(|(id, _)| id.clone())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "operationIds without a wire test in tests/wire.rs: {missing:?}"
+    );
     for (id, n) in &counts {
         println!("{id}: {n} wire tests");
     }
@@ -73,7 +87,15 @@ fn every_operation_has_a_wire_test() {
 fn test_names_are_found() {
     // Guards the scanner itself: if it found nothing, the check above would be vacuous.
     let names = wire_test_names();
-    assert!(names.iter().any(|n| n == "update_multi_party_call_member_hold_sip"), "{names:?}");
-    assert!(names.iter().any(|n| n == "get_phlo_decodes_the_phlo"), "{names:?}");
+    assert!(
+        names
+            .iter()
+            .any(|n| n == "update_multi_party_call_member_hold_sip"),
+        "{names:?}"
+    );
+    assert!(
+        names.iter().any(|n| n == "get_phlo_decodes_the_phlo"),
+        "{names:?}"
+    );
     assert!(names.len() >= 30, "{}", names.len());
 }

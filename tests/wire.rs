@@ -18,26 +18,41 @@ const PHONE: &str = "+14152225555";
 const SIP: &str = "sip:agent1@phone.plivo.com";
 
 fn client(server: &MockServer) -> PhloClient {
-    PhloClient::builder().credentials(AUTH_ID, TOKEN).base_url(server.url("/v1")).build().unwrap()
+    PhloClient::builder()
+        .credentials(AUTH_ID, TOKEN)
+        .base_url(server.url("/v1"))
+        .build()
+        .unwrap()
 }
 
 /// The headers every request must carry.
 fn common(when: When) -> When {
     when.header("authorization", BASIC)
-        .header("user-agent", format!("plivo-phlo-rust/{}", env!("CARGO_PKG_VERSION")))
+        .header(
+            "user-agent",
+            format!("plivo-phlo-rust/{}", env!("CARGO_PKG_VERSION")),
+        )
         .header("accept", "application/json")
         .header_missing("api-version")
 }
 
 /// A POST with an exact raw path and an exact JSON body.
-async fn expect_post<'a>(server: &'a MockServer, path: &str, body: Value, status: u16, answer: Value) -> Mock<'a> {
+async fn expect_post<'a>(
+    server: &'a MockServer,
+    path: &str,
+    body: Value,
+    status: u16,
+    answer: Value,
+) -> Mock<'a> {
     let path = path.to_string();
     server
         .mock_async(move |when, then: Then| {
             common(when.method(POST).path(path))
                 .header("content-type", "application/json")
                 .json_body(body);
-            then.status(status).header("content-type", "application/json").json_body(answer);
+            then.status(status)
+                .header("content-type", "application/json")
+                .json_body(answer);
         })
         .await
 }
@@ -47,7 +62,9 @@ async fn expect_get<'a>(server: &'a MockServer, path: &str, answer: Value) -> Mo
     server
         .mock_async(move |when, then: Then| {
             common(when.method(GET).path(path)).header_missing("content-type");
-            then.status(200).header("content-type", "application/json").json_body(answer);
+            then.status(200)
+                .header("content-type", "application/json")
+                .json_body(answer);
         })
         .await
 }
@@ -68,7 +85,10 @@ async fn get_phlo_decodes_the_phlo() {
     assert_eq!(phlo.phlo_id, PHLO);
     assert_eq!(phlo.name, "Support");
     assert_eq!(phlo.api_id.as_deref(), Some("a-1"));
-    assert_eq!(phlo.created_on.as_deref(), Some("2018-11-20 04:46:20.307414+00:00"));
+    assert_eq!(
+        phlo.created_on.as_deref(),
+        Some("2018-11-20 04:46:20.307414+00:00")
+    );
 }
 
 // ---- run PHLO --------------------------------------------------------------
@@ -79,7 +99,14 @@ async fn run_phlo_sends_payload_keys_verbatim() {
     // Keys in any case go out as given (the Node SDK rewrites them).
     let payload = json!({"from": "+14152223333", "to": PHONE, "phoneMeNumber": "1", "is_equal": true, "Nested": {"aB": [1, 2]}});
     let answer = json!({"api_id": "run-1", "phlo_id": PHLO, "message": "triggered"});
-    let mock = expect_post(&server, &format!("/v1/account/{AUTH_ID}/phlo/{PHLO}"), payload.clone(), 201, answer).await;
+    let mock = expect_post(
+        &server,
+        &format!("/v1/account/{AUTH_ID}/phlo/{PHLO}"),
+        payload.clone(),
+        201,
+        answer,
+    )
+    .await;
     let run = client(&server).phlo(PHLO).run(&payload).await.unwrap();
     mock.assert_async().await;
     assert_eq!(run.api_id, "run-1");
@@ -90,8 +117,16 @@ async fn run_phlo_sends_payload_keys_verbatim() {
 #[tokio::test]
 async fn run_phlo_without_parameters_sends_an_empty_object() {
     let server = MockServer::start_async().await;
-    let answer = json!({"api_id": "run-2", "phlo_id": PHLO, "phlo_run_id": "run-2", "name": "Support"});
-    let mock = expect_post(&server, &format!("/v1/account/{AUTH_ID}/phlo/{PHLO}"), json!({}), 200, answer).await;
+    let answer =
+        json!({"api_id": "run-2", "phlo_id": PHLO, "phlo_run_id": "run-2", "name": "Support"});
+    let mock = expect_post(
+        &server,
+        &format!("/v1/account/{AUTH_ID}/phlo/{PHLO}"),
+        json!({}),
+        200,
+        answer,
+    )
+    .await;
     let run = client(&server).phlo(PHLO).run(json!({})).await.unwrap();
     mock.assert_async().await;
     assert_eq!(run.phlo_run_id.as_deref(), Some("run-2"));
@@ -107,8 +142,22 @@ async fn run_phlo_accepts_any_serializable_struct() {
     }
     let server = MockServer::start_async().await;
     let body = json!({"from": "+14152223333", "to": SIP});
-    let mock = expect_post(&server, &format!("/v1/account/{AUTH_ID}/phlo/{PHLO}"), body, 201, json!({"api_id": "run-3"})).await;
-    let run = client(&server).phlo(PHLO).run(Start { from: "+14152223333", to: SIP }).await.unwrap();
+    let mock = expect_post(
+        &server,
+        &format!("/v1/account/{AUTH_ID}/phlo/{PHLO}"),
+        body,
+        201,
+        json!({"api_id": "run-3"}),
+    )
+    .await;
+    let run = client(&server)
+        .phlo(PHLO)
+        .run(Start {
+            from: "+14152223333",
+            to: SIP,
+        })
+        .await
+        .unwrap();
     mock.assert_async().await;
     assert_eq!(run.api_id, "run-3");
 }
@@ -136,8 +185,17 @@ async fn get_phlo_run_decodes_the_run() {
 async fn get_multi_party_call_decodes_the_node() {
     let server = MockServer::start_async().await;
     let answer = json!({"api_id": "a-2", "node_id": NODE, "phlo_id": PHLO, "name": "Multi-Party Call_1", "node_type": "multi_party_call", "created_on": "2018-11-20 04:46:20.307414+00:00"});
-    let mock = expect_get(&server, &format!("/v1/phlo/{PHLO}/multi_party_call/{NODE}"), answer).await;
-    let node = client(&server).multi_party_call(PHLO, NODE).get().await.unwrap();
+    let mock = expect_get(
+        &server,
+        &format!("/v1/phlo/{PHLO}/multi_party_call/{NODE}"),
+        answer,
+    )
+    .await;
+    let node = client(&server)
+        .multi_party_call(PHLO, NODE)
+        .get()
+        .await
+        .unwrap();
     mock.assert_async().await;
     assert_eq!(node.node_id, NODE);
     assert_eq!(node.phlo_id, PHLO);
@@ -150,22 +208,43 @@ async fn get_multi_party_call_decodes_the_node() {
 #[tokio::test]
 async fn update_multi_party_call_add_user_sends_the_seed_body() {
     let server = MockServer::start_async().await;
-    let seed = json!({"action":"call","to":"+14152225555","role":"agent","trigger_source":"+14152223333"});
-    let mock = expect_post(&server, &format!("/v1/phlo/{PHLO}/multi_party_call/{NODE}"), seed, 201, accepted("a-3")).await;
+    let seed =
+        json!({"action":"call","to":"+14152225555","role":"agent","trigger_source":"+14152223333"});
+    let mock = expect_post(
+        &server,
+        &format!("/v1/phlo/{PHLO}/multi_party_call/{NODE}"),
+        seed,
+        201,
+        accepted("a-3"),
+    )
+    .await;
     let answer = client(&server)
         .multi_party_call(PHLO, NODE)
         .add_user("+14152225555", Role::Agent, "+14152223333")
         .await
         .unwrap();
     mock.assert_async().await;
-    assert_eq!(answer, types::ActionResponse { api_id: "a-3".into(), error: Some(String::new()) });
+    assert_eq!(
+        answer,
+        types::ActionResponse {
+            api_id: "a-3".into(),
+            error: Some(String::new())
+        }
+    );
 }
 
 #[tokio::test]
 async fn update_multi_party_call_add_user_as_customer_over_sip_accepts_200() {
     let server = MockServer::start_async().await;
     let body = json!({"action":"call","to":SIP,"role":"customer","trigger_source":"14152223333"});
-    let mock = expect_post(&server, &format!("/v1/phlo/{PHLO}/multi_party_call/{NODE}"), body, 200, json!({"api_id": "a-4"})).await;
+    let mock = expect_post(
+        &server,
+        &format!("/v1/phlo/{PHLO}/multi_party_call/{NODE}"),
+        body,
+        200,
+        json!({"api_id": "a-4"}),
+    )
+    .await;
     let answer = client(&server)
         .multi_party_call(PHLO, NODE)
         .add_user(SIP, Role::Customer, "14152223333")
@@ -180,8 +259,19 @@ async fn update_multi_party_call_add_user_as_customer_over_sip_accepts_200() {
 async fn update_multi_party_call_warm_transfer_defaults_role_to_agent() {
     let server = MockServer::start_async().await;
     let body = json!({"action":"warm_transfer","to":SIP,"role":"agent","trigger_source":PHONE});
-    let mock = expect_post(&server, &format!("/v1/phlo/{PHLO}/multi_party_call/{NODE}"), body, 201, accepted("a-5")).await;
-    let answer = client(&server).multi_party_call(PHLO, NODE).warm_transfer(SIP, PHONE).await.unwrap();
+    let mock = expect_post(
+        &server,
+        &format!("/v1/phlo/{PHLO}/multi_party_call/{NODE}"),
+        body,
+        201,
+        accepted("a-5"),
+    )
+    .await;
+    let answer = client(&server)
+        .multi_party_call(PHLO, NODE)
+        .warm_transfer(SIP, PHONE)
+        .await
+        .unwrap();
     mock.assert_async().await;
     assert_eq!(answer.api_id, "a-5");
 }
@@ -190,8 +280,19 @@ async fn update_multi_party_call_warm_transfer_defaults_role_to_agent() {
 async fn update_multi_party_call_cold_transfer_defaults_role_to_agent() {
     let server = MockServer::start_async().await;
     let body = json!({"action":"cold_transfer","to":PHONE,"role":"agent","trigger_source":SIP});
-    let mock = expect_post(&server, &format!("/v1/phlo/{PHLO}/multi_party_call/{NODE}"), body, 201, accepted("a-6")).await;
-    let answer = client(&server).multi_party_call(PHLO, NODE).cold_transfer(PHONE, SIP).await.unwrap();
+    let mock = expect_post(
+        &server,
+        &format!("/v1/phlo/{PHLO}/multi_party_call/{NODE}"),
+        body,
+        201,
+        accepted("a-6"),
+    )
+    .await;
+    let answer = client(&server)
+        .multi_party_call(PHLO, NODE)
+        .cold_transfer(PHONE, SIP)
+        .await
+        .unwrap();
     mock.assert_async().await;
     assert_eq!(answer.api_id, "a-6");
 }
@@ -199,11 +300,24 @@ async fn update_multi_party_call_cold_transfer_defaults_role_to_agent() {
 #[tokio::test]
 async fn update_multi_party_call_warm_transfer_as_customer_through_update() {
     let server = MockServer::start_async().await;
-    let body = json!({"action":"warm_transfer","to":PHONE,"role":"customer","trigger_source":PHONE});
-    let mock = expect_post(&server, &format!("/v1/phlo/{PHLO}/multi_party_call/{NODE}"), body, 201, accepted("a-7")).await;
+    let body =
+        json!({"action":"warm_transfer","to":PHONE,"role":"customer","trigger_source":PHONE});
+    let mock = expect_post(
+        &server,
+        &format!("/v1/phlo/{PHLO}/multi_party_call/{NODE}"),
+        body,
+        201,
+        accepted("a-7"),
+    )
+    .await;
     let answer = client(&server)
         .multi_party_call(PHLO, NODE)
-        .update(types::MultiPartyCallAction::WarmTransfer, PHONE, Role::Customer, PHONE)
+        .update(
+            types::MultiPartyCallAction::WarmTransfer,
+            PHONE,
+            Role::Customer,
+            PHONE,
+        )
         .await
         .unwrap();
     mock.assert_async().await;
@@ -216,7 +330,14 @@ async fn member_action(address: &str, action: &str) {
     let server = MockServer::start_async().await;
     let path = format!("/v1/phlo/{PHLO}/multi_party_call/{NODE}/members/{address}");
     let api_id = format!("m-{action}");
-    let mock = expect_post(&server, &path, json!({ "action": action }), 201, accepted(&api_id)).await;
+    let mock = expect_post(
+        &server,
+        &path,
+        json!({ "action": action }),
+        201,
+        accepted(&api_id),
+    )
+    .await;
     let mpc = client(&server).multi_party_call(PHLO, NODE);
     let member = mpc.member(address);
     let answer = match action {
@@ -261,7 +382,14 @@ member_tests! {
 async fn update_multi_party_call_member_act_takes_any_action() {
     let server = MockServer::start_async().await;
     let path = format!("/v1/phlo/{PHLO}/multi_party_call/{NODE}/members/{PHONE}");
-    let mock = expect_post(&server, &path, json!({"action": "unhold"}), 201, accepted("m-act")).await;
+    let mock = expect_post(
+        &server,
+        &path,
+        json!({"action": "unhold"}),
+        201,
+        accepted("m-act"),
+    )
+    .await;
     let answer = client(&server)
         .multi_party_call(PHLO, NODE)
         .member(PHONE)
@@ -278,7 +406,14 @@ async fn conference_action(address: &str, action: &str) {
     let server = MockServer::start_async().await;
     let path = format!("/v1/phlo/{PHLO}/conference_bridge/{NODE}/members/{address}");
     let api_id = format!("c-{action}");
-    let mock = expect_post(&server, &path, json!({ "action": action }), 201, json!({ "api_id": api_id })).await;
+    let mock = expect_post(
+        &server,
+        &path,
+        json!({ "action": action }),
+        201,
+        json!({ "api_id": api_id }),
+    )
+    .await;
     let bridge = client(&server).conference_bridge(PHLO, NODE);
     let member = bridge.member(address);
     let answer = match action {
@@ -317,7 +452,14 @@ conference_tests! {
 async fn update_multi_party_call_through_generated_client_sends_the_same_wire() {
     let server = MockServer::start_async().await;
     let seed = json!({"action":"call","to":PHONE,"role":"agent","trigger_source":"+14152223333"});
-    let mock = expect_post(&server, &format!("/v1/phlo/{PHLO}/multi_party_call/{NODE}"), seed, 201, accepted("g-1")).await;
+    let mock = expect_post(
+        &server,
+        &format!("/v1/phlo/{PHLO}/multi_party_call/{NODE}"),
+        seed,
+        201,
+        accepted("g-1"),
+    )
+    .await;
     let client = client(&server);
     let body = types::MultiPartyCallRequest {
         action: types::MultiPartyCallAction::Call,

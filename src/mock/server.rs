@@ -138,7 +138,12 @@ impl Fault {
 
     /// Answer normally, but only after `delay`.
     pub fn delay(delay: Duration) -> Self {
-        Fault { status: None, body: Bytes::new(), headers: Vec::new(), delay }
+        Fault {
+            status: None,
+            body: Bytes::new(),
+            headers: Vec::new(),
+            delay,
+        }
     }
 
     /// The body to send (any bytes: JSON, HTML, truncated JSON).
@@ -150,7 +155,8 @@ impl Fault {
     /// A JSON body, e.g. Plivo's `{"api_id": "…", "error": "…"}`.
     pub fn json(mut self, body: Value) -> Self {
         self.body = body.to_string().into();
-        self.headers.push(("content-type".into(), "application/json".into()));
+        self.headers
+            .push(("content-type".into(), "application/json".into()));
         self
     }
 
@@ -199,7 +205,9 @@ pub struct MockPhlo {
 
 impl std::fmt::Debug for MockPhlo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MockPhlo").field("addr", &self.addr).finish_non_exhaustive()
+        f.debug_struct("MockPhlo")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
     }
 }
 
@@ -223,8 +231,11 @@ impl MockPhlo {
     pub async fn start() -> std::io::Result<Self> {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
-        let auth = base64::engine::general_purpose::STANDARD
-            .encode(format!("{}:{}", Self::AUTH_ID, Self::AUTH_TOKEN));
+        let auth = base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            Self::AUTH_ID,
+            Self::AUTH_TOKEN
+        ));
         let shared = Arc::new(Shared {
             state: Mutex::new(State::default()),
             auth: format!("Basic {auth}"),
@@ -262,12 +273,16 @@ impl MockPhlo {
 
     /// A builder already pointed at the mock with the mock's credentials.
     pub fn client_builder(&self) -> PhloClientBuilder {
-        PhloClient::builder().credentials(Self::AUTH_ID, Self::AUTH_TOKEN).base_url(self.base_url())
+        PhloClient::builder()
+            .credentials(Self::AUTH_ID, Self::AUTH_TOKEN)
+            .base_url(self.base_url())
     }
 
     /// A [`PhloClient`] pointed at the mock with the mock's credentials.
     pub fn client(&self) -> PhloClient {
-        self.client_builder().build().expect("the mock's own configuration is valid")
+        self.client_builder()
+            .build()
+            .expect("the mock's own configuration is valid")
     }
 
     /// Every request received so far, in order.
@@ -277,7 +292,12 @@ impl MockPhlo {
 
     /// The decoded operations received so far, in order.
     pub fn calls(&self) -> Vec<Call> {
-        self.shared.lock().recorded.iter().map(|r| r.call.clone()).collect()
+        self.shared
+            .lock()
+            .recorded
+            .iter()
+            .map(|r| r.call.clone())
+            .collect()
     }
 
     /// How many requests reached the mock.
@@ -306,7 +326,11 @@ impl MockPhlo {
 
 async fn handle(shared: &Shared, req: Request<hyper::body::Incoming>) -> Response<Full<Bytes>> {
     let (parts, body) = req.into_parts();
-    let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let body = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
     let path = parts.uri.path().to_string();
     let fault = {
         let mut state = shared.lock();
@@ -322,14 +346,17 @@ async fn handle(shared: &Shared, req: Request<hyper::body::Incoming>) -> Respons
             None => None,
         }
     };
-    if let Some(f) = &fault {
-        if !f.delay.is_zero() {
-            tokio::time::sleep(f.delay).await;
-        }
+    if let Some(f) = fault.as_ref().filter(|f| !f.delay.is_zero()) {
+        tokio::time::sleep(f.delay).await;
     }
     let (call, status, answer) = answer(shared, &parts.method, &parts.headers, &path, &body);
     let response = match fault {
-        Some(Fault { status: Some(status), body, headers, .. }) => {
+        Some(Fault {
+            status: Some(status),
+            body,
+            headers,
+            ..
+        }) => {
             let mut r = Response::new(Full::new(body));
             *r.status_mut() = status;
             for (name, value) in headers {
@@ -383,25 +410,49 @@ fn answer(
     path: &str,
     body: &[u8],
 ) -> (Call, StatusCode, Value) {
-    if headers.get(hyper::header::AUTHORIZATION).and_then(|v| v.to_str().ok()) != Some(&shared.auth) {
-        return refuse(shared, StatusCode::UNAUTHORIZED, "Authentication failed.".into());
+    if headers
+        .get(hyper::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        != Some(&shared.auth)
+    {
+        return refuse(
+            shared,
+            StatusCode::UNAUTHORIZED,
+            "Authentication failed.".into(),
+        );
     }
     let Some(rest) = path.strip_prefix("/v1/") else {
-        return refuse(shared, StatusCode::NOT_FOUND, format!("no route for {path}"));
+        return refuse(
+            shared,
+            StatusCode::NOT_FOUND,
+            format!("no route for {path}"),
+        );
     };
     let segments: Vec<&str> = rest.split('/').collect();
     let Some((op, template)) = route(method, &segments) else {
-        return refuse(shared, StatusCode::NOT_FOUND, format!("no route for {method} {path}"));
+        return refuse(
+            shared,
+            StatusCode::NOT_FOUND,
+            format!("no route for {method} {path}"),
+        );
     };
     // Path parameters by name, from the spec's path template.
     let params: Vec<(&str, &str)> = template
         .trim_start_matches('/')
         .split('/')
         .zip(&segments)
-        .filter_map(|(t, v)| t.strip_prefix('{').and_then(|t| t.strip_suffix('}')).map(|t| (t, *v)))
+        .filter_map(|(t, v)| {
+            t.strip_prefix('{')
+                .and_then(|t| t.strip_suffix('}'))
+                .map(|t| (t, *v))
+        })
         .collect();
     let param = |name: &str| {
-        params.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string()).unwrap_or_default()
+        params
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.to_string())
+            .unwrap_or_default()
     };
     for (name, value) in &params {
         let ok = match *name {
@@ -410,34 +461,59 @@ fn answer(
             _ => types::Id::from_str(value).is_ok(),
         };
         if !ok {
-            return refuse(shared, StatusCode::NOT_FOUND, format!("Invalid value provided for {name}."));
+            return refuse(
+                shared,
+                StatusCode::NOT_FOUND,
+                format!("Invalid value provided for {name}."),
+            );
         }
     }
     let has_body = method == Method::POST;
     let json = if has_body {
-        if headers.get(hyper::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) != Some("application/json") {
-            return refuse(shared, StatusCode::BAD_REQUEST, "Content-Type must be application/json.".into());
+        if headers
+            .get(hyper::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            != Some("application/json")
+        {
+            return refuse(
+                shared,
+                StatusCode::BAD_REQUEST,
+                "Content-Type must be application/json.".into(),
+            );
         }
         match serde_json::from_slice::<Value>(body) {
             Ok(Value::Object(map)) => map,
-            _ => return refuse(shared, StatusCode::BAD_REQUEST, "Request body must be a JSON object.".into()),
+            _ => {
+                return refuse(
+                    shared,
+                    StatusCode::BAD_REQUEST,
+                    "Request body must be a JSON object.".into(),
+                );
+            }
         }
     } else {
         serde_json::Map::new()
     };
     let call = match op {
-        "get_phlo" => Call::GetPhlo { phlo_id: param("phlo_id") },
-        "get_phlo_run" => Call::GetPhloRun { phlo_id: param("phlo_id"), run_id: param("run_id") },
-        "get_multi_party_call" => {
-            Call::GetMultiPartyCall { phlo_id: param("phlo_id"), node_id: param("node_id") }
-        }
+        "get_phlo" => Call::GetPhlo {
+            phlo_id: param("phlo_id"),
+        },
+        "get_phlo_run" => Call::GetPhloRun {
+            phlo_id: param("phlo_id"),
+            run_id: param("run_id"),
+        },
+        "get_multi_party_call" => Call::GetMultiPartyCall {
+            phlo_id: param("phlo_id"),
+            node_id: param("node_id"),
+        },
         "run_phlo" => Call::RunPhlo {
             auth_id: param("auth_id"),
             phlo_id: param("phlo_id"),
             payload: types::RunPhloRequest(json.clone()),
         },
         "update_multi_party_call" => {
-            match decode::<types::MultiPartyCallRequest>(&json, &["action", "to", "trigger_source"]) {
+            match decode::<types::MultiPartyCallRequest>(&json, &["action", "to", "trigger_source"])
+            {
                 Ok(body) => Call::UpdateMultiPartyCall {
                     phlo_id: param("phlo_id"),
                     node_id: param("node_id"),
@@ -446,15 +522,17 @@ fn answer(
                 Err(reason) => return refuse(shared, StatusCode::BAD_REQUEST, reason),
             }
         }
-        "update_multi_party_call_member" => match decode::<types::MemberRequest>(&json, &["action"]) {
-            Ok(body) => Call::UpdateMultiPartyCallMember {
-                phlo_id: param("phlo_id"),
-                node_id: param("node_id"),
-                member_address: param("member_address"),
-                body,
-            },
-            Err(reason) => return refuse(shared, StatusCode::BAD_REQUEST, reason),
-        },
+        "update_multi_party_call_member" => {
+            match decode::<types::MemberRequest>(&json, &["action"]) {
+                Ok(body) => Call::UpdateMultiPartyCallMember {
+                    phlo_id: param("phlo_id"),
+                    node_id: param("node_id"),
+                    member_address: param("member_address"),
+                    body,
+                },
+                Err(reason) => return refuse(shared, StatusCode::BAD_REQUEST, reason),
+            }
+        }
         "update_conference_bridge_member" => {
             match decode::<types::ConferenceBridgeMemberRequest>(&json, &["action"]) {
                 Ok(body) => Call::UpdateConferenceBridgeMember {
@@ -466,9 +544,19 @@ fn answer(
                 Err(reason) => return refuse(shared, StatusCode::BAD_REQUEST, reason),
             }
         }
-        other => return refuse(shared, StatusCode::NOT_IMPLEMENTED, format!("{other} is not mocked")),
+        other => {
+            return refuse(
+                shared,
+                StatusCode::NOT_IMPLEMENTED,
+                format!("{other} is not mocked"),
+            );
+        }
     };
-    let status = if method == Method::POST { StatusCode::CREATED } else { StatusCode::OK };
+    let status = if method == Method::POST {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
     (call, status, example(shared, op, &params))
 }
 
@@ -487,7 +575,10 @@ fn example(shared: &Shared, op: &str, params: &[(&str, &str)]) -> Value {
         if op == "run_phlo" {
             map.insert("api_id".into(), Value::String(run_id.clone()));
             let phlo = params.iter().find(|p| p.0 == "phlo_id").map_or("", |p| p.1);
-            map.insert("message".into(), Value::String(format!("PHLO {phlo} triggered successfully")));
+            map.insert(
+                "message".into(),
+                Value::String(format!("PHLO {phlo} triggered successfully")),
+            );
         } else if map.contains_key("api_id") {
             map.insert("api_id".into(), Value::String(run_id));
         }
@@ -501,7 +592,9 @@ fn route(method: &Method, segments: &[&str]) -> Option<(&'static str, &'static s
         let t: Vec<&str> = template.trim_start_matches('/').split('/').collect();
         let matches = m == method.as_str()
             && t.len() == segments.len()
-            && t.iter().zip(segments).all(|(t, s)| t.starts_with('{') || t == s);
+            && t.iter()
+                .zip(segments)
+                .all(|(t, s)| t.starts_with('{') || t == s);
         matches.then_some((op, template))
     })
 }
@@ -519,10 +612,16 @@ fn decode<T: serde::de::DeserializeOwned>(
     }
     for (field, value) in json {
         let check: Option<bool> = match field.as_str() {
-            "to" | "trigger_source" => {
-                Some(value.as_str().is_some_and(|v| types::Address::from_str(v).is_ok()))
-            }
-            "role" => Some(value.as_str().is_some_and(|v| types::Role::from_str(v).is_ok())),
+            "to" | "trigger_source" => Some(
+                value
+                    .as_str()
+                    .is_some_and(|v| types::Address::from_str(v).is_ok()),
+            ),
+            "role" => Some(
+                value
+                    .as_str()
+                    .is_some_and(|v| types::Role::from_str(v).is_ok()),
+            ),
             _ => None,
         };
         if check == Some(false) {

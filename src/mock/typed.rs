@@ -1,5 +1,5 @@
 //! progenitor's typed httpmock helpers for every spec operation
-//! ([`MockServerExt`](operations::MockServerExt)), plus [`path_exact`], the
+//! ([`MockServerExt`]), plus [`path_exact`], the
 //! workaround for the generator putting path values into a regex unescaped.
 //!
 //! Generated matchers like `.member_address(&addr)` build a regex from the
