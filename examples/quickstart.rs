@@ -73,7 +73,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("  body: {}", String::from_utf8_lossy(&request.body));
     println!(
         "\nResponse: {}\n  {}",
-        request.status,
+        request.status.ok_or("the mock recorded no answer")?,
         serde_json::to_string(&answer)?
     );
     println!(

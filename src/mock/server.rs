@@ -41,8 +41,9 @@ pub struct Recorded {
     pub body: Bytes,
     /// The operation the request was routed to, with its decoded body.
     pub call: Call,
-    /// The status the mock answered with.
-    pub status: StatusCode,
+    /// The status the mock answered with; `None` while the answer is still
+    /// delayed, or when the client went away before it was sent.
+    pub status: Option<StatusCode>,
 }
 
 /// A request the mock understood, decoded into the generated types.
@@ -346,10 +347,23 @@ async fn handle(shared: &Shared, req: Request<hyper::body::Incoming>) -> Respons
             None => None,
         }
     };
+    let (call, status, answer) = answer(shared, &parts.method, &parts.headers, &path, &body);
+    // Recorded on arrival, so a request whose client gave up still counts.
+    let index = {
+        let mut state = shared.lock();
+        state.recorded.push(Recorded {
+            method: parts.method,
+            path,
+            headers: parts.headers,
+            body,
+            call,
+            status: None,
+        });
+        state.recorded.len() - 1
+    };
     if let Some(f) = fault.as_ref().filter(|f| !f.delay.is_zero()) {
         tokio::time::sleep(f.delay).await;
     }
-    let (call, status, answer) = answer(shared, &parts.method, &parts.headers, &path, &body);
     let response = match fault {
         Some(Fault {
             status: Some(status),
@@ -371,14 +385,9 @@ async fn handle(shared: &Shared, req: Request<hyper::body::Incoming>) -> Respons
         }
         _ => json_response(status, &answer),
     };
-    shared.lock().recorded.push(Recorded {
-        method: parts.method,
-        path,
-        headers: parts.headers,
-        body,
-        call,
-        status: response.status(),
-    });
+    if let Some(r) = shared.lock().recorded.get_mut(index) {
+        r.status = Some(response.status());
+    }
     response
 }
 
