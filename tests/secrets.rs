@@ -1,0 +1,156 @@
+//! Secrets never leak, and configuration errors are typed, never panics.
+
+use plivo_phlo::{Error, PhloClient, RetryPolicy, mock::MockPhlo};
+
+const AUTH_ID: &str = "MAXXXXXXXXXXXXXXXXXX";
+const TOKEN: &str = "tok-SUPERSECRET-123";
+/// base64("MAXXXXXXXXXXXXXXXXXX:tok-SUPERSECRET-123")
+const BASIC: &str = "TUFYWFhYWFhYWFhYWFhYWFhYWFg6dG9rLVNVUEVSU0VDUkVULTEyMw==";
+
+fn assert_clean(text: &str) {
+    assert!(!text.contains("SUPERSECRET"), "token leaked: {text}");
+    assert!(!text.contains(BASIC), "Authorization value leaked: {text}");
+}
+
+#[test]
+fn builder_debug_is_redacted_exactly() {
+    let builder = PhloClient::builder()
+        .credentials(AUTH_ID, TOKEN)
+        .base_url("http://127.0.0.1:9/v1");
+    assert_eq!(
+        format!("{builder:?}"),
+        "PhloClientBuilder { auth_id: Some(\"MAXXXXXXXXXXXXXXXXXX\"), auth_token: Some(\"** redacted **\"), \
+         base_url: Some(\"http://127.0.0.1:9/v1\"), timeout: None, connect_timeout: None, allow_http: false, \
+         retry: RetryPolicy { max_attempts: 1, base_delay: 200ms, max_delay: 5s, jitter: true, max_retry_after: 30s } }"
+    );
+}
+
+#[test]
+fn client_debug_is_redacted_exactly() {
+    let client = PhloClient::builder()
+        .credentials(AUTH_ID, TOKEN)
+        .base_url("http://127.0.0.1:9/v1/")
+        .build()
+        .unwrap();
+    assert_eq!(
+        format!("{client:?}"),
+        "PhloClient { auth_id: \"MAXXXXXXXXXXXXXXXXXX\", auth_token: \"** redacted **\", \
+         base_url: \"http://127.0.0.1:9/v1\", \
+         retry: RetryPolicy { max_attempts: 1, base_delay: 200ms, max_delay: 5s, jitter: true, max_retry_after: 30s } }"
+    );
+    assert_clean(&format!("{client:#?}"));
+    // The generated client's Debug includes reqwest's default headers: the
+    // Authorization value is marked sensitive and shows as such.
+    let generated = format!("{:?}", client.generated());
+    assert_clean(&generated);
+    assert!(generated.contains("Sensitive"), "{generated}");
+}
+
+#[tokio::test]
+async fn errors_do_not_carry_the_token() {
+    let mock = MockPhlo::start().await.unwrap();
+    // A transport error (refused), an API error (401 from the mock, which
+    // expects other credentials), and an input error.
+    let refused = PhloClient::builder()
+        .credentials(AUTH_ID, TOKEN)
+        .base_url("http://127.0.0.1:1/v1")
+        .build()
+        .unwrap();
+    let wrong = PhloClient::builder()
+        .credentials(AUTH_ID, TOKEN)
+        .base_url(mock.base_url())
+        .build()
+        .unwrap();
+    let errors: Vec<Error> = vec![
+        refused.phlo(MockPhlo::PHLO_ID).get().await.unwrap_err(),
+        wrong.phlo(MockPhlo::PHLO_ID).get().await.unwrap_err(),
+        wrong.phlo("../x").get().await.unwrap_err(),
+    ];
+    assert_eq!(errors[1].status().map(|s| s.as_u16()), Some(401));
+    for e in &errors {
+        assert_clean(&format!("{e}"));
+        assert_clean(&format!("{e:?}"));
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            assert_clean(&format!("{s} {s:?}"));
+            source = s.source();
+        }
+    }
+    // The mock saw the credentials on the wire, where they belong.
+    let sent = mock.requests()[0].headers["authorization"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(sent, format!("Basic {BASIC}"));
+}
+
+fn config_error(builder: plivo_phlo::PhloClientBuilder) -> (&'static str, String, String) {
+    match builder.build() {
+        Err(Error::InvalidInput {
+            field,
+            value,
+            reason,
+        }) => (field, value, reason),
+        other => panic!("expected InvalidInput, got {other:?}"),
+    }
+}
+
+#[test]
+fn bad_configuration_is_a_typed_error_naming_the_setting() {
+    let ok = || PhloClient::builder().credentials(AUTH_ID, TOKEN);
+    assert_eq!(config_error(PhloClient::builder()).0, "auth_id");
+    let (field, value, _) = config_error(PhloClient::builder().credentials("XX123", TOKEN));
+    assert_eq!((field, value.as_str()), ("auth_id", "XX123"));
+    assert_eq!(
+        config_error(PhloClient::builder().credentials(AUTH_ID, "")).0,
+        "auth_token"
+    );
+    let (field, value, _) =
+        config_error(PhloClient::builder().credentials(AUTH_ID, "tok-SUPERSECRET\n"));
+    assert_eq!(field, "auth_token");
+    assert_clean(&value);
+    for (url, why) in [
+        ("http://example.com/v1", "clear text"),
+        ("http://10.0.0.1/v1", "clear text"),
+        ("ftp://phlorunner.plivo.com/v1", "scheme"),
+        ("not a url", "not a URL"),
+        ("https://phlorunner.plivo.com/v1?x=1", "query"),
+        ("https://user:pw@phlorunner.plivo.com/v1", "credentials"),
+    ] {
+        let (field, value, reason) = config_error(ok().base_url(url));
+        assert_eq!((field, value.as_str()), ("base_url", url));
+        assert!(reason.contains(why), "{url}: {reason}");
+    }
+}
+
+#[test]
+fn loopback_http_is_allowed_and_other_http_only_on_request() {
+    let ok = || PhloClient::builder().credentials(AUTH_ID, TOKEN);
+    for url in [
+        "http://127.0.0.1:8080/v1",
+        "http://localhost/v1",
+        "http://[::1]:80/v1",
+        "http://127.1.2.3/v1",
+    ] {
+        ok().base_url(url)
+            .build()
+            .unwrap_or_else(|e| panic!("{url}: {e}"));
+    }
+    let client = ok()
+        .base_url("http://phlo.internal:8080/v1//")
+        .allow_http(true)
+        .build()
+        .unwrap();
+    assert_eq!(client.base_url(), "http://phlo.internal:8080/v1");
+    let client = ok().build().unwrap();
+    assert_eq!(client.base_url(), "https://phlorunner.plivo.com/v1");
+    assert_eq!(client.auth_id(), AUTH_ID);
+}
+
+#[test]
+fn retry_policy_builder_clamps_attempts() {
+    assert_eq!(RetryPolicy::none().attempts(), 1);
+    assert_eq!(RetryPolicy::exponential().attempts(), 3);
+    assert_eq!(RetryPolicy::exponential().max_attempts(0).attempts(), 1);
+    assert_eq!(RetryPolicy::default(), RetryPolicy::none());
+}
