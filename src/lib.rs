@@ -7,6 +7,9 @@ mod address;
 mod client;
 mod conference;
 mod error;
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing;
 mod generated;
 mod member;
 #[cfg(feature = "mock")]

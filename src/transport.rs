@@ -52,31 +52,57 @@ impl ClientHooks<Transport> for generated::Client {
         request: reqwest::Request,
         _info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let response = self.client().execute(request).await?;
-        let status = response.status();
-        let retry_after = response
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(parse_retry_after);
-        // Outside a wrapper call (plain `generated()` use) there is no slot.
-        let open = SEEN
-            .try_with(|seen| {
-                let mut seen = seen.borrow_mut();
-                seen.status = Some(status);
-                seen.retry_after = retry_after;
-            })
-            .is_ok();
-        if !open || status.is_success() {
-            return Ok(response);
+        #[cfg(fuzzing)]
+        if let Some(canned) = crate::fuzzing::take() {
+            drop(request);
+            return observe(canned).await;
         }
-        // Error bodies are small: buffer it so its excerpt survives decoding.
-        let (parts, body) = http::Response::from(response).into_parts();
-        let bytes = body.collect().await?.to_bytes();
-        let _ = SEEN.try_with(|seen| seen.borrow_mut().body = Some(excerpt(&bytes)));
-        Ok(reqwest::Response::from(http::Response::from_parts(
-            parts, bytes,
-        )))
+        let response = self.client().execute(request).await?;
+        observe(response).await
     }
+}
+
+/// Longest error body kept for decoding; the rest is dropped unread.
+const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// Notes the status, `Retry-After` and (for non-2xx) a body excerpt in this
+/// call's slot, if a wrapper opened one.
+async fn observe(response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+    let status = response.status();
+    let retry_after = response
+        .headers()
+        .get(RETRY_AFTER)
+        .and_then(parse_retry_after);
+    // Outside a wrapper call (plain `generated()` use) there is no slot.
+    let open = SEEN
+        .try_with(|seen| {
+            let mut seen = seen.borrow_mut();
+            seen.status = Some(status);
+            seen.retry_after = retry_after;
+        })
+        .is_ok();
+    if !open || status.is_success() {
+        return Ok(response);
+    }
+    // Buffer the error body (bounded) so its excerpt survives decoding.
+    let (parts, mut body) = http::Response::from(response).into_parts();
+    let mut buffered = Vec::new();
+    while buffered.len() < ERROR_BODY_LIMIT {
+        match body.frame().await.transpose()? {
+            Some(frame) => {
+                if let Ok(data) = frame.into_data() {
+                    buffered.extend_from_slice(&data);
+                }
+            }
+            None => break,
+        }
+    }
+    buffered.truncate(ERROR_BODY_LIMIT);
+    let bytes = bytes::Bytes::from(buffered);
+    let _ = SEEN.try_with(|seen| seen.borrow_mut().body = Some(excerpt(&bytes)));
+    Ok(reqwest::Response::from(http::Response::from_parts(
+        parts, bytes,
+    )))
 }
 
 /// Parses `Retry-After` as delay-seconds or as an HTTP-date.

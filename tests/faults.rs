@@ -267,7 +267,7 @@ async fn get_404_html_keeps_the_status() {
 
 #[tokio::test]
 async fn long_error_bodies_are_cut_to_the_excerpt_limit() {
-    let (err, _) = post_fault(Fault::status(500).body("x".repeat(10_000))).await;
+    let (err, _) = post_fault(Fault::status(500).body("x".repeat(1 << 20))).await;
     assert_eq!(api(&err).3.len(), plivo_phlo::BODY_EXCERPT_LIMIT);
 }
 

@@ -1,0 +1,31 @@
+//! Address parsing: never panics; what is accepted can never change the route
+//! or inject a header; what is refused is explained.
+#![no_main]
+
+use std::str::FromStr;
+
+use libfuzzer_sys::fuzz_target;
+use plivo_phlo::types::Address;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    match Address::from_str(text) {
+        Ok(address) => {
+            assert_eq!(address.as_str(), text);
+            assert!(!text.is_empty() && text.is_ascii(), "{text:?}");
+            assert!(!text.chars().any(|c| matches!(c, '/' | '?' | '#' | '%' | '\\') || c.is_whitespace() || c.is_control()), "{text:?}");
+            assert!(text != "." && text != "..");
+            if let Some(digits) = text.strip_prefix('+').or(Some(text)).filter(|d| d.bytes().all(|b| b.is_ascii_digit())) {
+                assert!((1..=15).contains(&digits.len()), "{text:?}");
+            } else {
+                assert!(text.starts_with("sip:") || text.starts_with("sips:"), "{text:?}");
+                assert_eq!(text.matches('@').count(), 1, "{text:?}");
+            }
+            assert!(plivo_phlo::fuzzing::address_reason(text).is_none());
+        }
+        Err(_) => {
+            let reason = plivo_phlo::fuzzing::address_reason(text).expect("a refusal has a reason");
+            assert!(reason.starts_with("invalid to "), "{reason}");
+        }
+    }
+});
