@@ -45,12 +45,54 @@ fn run() -> Result<(), String> {
         let mocks = guarded("generating the httpmock helpers", || {
             generator.httpmock(&spec, "crate::generated")
         })?;
-        write(&out.join("phlo_httpmock.rs"), mocks)?;
+        write(
+            &out.join("phlo_httpmock.rs"),
+            escape_mock_paths(&mocks.to_string())?,
+        )?;
         let examples = examples(&spec)?;
         fs::write(out.join("phlo_examples.rs"), examples)
             .map_err(|e| format!("cannot write phlo_examples.rs: {e}"))?;
     }
     Ok(())
+}
+
+/// progenitor's httpmock generator formats path values into a regex
+/// unescaped (`format!("^/phlo/{}$", value.to_string())`), so a `+` in a
+/// member address is a quantifier and never matches itself. Wrap every such
+/// value in `regex::escape`.
+fn escape_mock_paths(tokens: &str) -> Result<String, String> {
+    const OPEN: &str = "format ! (\"^";
+    const VALUE: &str = "value . to_string ()";
+    let mut out = String::with_capacity(tokens.len() + 1024);
+    let mut rest = tokens;
+    let mut patched = 0;
+    while let Some(start) = rest.find(OPEN) {
+        let (head, tail) = rest.split_at(start);
+        out.push_str(head);
+        let close = tail
+            .find(')')
+            .ok_or("unbalanced format! in the httpmock output")?;
+        let call = &tail[..close + 1];
+        let Some(at) = call.find(VALUE) else {
+            return Err(format!(
+                "httpmock output changed shape near `{call}`; update escape_mock_paths in build.rs"
+            ));
+        };
+        out.push_str(&call[..at]);
+        out.push_str(":: regex :: escape (& value . to_string ())");
+        // `call` ends at the `)` of `to_string ()`; the `)` closing format! follows in `rest`.
+        out.push_str(&call[at + VALUE.len()..]);
+        rest = &tail[close + 1..];
+        patched += 1;
+    }
+    out.push_str(rest);
+    if patched == 0 {
+        return Err(
+            "found no path regex in the httpmock output; update escape_mock_paths in build.rs"
+                .into(),
+        );
+    }
+    Ok(out)
 }
 
 /// Runs a progenitor step, turning its errors and panics into a message.
