@@ -1,0 +1,202 @@
+//! MockPhlo answers like the PHLO runner: spec examples for good requests,
+//! Plivo-shaped 400/401/404 for what production would refuse.
+
+use plivo_phlo::mock::{Call, Fault, MockPhlo};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+const MPC: &str = "/v1/phlo/4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20/multi_party_call/2e8f6d4b-1a3c-4e5f-8b7d-9c0a1b2c3d4e";
+
+/// Sends a raw request, as a buggy client might, and returns status and JSON.
+async fn raw(
+    mock: &MockPhlo,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+    auth: bool,
+) -> (u16, Value) {
+    let mut request =
+        reqwest::Client::new().request(method, format!("http://{}{path}", mock.addr()));
+    if auth {
+        request = request.basic_auth(MockPhlo::AUTH_ID, Some(MockPhlo::AUTH_TOKEN));
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+fn plivo_error(body: &Value) -> &str {
+    assert!(
+        body["api_id"].as_str().is_some_and(|id| !id.is_empty()),
+        "{body}"
+    );
+    body["error"].as_str().unwrap()
+}
+
+#[tokio::test]
+async fn missing_fields_get_plivos_mandatory_param_error() {
+    let mock = MockPhlo::start().await.unwrap();
+    for (body, message) in [
+        (
+            json!({"action": "call", "trigger_source": "+14152223333"}),
+            "to is a mandatory param.",
+        ),
+        (
+            json!({"action": "call", "to": "+14152225555"}),
+            "trigger_source is a mandatory param.",
+        ),
+        (
+            json!({"to": "+14152225555", "trigger_source": "+14152223333"}),
+            "action is a mandatory param.",
+        ),
+    ] {
+        let (status, answer) = raw(&mock, reqwest::Method::POST, MPC, Some(body), true).await;
+        assert_eq!(status, 400);
+        assert_eq!(plivo_error(&answer), message);
+    }
+    assert!(
+        mock.calls()
+            .iter()
+            .all(|c| matches!(c, Call::Rejected { .. }))
+    );
+}
+
+#[tokio::test]
+async fn invalid_values_get_plivos_invalid_value_error() {
+    let mock = MockPhlo::start().await.unwrap();
+    for (body, message) in [
+        (
+            json!({"action": "call", "to": "++1", "trigger_source": "+14152223333"}),
+            "Invalid value provided for to.",
+        ),
+        (
+            json!({"action": "call", "to": "+14152225555", "trigger_source": "+14152223333", "role": "boss"}),
+            "Invalid value provided for role.",
+        ),
+        (
+            json!({"action": "hold", "to": "+14152225555", "trigger_source": "+14152223333"}),
+            "Invalid value provided for action.",
+        ),
+    ] {
+        let (status, answer) = raw(&mock, reqwest::Method::POST, MPC, Some(body), true).await;
+        assert_eq!(status, 400, "{answer}");
+        assert_eq!(plivo_error(&answer), message);
+    }
+    let (status, answer) = raw(
+        &mock,
+        reqwest::Method::POST,
+        &format!("{MPC}/members/+14152225555"),
+        Some(json!({"action": "mute"})),
+        true,
+    )
+    .await;
+    assert_eq!(
+        (status, plivo_error(&answer)),
+        (400, "Invalid value provided for action.")
+    );
+}
+
+#[tokio::test]
+async fn bad_credentials_routes_and_encodings_are_refused() {
+    let mock = MockPhlo::start().await.unwrap();
+    let good = json!({"action": "hold"});
+    let (status, answer) = raw(
+        &mock,
+        reqwest::Method::POST,
+        &format!("{MPC}/members/+14152225555"),
+        Some(good.clone()),
+        false,
+    )
+    .await;
+    assert_eq!(
+        (status, plivo_error(&answer)),
+        (401, "Authentication failed.")
+    );
+    // A percent-encoded member address is not what Plivo expects.
+    let (status, _) = raw(
+        &mock,
+        reqwest::Method::POST,
+        &format!("{MPC}/members/%2B14152225555"),
+        Some(good.clone()),
+        true,
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, _) = raw(&mock, reqwest::Method::DELETE, MPC, None, true).await;
+    assert_eq!(status, 404);
+    let (status, _) = raw(&mock, reqwest::Method::GET, "/v1/nowhere", None, true).await;
+    assert_eq!(status, 404);
+    assert_eq!(mock.hits(), 4);
+}
+
+#[tokio::test]
+async fn good_requests_get_the_spec_examples_with_their_ids() {
+    let mock = MockPhlo::start().await.unwrap();
+    let client = mock.client();
+    let phlo = client.phlo(MockPhlo::PHLO_ID).get().await.unwrap();
+    assert_eq!(phlo.name, "Inbound support line");
+    let other = "0a1b2c3d-0000-4000-8000-000000000001";
+    let node = client
+        .multi_party_call(other, "node_7")
+        .get()
+        .await
+        .unwrap();
+    assert_eq!(
+        (node.phlo_id.as_str(), node.node_id.as_str()),
+        (other, "node_7")
+    );
+    let run = client
+        .phlo(other)
+        .run(json!({"customerName": "Ada"}))
+        .await
+        .unwrap();
+    assert_eq!(
+        run.message.as_deref(),
+        Some(format!("PHLO {other} triggered successfully").as_str())
+    );
+    let details = client.phlo(other).get_run(&run.api_id).await.unwrap();
+    assert_eq!(details.run_id, run.api_id);
+    match &mock.calls()[2] {
+        Call::RunPhlo {
+            auth_id, payload, ..
+        } => {
+            assert_eq!(auth_id, MockPhlo::AUTH_ID);
+            assert_eq!(
+                payload.0,
+                *json!({"customerName": "Ada"}).as_object().unwrap()
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn scripted_faults_apply_to_the_next_n_calls_in_order() {
+    let mock = MockPhlo::start().await.unwrap();
+    mock.fail_next(2, Fault::status(503));
+    mock.fail_next(1, Fault::delay(Duration::from_millis(50)));
+    let client = mock.client();
+    let phlo = client.phlo(MockPhlo::PHLO_ID);
+    assert_eq!(
+        phlo.get().await.unwrap_err().status().map(|s| s.as_u16()),
+        Some(503)
+    );
+    assert_eq!(
+        phlo.get().await.unwrap_err().status().map(|s| s.as_u16()),
+        Some(503)
+    );
+    phlo.get().await.unwrap();
+    phlo.get().await.unwrap();
+    let statuses: Vec<_> = mock
+        .requests()
+        .iter()
+        .map(|r| r.status.map(|s| s.as_u16()))
+        .collect();
+    assert_eq!(statuses, [Some(503), Some(503), Some(200), Some(200)]);
+    assert_eq!(mock.connections(), 1, "one kept-alive connection");
+    mock.reset();
+    assert_eq!(mock.hits(), 0);
+}
