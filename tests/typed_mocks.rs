@@ -49,7 +49,7 @@ async fn typed_member_matcher_matches_a_phone_number() {
         .await
         .unwrap();
     assert_eq!(answer.api_id, "typed");
-    mock.assert_hits_async(1).await;
+    mock.assert_calls_async(1).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -63,7 +63,7 @@ async fn typed_member_matcher_matches_a_sip_address() {
         .await
         .unwrap();
     assert_eq!(answer.api_id, "typed");
-    mock.assert_hits_async(1).await;
+    mock.assert_calls_async(1).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -78,7 +78,7 @@ async fn typed_member_matcher_treats_dots_literally() {
         .await
         .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404), "{err}");
-    mock.assert_hits_async(0).await;
+    mock.assert_calls_async(0).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -106,7 +106,7 @@ async fn path_exact_matches_the_whole_raw_path() {
         .await
         .unwrap();
     assert_eq!(answer.api_id, "exact");
-    mock.assert_hits_async(1).await;
+    mock.assert_calls_async(1).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -126,5 +126,5 @@ async fn typed_error_answers_decode_into_api_errors() {
     let err = client(&server).phlo(PHLO).get().await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
     assert_eq!(err.api_id(), Some("nf"));
-    mock.assert_hits_async(1).await;
+    mock.assert_calls_async(1).await;
 }
