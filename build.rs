@@ -49,10 +49,9 @@ fn run() -> Result<(), String> {
             &out.join("phlo_httpmock.rs"),
             escape_mock_paths(&mocks.to_string())?,
         )?;
-        let examples = examples(&spec)?;
-        fs::write(out.join("phlo_examples.rs"), examples)
-            .map_err(|e| format!("cannot write phlo_examples.rs: {e}"))?;
     }
+    fs::write(out.join("phlo_operations.rs"), operations(&spec)?)
+        .map_err(|e| format!("cannot write phlo_operations.rs: {e}"))?;
     Ok(())
 }
 
@@ -212,9 +211,9 @@ fn response_schema(response: &openapiv3::Response) -> String {
     }
 }
 
-/// Writes each operation's success example (the JSON the spec documents) so
-/// the mock server answers from the spec itself.
-fn examples(spec: &OpenAPI) -> Result<String, String> {
+/// Writes each operation's method, path template and success example (the
+/// JSON the spec documents), for tracing and for the mock server.
+fn operations(spec: &OpenAPI) -> Result<String, String> {
     let mut out = String::from(
         "/// (operationId, method, path template, example success body) from the spec.\n",
     );

@@ -18,6 +18,7 @@ pub mod mock;
 mod mpc;
 mod phlo;
 mod retry;
+mod spec;
 mod transport;
 
 pub use client::{

@@ -30,6 +30,10 @@ struct Seen {
     status: Option<StatusCode>,
     retry_after: Option<Duration>,
     body: Option<String>,
+    /// The request's span, so the wrapper can add Plivo's `api_id` once the
+    /// body is decoded.
+    #[cfg(feature = "tracing")]
+    span: Option<tracing::Span>,
 }
 
 tokio::task_local! {
@@ -50,16 +54,53 @@ impl ClientHooks<Transport> for generated::Client {
     async fn exec(
         &self,
         request: reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        #[cfg(fuzzing)]
-        if let Some(canned) = crate::fuzzing::take() {
-            drop(request);
-            return observe(canned).await;
+        #[cfg(feature = "tracing")]
+        {
+            use tracing::{Instrument, field::Empty};
+            // Only these fields are recorded: never a header, never the token.
+            let span = tracing::info_span!(
+                "phlo.request",
+                operation_id = info.operation_id,
+                method = %request.method(),
+                path = crate::spec::template(info.operation_id),
+                status = Empty,
+                duration_ms = Empty,
+                api_id = Empty,
+                error = Empty,
+            );
+            let started = std::time::Instant::now();
+            let result = execute(self.client(), request)
+                .instrument(span.clone())
+                .await;
+            span.record("duration_ms", started.elapsed().as_secs_f64() * 1000.0);
+            match &result {
+                Ok(response) => span.record("status", response.status().as_u16()),
+                Err(e) => span.record("error", tracing::field::display(e)),
+            };
+            let _ = SEEN.try_with(|seen| seen.borrow_mut().span = Some(span));
+            result
         }
-        let response = self.client().execute(request).await?;
-        observe(response).await
+        #[cfg(not(feature = "tracing"))]
+        {
+            let _ = info;
+            execute(self.client(), request).await
+        }
     }
+}
+
+async fn execute(
+    client: &reqwest::Client,
+    request: reqwest::Request,
+) -> reqwest::Result<reqwest::Response> {
+    #[cfg(fuzzing)]
+    if let Some(canned) = crate::fuzzing::take() {
+        drop(request);
+        return observe(canned).await;
+    }
+    let response = client.execute(request).await?;
+    observe(response).await
 }
 
 /// Longest error body kept for decoding; the rest is dropped unread.
@@ -120,6 +161,10 @@ pub(crate) fn parse_retry_after(value: &reqwest::header::HeaderValue) -> Option<
 
 /// A decoded success that may still carry Plivo's refusal (`error` non-empty).
 pub(crate) trait Answer {
+    /// Plivo's id for the request, when the answer carries one.
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    fn api_id(&self) -> Option<&str>;
+
     /// `(api_id, error)` when the 2xx answer says the action was not done.
     fn refusal(&self) -> Option<(&str, &str)> {
         None
@@ -127,20 +172,40 @@ pub(crate) trait Answer {
 }
 
 impl Answer for types::ActionResponse {
+    fn api_id(&self) -> Option<&str> {
+        Some(&self.api_id)
+    }
     fn refusal(&self) -> Option<(&str, &str)> {
         refusal(&self.api_id, self.error.as_deref())
     }
 }
 
 impl Answer for types::RunPhloResponse {
+    fn api_id(&self) -> Option<&str> {
+        Some(&self.api_id)
+    }
     fn refusal(&self) -> Option<(&str, &str)> {
         refusal(&self.api_id, self.error.as_deref())
     }
 }
 
-impl Answer for types::Phlo {}
-impl Answer for types::PhloRun {}
-impl Answer for types::Node {}
+impl Answer for types::Phlo {
+    fn api_id(&self) -> Option<&str> {
+        self.api_id.as_deref()
+    }
+}
+
+impl Answer for types::PhloRun {
+    fn api_id(&self) -> Option<&str> {
+        self.api_id.as_deref()
+    }
+}
+
+impl Answer for types::Node {
+    fn api_id(&self) -> Option<&str> {
+        self.api_id.as_deref()
+    }
+}
 
 fn refusal<'a>(api_id: &'a str, error: Option<&'a str>) -> Option<(&'a str, &'a str)> {
     error.filter(|e| !e.trim().is_empty()).map(|e| (api_id, e))
@@ -181,23 +246,40 @@ async fn once<T: Answer>(call: impl Future<Output = Generated<T>>) -> Result<T, 
             (result, SEEN.with(|s| std::mem::take(&mut *s.borrow_mut())))
         })
         .await;
-    match result {
+    decode(result, seen).await
+}
+
+async fn decode<T: Answer>(result: Generated<T>, seen: Seen) -> Result<T, Error> {
+    #[cfg(feature = "tracing")]
+    let span = seen.span.clone();
+    let outcome = match result {
         Ok(value) => {
             let status = value.status();
             let value = value.into_inner();
-            if let Some((api_id, message)) = value.refusal() {
-                return Err(Error::Api {
+            match value.refusal() {
+                Some((api_id, message)) => Err(Error::Api {
                     status,
                     api_id: Some(api_id.to_string()),
                     message: Some(message.to_string()),
                     body: String::new(),
                     retry_after: None,
-                });
+                }),
+                None => Ok(value),
             }
-            Ok(value)
         }
         Err(err) => Err(map_error(err, seen).await),
+    };
+    #[cfg(feature = "tracing")]
+    if let Some(span) = span {
+        let api_id = match &outcome {
+            Ok(value) => value.api_id(),
+            Err(e) => e.api_id(),
+        };
+        if let Some(api_id) = api_id {
+            span.record("api_id", api_id);
+        }
     }
+    outcome
 }
 
 async fn map_error(err: progenitor_client::Error<types::ApiError>, seen: Seen) -> Error {

@@ -25,7 +25,7 @@ use crate::{
     generated::types,
 };
 
-include!(concat!(env!("OUT_DIR"), "/phlo_examples.rs"));
+use crate::spec::OPERATIONS;
 
 /// One request the mock received, in the order received.
 #[derive(Clone, Debug)]
