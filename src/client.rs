@@ -309,6 +309,11 @@ fn base_url(raw: &str, allow_http: bool) -> Result<String, Error> {
         return Err(bad("must not carry credentials; use credentials()"));
     }
     match url.scheme() {
+        "https" if cfg!(not(any(feature = "rustls", feature = "native-tls"))) => {
+            return Err(bad(
+                "is https, but this build has no TLS: enable the rustls or native-tls feature",
+            ));
+        }
         "https" => {}
         "http" if allow_http || is_loopback(host) => {}
         "http" => {
