@@ -1,7 +1,6 @@
 //! Shared by the examples: Plivo when credentials are set, the embedded mock
 //! otherwise, and a printout of what went over the wire.
 
-
 // Each example uses a part of this module.
 #![allow(dead_code)]
 use plivo_phlo::{PhloClient, mock::MockPhlo};
