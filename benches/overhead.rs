@@ -1,0 +1,279 @@
+//! Client overhead against a raw reqwest loop, on loopback, in one run.
+//!
+//! ```text
+//! cargo bench --bench overhead            # full run
+//! BENCH_CALLS=2000 cargo bench --bench overhead
+//! ```
+//!
+//! A plain harness (`harness = false`) rather than criterion: the figures that
+//! matter are ratios between three clients measured interleaved in the same
+//! process, plus throughput at 64 and 1000 calls in flight, connection counts
+//! and peak RSS, none of which criterion's per-function statistics report; it
+//! also keeps criterion's dependency tree out of the crate.
+//!
+//! Three ways to add a user to a multi-party call, each against the same
+//! hyper server (keep-alive, HTTP/1.1) started here:
+//! (a) the wrapper `mpc.add_user(..)`;
+//! (b) the generated client `generated().update_multi_party_call(..)`;
+//! (c) raw reqwest building the same request by hand (same JSON, same
+//!     Authorization header, same user agent).
+
+use std::{
+    convert::Infallible,
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use http_body_util::{BodyExt, Full};
+use hyper::{Request, Response, body::Bytes, server::conn::http1, service::service_fn};
+use hyper_util::rt::TokioIo;
+use plivo_phlo::{PhloClient, Role, types};
+use tokio::net::TcpListener;
+
+const PHLO: &str = "4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20";
+const NODE: &str = "2e8f6d4b-1a3c-4e5f-8b7d-9c0a1b2c3d4e";
+const AUTH_ID: &str = "MAXXXXXXXXXXXXXXXXXX";
+const TOKEN: &str = "bench-token";
+const ANSWER: &[u8] = br#"{"api_id":"8a7b6c5d-4e3f-4a1b-9c8d-7e6f5a4b3c2d","error":""}"#;
+
+/// A fast keep-alive server on its own runtime thread; counts connections
+/// and requests.
+fn start_server() -> (String, Arc<AtomicUsize>, Arc<AtomicUsize>) {
+    let connections = Arc::new(AtomicUsize::new(0));
+    let requests = Arc::new(AtomicUsize::new(0));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (c, r) = (connections.clone(), requests.clone());
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async move {
+            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            loop {
+                let (stream, _) = listener.accept().await.unwrap();
+                stream.set_nodelay(true).unwrap();
+                c.fetch_add(1, Ordering::Relaxed);
+                let r = r.clone();
+                tokio::spawn(async move {
+                    let service = service_fn(move |req: Request<hyper::body::Incoming>| {
+                        let r = r.clone();
+                        async move {
+                            let _ = req.into_body().collect().await;
+                            r.fetch_add(1, Ordering::Relaxed);
+                            let mut response = Response::new(Full::new(Bytes::from_static(ANSWER)));
+                            *response.status_mut() = hyper::StatusCode::CREATED;
+                            response.headers_mut().insert(
+                                hyper::header::CONTENT_TYPE,
+                                hyper::header::HeaderValue::from_static("application/json"),
+                            );
+                            Ok::<_, Infallible>(response)
+                        }
+                    });
+                    let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                });
+            }
+        });
+    });
+    let addr = rx.recv().unwrap();
+    (format!("http://{addr}/v1"), connections, requests)
+}
+
+#[derive(Clone)]
+struct Clients {
+    wrapper: plivo_phlo::MultiPartyCall,
+    generated: PhloClient,
+    phlo: types::Id,
+    node: types::Id,
+    body: types::MultiPartyCallRequest,
+    raw: reqwest::Client,
+    raw_url: String,
+}
+
+#[derive(serde::Serialize)]
+struct RawBody<'a> {
+    action: &'a str,
+    to: &'a str,
+    role: &'a str,
+    trigger_source: &'a str,
+}
+
+impl Clients {
+    fn new(base: &str) -> Self {
+        let client = PhloClient::builder().credentials(AUTH_ID, TOKEN).base_url(base).build().unwrap();
+        use base64::Engine as _;
+        let auth = base64::engine::general_purpose::STANDARD.encode(format!("{AUTH_ID}:{TOKEN}"));
+        let mut value = reqwest::header::HeaderValue::from_str(&format!("Basic {auth}")).unwrap();
+        value.set_sensitive(true);
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::AUTHORIZATION, value);
+        let raw = reqwest::Client::builder()
+            .default_headers(headers)
+            .user_agent(plivo_phlo::USER_AGENT)
+            .timeout(plivo_phlo::DEFAULT_TIMEOUT)
+            .connect_timeout(plivo_phlo::DEFAULT_CONNECT_TIMEOUT)
+            .build()
+            .unwrap();
+        Clients {
+            wrapper: client.multi_party_call(PHLO, NODE),
+            phlo: PHLO.parse().unwrap(),
+            node: NODE.parse().unwrap(),
+            body: types::MultiPartyCallRequest {
+                action: types::MultiPartyCallAction::Call,
+                to: "+14152225555".parse().unwrap(),
+                role: Role::Agent,
+                trigger_source: "+14152223333".parse().unwrap(),
+            },
+            generated: client,
+            raw,
+            raw_url: format!("{base}/phlo/{PHLO}/multi_party_call/{NODE}"),
+        }
+    }
+
+    async fn call(&self, way: Way) {
+        match way {
+            Way::Wrapper => {
+                let answer = self.wrapper.add_user("+14152225555", Role::Agent, "+14152223333").await.unwrap();
+                assert_eq!(answer.api_id.len(), 36);
+            }
+            Way::Generated => {
+                let answer = self
+                    .generated
+                    .generated()
+                    .update_multi_party_call(&self.phlo, &self.node, &self.body)
+                    .await
+                    .unwrap();
+                assert_eq!(answer.api_id.len(), 36);
+            }
+            Way::Raw => {
+                let response = self
+                    .raw
+                    .post(&self.raw_url)
+                    .header(reqwest::header::ACCEPT, "application/json")
+                    .json(&RawBody { action: "call", to: "+14152225555", role: "agent", trigger_source: "+14152223333" })
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(response.status().is_success());
+                let answer: types::ActionResponse = response.json().await.unwrap();
+                assert_eq!(answer.api_id.len(), 36);
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Way {
+    Wrapper,
+    Generated,
+    Raw,
+}
+
+const WAYS: [Way; 3] = [Way::Wrapper, Way::Generated, Way::Raw];
+
+/// Mean time per call of `n` sequential calls.
+async fn sequential(clients: &Clients, way: Way, n: usize) -> Duration {
+    let started = Instant::now();
+    for _ in 0..n {
+        clients.call(way).await;
+    }
+    started.elapsed() / n as u32
+}
+
+/// Calls per second with `in_flight` tasks each making `n / in_flight` calls.
+async fn concurrent(clients: &Clients, way: Way, n: usize, in_flight: usize) -> f64 {
+    let per_task = n / in_flight;
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..in_flight {
+        let clients = clients.clone();
+        tasks.spawn(async move {
+            for _ in 0..per_task {
+                clients.call(way).await;
+            }
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        done.unwrap();
+    }
+    (per_task * in_flight) as f64 / started.elapsed().as_secs_f64()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v[v.len() / 2]
+}
+
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn main() {
+    let calls: usize = std::env::var("BENCH_CALLS").ok().and_then(|v| v.parse().ok()).unwrap_or(4000);
+    let rounds: usize = std::env::var("BENCH_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(7);
+    let (base, connections, requests) = start_server();
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    runtime.block_on(async {
+        let clients = Clients::new(&base);
+        for way in WAYS {
+            sequential(&clients, way, 500).await; // warm-up: connections, caches
+        }
+
+        println!("plivo-phlo overhead benchmark: {calls} add-user calls per measurement, {rounds} rounds, median");
+        let mut seq: [Vec<f64>; 3] = Default::default();
+        let mut par: [Vec<f64>; 3] = Default::default();
+        for round in 0..rounds {
+            // Rotate the order each round so no client always goes first.
+            for k in 0..3 {
+                let i = (k + round) % 3;
+                seq[i].push(sequential(&clients, WAYS[i], calls).await.as_secs_f64() * 1e6);
+            }
+            for k in 0..3 {
+                let i = (k + round) % 3;
+                par[i].push(concurrent(&clients, WAYS[i], calls, 64).await);
+            }
+        }
+        let seq: Vec<f64> = seq.into_iter().map(median).collect();
+        let par: Vec<f64> = par.into_iter().map(median).collect();
+        println!("\nsequential (µs per call)        64 in flight (calls/s)");
+        for (i, way) in WAYS.iter().enumerate() {
+            println!("  {:<10} {:>8.1} µs            {:>9.0} /s", format!("{way:?}"), seq[i], par[i]);
+        }
+        println!("\nratios against raw reqwest (same run):");
+        println!("  sequential time   (a)/(c) = {:.3}   (b)/(c) = {:.3}   goal <= 1.05", seq[0] / seq[2], seq[1] / seq[2]);
+        println!("  64-in-flight rate (a)/(c) = {:.3}   (b)/(c) = {:.3}   goal >= 0.95", par[0] / par[2], par[1] / par[2]);
+
+        // 1000 calls in flight on one client, five waves.
+        let before = connections.load(Ordering::Relaxed);
+        let served_before = requests.load(Ordering::Relaxed);
+        let waves = 5;
+        let started = Instant::now();
+        for _ in 0..waves {
+            let mut tasks = tokio::task::JoinSet::new();
+            for _ in 0..1000 {
+                let clients = clients.clone();
+                tasks.spawn(async move { clients.call(Way::Wrapper).await });
+            }
+            let mut errors = 0;
+            while let Some(done) = tasks.join_next().await {
+                errors += usize::from(done.is_err());
+            }
+            assert_eq!(errors, 0, "calls failed at 1000 in flight");
+        }
+        let elapsed = started.elapsed();
+        let served = requests.load(Ordering::Relaxed) - served_before;
+        let opened = connections.load(Ordering::Relaxed) - before;
+        println!(
+            "\n1000 in flight on one client: {waves} waves, {served} calls, 0 errors, {:.0} calls/s",
+            served as f64 / elapsed.as_secs_f64()
+        );
+        println!("  new connections at the server: {opened} (for {served} requests; total since start {})", connections.load(Ordering::Relaxed));
+        println!("  peak RSS of the whole process (client + server): {:.1} MiB (goal <= 64 MiB)", peak_rss_mib());
+    });
+}
