@@ -47,7 +47,10 @@ fn start_server() -> (String, Arc<AtomicUsize>, Arc<AtomicUsize>) {
     let (tx, rx) = std::sync::mpsc::channel();
     let (c, r) = (connections.clone(), requests.clone());
     std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         runtime.block_on(async move {
             let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
             tx.send(listener.local_addr().unwrap()).unwrap();
@@ -71,7 +74,9 @@ fn start_server() -> (String, Arc<AtomicUsize>, Arc<AtomicUsize>) {
                             Ok::<_, Infallible>(response)
                         }
                     });
-                    let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                    let _ = http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
                 });
             }
         });
@@ -88,7 +93,7 @@ struct Clients {
     node: types::Id,
     body: types::MultiPartyCallRequest,
     raw: reqwest::Client,
-    raw_url: String,
+    raw_base: String,
 }
 
 #[derive(serde::Serialize)]
@@ -101,7 +106,11 @@ struct RawBody<'a> {
 
 impl Clients {
     fn new(base: &str) -> Self {
-        let client = PhloClient::builder().credentials(AUTH_ID, TOKEN).base_url(base).build().unwrap();
+        let client = PhloClient::builder()
+            .credentials(AUTH_ID, TOKEN)
+            .base_url(base)
+            .build()
+            .unwrap();
         use base64::Engine as _;
         let auth = base64::engine::general_purpose::STANDARD.encode(format!("{AUTH_ID}:{TOKEN}"));
         let mut value = reqwest::header::HeaderValue::from_str(&format!("Basic {auth}")).unwrap();
@@ -127,14 +136,18 @@ impl Clients {
             },
             generated: client,
             raw,
-            raw_url: format!("{base}/phlo/{PHLO}/multi_party_call/{NODE}"),
+            raw_base: base.to_string(),
         }
     }
 
     async fn call(&self, way: Way) {
         match way {
             Way::Wrapper => {
-                let answer = self.wrapper.add_user("+14152225555", Role::Agent, "+14152223333").await.unwrap();
+                let answer = self
+                    .wrapper
+                    .add_user("+14152225555", Role::Agent, "+14152223333")
+                    .await
+                    .unwrap();
                 assert_eq!(answer.api_id.len(), 36);
             }
             Way::Generated => {
@@ -147,11 +160,18 @@ impl Clients {
                 assert_eq!(answer.api_id.len(), 36);
             }
             Way::Raw => {
+                // The URL is built per call, as the generated client does.
+                let url = format!("{}/phlo/{PHLO}/multi_party_call/{NODE}", self.raw_base);
                 let response = self
                     .raw
-                    .post(&self.raw_url)
+                    .post(url)
                     .header(reqwest::header::ACCEPT, "application/json")
-                    .json(&RawBody { action: "call", to: "+14152225555", role: "agent", trigger_source: "+14152223333" })
+                    .json(&RawBody {
+                        action: "call",
+                        to: "+14152225555",
+                        role: "agent",
+                        trigger_source: "+14152223333",
+                    })
                     .send()
                     .await
                     .unwrap();
@@ -215,12 +235,33 @@ fn peak_rss_mib() -> f64 {
 }
 
 fn main() {
-    let calls: usize = std::env::var("BENCH_CALLS").ok().and_then(|v| v.parse().ok()).unwrap_or(4000);
-    let rounds: usize = std::env::var("BENCH_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(7);
+    // Like any application that builds its own reqwest client next to
+    // plivo-phlo's with `rustls-no-provider` unified in: pick a provider.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let calls: usize = std::env::var("BENCH_CALLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(4000);
+    let rounds: usize = std::env::var("BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(7);
     let (base, connections, requests) = start_server();
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
     runtime.block_on(async {
         let clients = Clients::new(&base);
+        // BENCH_PROFILE=wrapper|generated|raw: only that way, sequentially,
+        // for a profiler (valgrind --tool=callgrind) to attribute the cost.
+        if let Ok(only) = std::env::var("BENCH_PROFILE") {
+            let way = WAYS.into_iter().find(|w| format!("{w:?}").eq_ignore_ascii_case(&only)).expect("wrapper, generated or raw");
+            let t = sequential(&clients, way, calls).await;
+            println!("{way:?}: {calls} sequential calls, {:.1} µs per call", t.as_secs_f64() * 1e6);
+            return;
+        }
         for way in WAYS {
             sequential(&clients, way, 500).await; // warm-up: connections, caches
         }

@@ -40,6 +40,10 @@ tokio::task_local! {
     static SEEN: RefCell<Seen>;
 }
 
+/// The header progenitor adds to every request (`api-version: <info.version>`).
+const API_VERSION: reqwest::header::HeaderName =
+    reqwest::header::HeaderName::from_static("api-version");
+
 impl ClientHooks<Transport> for generated::Client {
     async fn pre<E>(
         &self,
@@ -47,7 +51,7 @@ impl ClientHooks<Transport> for generated::Client {
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
         // progenitor adds `api-version: <info.version>`; Plivo has no use for it.
-        request.headers_mut().remove("api-version");
+        request.headers_mut().remove(&API_VERSION);
         Ok(())
     }
 
@@ -225,14 +229,18 @@ where
     F: Fn() -> Fut,
     Fut: Future<Output = Generated<T>>,
 {
-    let mut delays = policy.delays();
+    // The backoff schedule is only built once a retry is actually needed.
+    let mut delays = None;
     loop {
-        let outcome = once(call()).await;
+        // Boxed: the generated future is several KiB, and is otherwise
+        // copied at every layer it is moved through.
+        let outcome = once(Box::pin(call())).await;
         let err = match outcome {
             Ok(value) => return Ok(value),
             Err(err) => err,
         };
-        match policy.next_delay(&method, &err, &mut delays) {
+        let delays = delays.get_or_insert_with(|| policy.delays());
+        match policy.next_delay(&method, &err, delays) {
             Some(delay) => tokio::time::sleep(delay).await,
             None => return Err(err),
         }

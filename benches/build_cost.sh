@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Build cost: a clean debug build of a scratch crate that depends on
+# plivo-phlo, against one that depends only on reqwest (same TLS: rustls with
+# ring, json), serde and tokio and makes the same call by hand. Then the cost
+# of a spec edit: touch spec/phlo.yaml and rebuild.
+#
+#   bash benches/build_cost.sh
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+mkdir -p "$work/ours/src" "$work/baseline/src"
+cat > "$work/ours/Cargo.toml" <<TOML
+[package]
+name = "scratch-ours"
+version = "0.0.0"
+edition = "2024"
+[dependencies]
+plivo-phlo = { path = "$root" }
+tokio = { version = "1", features = ["rt", "macros"] }
+TOML
+cat > "$work/ours/src/main.rs" <<'RS'
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), plivo_phlo::Error> {
+    let client = plivo_phlo::PhloClient::from_env()?;
+    let mpc = client.multi_party_call("4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20", "2e8f6d4b-1a3c-4e5f-8b7d-9c0a1b2c3d4e");
+    let answer = mpc.add_user("+14152225555", plivo_phlo::Role::Agent, "+14152223333").await?;
+    println!("{}", answer.api_id);
+    Ok(())
+}
+RS
+
+cat > "$work/baseline/Cargo.toml" <<'TOML'
+[package]
+name = "scratch-baseline"
+version = "0.0.0"
+edition = "2024"
+[dependencies]
+reqwest = { version = "0.13", default-features = false, features = ["json", "rustls-no-provider"] }
+rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"] }
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+tokio = { version = "1", features = ["rt", "macros"] }
+TOML
+cat > "$work/baseline/src/main.rs" <<'RS'
+#[derive(serde::Serialize)]
+struct Body<'a> { action: &'a str, to: &'a str, role: &'a str, trigger_source: &'a str }
+#[derive(serde::Deserialize)]
+struct Answer { api_id: String }
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let (id, token) = (std::env::var("PLIVO_AUTH_ID")?, std::env::var("PLIVO_AUTH_TOKEN")?);
+    let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build()?;
+    let answer: Answer = client
+        .post("https://phlorunner.plivo.com/v1/phlo/4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20/multi_party_call/2e8f6d4b-1a3c-4e5f-8b7d-9c0a1b2c3d4e")
+        .basic_auth(id, Some(token))
+        .json(&Body { action: "call", to: "+14152225555", role: "agent", trigger_source: "+14152223333" })
+        .send().await?.error_for_status()?.json().await?;
+    println!("{}", answer.api_id);
+    Ok(())
+}
+RS
+
+measure() {
+  local dir="$1"
+  (cd "$dir" && cargo generate-lockfile -q && cargo fetch -q)
+  local start end
+  start=$(date +%s.%N)
+  (cd "$dir" && CARGO_TARGET_DIR="$dir/target" cargo build -q)
+  end=$(date +%s.%N)
+  python3 -c "print(round($end - $start, 2))"
+}
+
+ours=$(measure "$work/ours")
+baseline=$(measure "$work/baseline")
+echo "clean debug build, depends on plivo-phlo:          ${ours} s"
+echo "clean debug build, reqwest+serde+tokio by hand:     ${baseline} s"
+echo "ratio: $(python3 -c "print(round($ours / $baseline, 2))")   (goal <= 1.3)"
+
+# A spec edit followed by a rebuild (the crate's own dev build).
+cd "$root"
+cargo build -q
+for i in 1 2 3; do
+  touch spec/phlo.yaml
+  start=$(date +%s.%N)
+  cargo build -q
+  end=$(date +%s.%N)
+  echo "spec edit -> rebuild #$i: $(python3 -c "print(round($end - $start, 2))") s (goal <= 2 s)"
+done
