@@ -51,6 +51,25 @@ pub(crate) fn id(field: &'static str, value: &str) -> Result<types::Id, Rejected
     })
 }
 
+/// A node's `(phlo_id, node_id)`.
+pub(crate) type NodeIds = (types::Id, types::Id);
+/// A member's `(phlo_id, node_id, member_address)`.
+pub(crate) type MemberTarget = (types::Id, types::Id, types::Address);
+
+/// Parses the ids of a node.
+pub(crate) fn node_ids(phlo_id: &str, node_id: &str) -> Result<NodeIds, Rejected> {
+    Ok((id("phlo_id", phlo_id)?, id("node_id", node_id)?))
+}
+
+/// Adds a member address to a node's (already checked) ids.
+pub(crate) fn member_target(
+    ids: &Result<NodeIds, Rejected>,
+    member_address: &str,
+) -> Result<MemberTarget, Rejected> {
+    let (phlo_id, node_id) = ids.clone()?;
+    Ok((phlo_id, node_id, address("member_address", member_address)?))
+}
+
 /// Parses an auth_id.
 pub(crate) fn auth_id(value: &str) -> Result<types::AuthId, Rejected> {
     types::AuthId::from_str(value).map_err(|_| Rejected {

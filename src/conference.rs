@@ -3,7 +3,7 @@
 use reqwest::Method;
 
 use crate::{
-    address::{self, Rejected},
+    address::{self, MemberTarget, NodeIds, Rejected},
     client::PhloClient,
     error::Error,
     generated::types::{self, ConferenceBridgeMemberAction, ConferenceBridgeMemberRequest},
@@ -14,22 +14,18 @@ use crate::{
 #[derive(Clone, Debug)]
 pub struct ConferenceBridge {
     client: PhloClient,
-    ids: Result<(types::Id, types::Id), Rejected>,
+    ids: Result<NodeIds, Rejected>,
 }
 
 impl ConferenceBridge {
     pub(crate) fn new(client: PhloClient, phlo_id: &str, node_id: &str) -> Self {
-        let ids =
-            address::id("phlo_id", phlo_id).and_then(|p| Ok((p, address::id("node_id", node_id)?)));
+        let ids = address::node_ids(phlo_id, node_id);
         ConferenceBridge { client, ids }
     }
 
     /// One member of the conference, by phone number or SIP URI.
     pub fn member(&self, member_address: &str) -> ConferenceMember {
-        let target = self
-            .ids
-            .clone()
-            .and_then(|(p, n)| Ok((p, n, address::address("member_address", member_address)?)));
+        let target = address::member_target(&self.ids, member_address);
         ConferenceMember {
             client: self.client.clone(),
             target,
@@ -41,7 +37,7 @@ impl ConferenceBridge {
 #[derive(Clone, Debug)]
 pub struct ConferenceMember {
     client: PhloClient,
-    target: Result<(types::Id, types::Id, types::Address), Rejected>,
+    target: Result<MemberTarget, Rejected>,
 }
 
 impl ConferenceMember {

@@ -3,7 +3,7 @@
 use reqwest::Method;
 
 use crate::{
-    address::Rejected,
+    address::{MemberTarget, Rejected},
     client::PhloClient,
     error::Error,
     generated::types::{self, MemberAction, MemberRequest},
@@ -17,14 +17,11 @@ use crate::{
 #[derive(Clone, Debug)]
 pub struct Member {
     client: PhloClient,
-    target: Result<(types::Id, types::Id, types::Address), Rejected>,
+    target: Result<MemberTarget, Rejected>,
 }
 
 impl Member {
-    pub(crate) fn new(
-        client: PhloClient,
-        target: Result<(types::Id, types::Id, types::Address), Rejected>,
-    ) -> Self {
+    pub(crate) fn new(client: PhloClient, target: Result<MemberTarget, Rejected>) -> Self {
         Member { client, target }
     }
 

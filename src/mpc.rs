@@ -3,7 +3,7 @@
 use reqwest::Method;
 
 use crate::{
-    address::{self, Rejected},
+    address::{self, NodeIds, Rejected},
     client::PhloClient,
     error::Error,
     generated::types::{self, MultiPartyCallAction, MultiPartyCallRequest, Role},
@@ -19,13 +19,12 @@ use crate::{
 #[derive(Clone, Debug)]
 pub struct MultiPartyCall {
     client: PhloClient,
-    ids: Result<(types::Id, types::Id), Rejected>,
+    ids: Result<NodeIds, Rejected>,
 }
 
 impl MultiPartyCall {
     pub(crate) fn new(client: PhloClient, phlo_id: &str, node_id: &str) -> Self {
-        let ids =
-            address::id("phlo_id", phlo_id).and_then(|p| Ok((p, address::id("node_id", node_id)?)));
+        let ids = address::node_ids(phlo_id, node_id);
         MultiPartyCall { client, ids }
     }
 
@@ -111,10 +110,7 @@ impl MultiPartyCall {
     /// One member of the call, by phone number or SIP URI: hold, unhold,
     /// hang up, resume, voicemail drop, abort a transfer.
     pub fn member(&self, member_address: &str) -> Member {
-        let target = self
-            .ids
-            .clone()
-            .and_then(|(p, n)| Ok((p, n, address::address("member_address", member_address)?)));
+        let target = address::member_target(&self.ids, member_address);
         Member::new(self.client.clone(), target)
     }
 }
