@@ -33,7 +33,6 @@ fn run() -> Result<(), String> {
             .with_interface(InterfaceStyle::Positional)
             .with_tag(TagStyle::Merged)
             .with_hooks(HooksMode::Expected)
-            .with_inner_type(quote_path("crate::transport::Transport")?)
             .with_derive("schemars::JsonSchema")
             .with_derive("PartialEq"),
     );
@@ -114,11 +113,6 @@ fn guarded<T>(
             Err(format!("{what} failed (progenitor panicked): {msg}"))
         }
     }
-}
-
-fn quote_path(path: &str) -> Result<proc_macro2::TokenStream, String> {
-    path.parse()
-        .map_err(|e| format!("bad type path {path}: {e:?}"))
 }
 
 fn write(path: &PathBuf, tokens: impl ToString) -> Result<(), String> {

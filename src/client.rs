@@ -14,7 +14,6 @@ use crate::{
     mpc::MultiPartyCall,
     phlo::Phlo,
     retry::RetryPolicy,
-    transport::Transport,
 };
 
 /// Plivo's PHLO runner.
@@ -251,7 +250,7 @@ impl PhloClientBuilder {
             .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
             .build()
             .map_err(|e| Error::invalid("http_client", "", format!("cannot be built: {e}")))?;
-        let api = generated::Client::new_with_client(&base_url, http, Transport::default());
+        let api = generated::Client::new_with_client(&base_url, http);
         Ok(PhloClient {
             inner: Arc::new(Inner {
                 api,

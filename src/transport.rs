@@ -19,11 +19,6 @@ use crate::{
     retry::RetryPolicy,
 };
 
-/// Per-client state the generated client carries for its hooks (kept for
-/// settings the hooks may need; progenitor requires the type to exist).
-#[derive(Clone, Debug, Default)]
-pub struct Transport {}
-
 /// What the `exec` hook saw of one answer.
 #[derive(Debug, Default)]
 struct Seen {
@@ -44,7 +39,7 @@ tokio::task_local! {
 const API_VERSION: reqwest::header::HeaderName =
     reqwest::header::HeaderName::from_static("api-version");
 
-impl ClientHooks<Transport> for generated::Client {
+impl ClientHooks for generated::Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
