@@ -246,6 +246,9 @@ impl PhloClientBuilder {
         let http = tls(reqwest::Client::builder())?
             .default_headers(headers)
             .user_agent(USER_AGENT)
+            // Plivo does not redirect; following one would re-send a POST
+            // that places calls, possibly to another host. A 3xx is an error.
+            .redirect(reqwest::redirect::Policy::none())
             .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
             .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
             .build()

@@ -257,6 +257,17 @@ async fn success_status_with_garbage_body_is_a_decode_error() {
 }
 
 #[tokio::test]
+async fn redirects_are_not_followed() {
+    for status in [301, 302, 307, 308] {
+        let (err, hits) =
+            post_fault(Fault::status(status).header("Location", "http://127.0.0.1:9/elsewhere"))
+                .await;
+        assert_eq!(api(&err).0, status);
+        assert_eq!(hits, 1, "a redirected POST must not be re-sent ({status})");
+    }
+}
+
+#[tokio::test]
 async fn get_404_html_keeps_the_status() {
     let mock = MockPhlo::start().await.unwrap();
     mock.fail_next(1, Fault::status(404).body("<html>not found</html>"));
