@@ -7,7 +7,7 @@
 use std::{collections::BTreeSet, env, fs, panic, path::PathBuf};
 
 use openapiv3::{OpenAPI, ReferenceOr, StatusCode};
-use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 
 const SPEC: &str = "spec/phlo.yaml";
 
@@ -33,6 +33,14 @@ fn run() -> Result<(), String> {
             .with_interface(InterfaceStyle::Positional)
             .with_tag(TagStyle::Merged)
             .with_hooks(HooksMode::Expected)
+            // A hand-written type, checked against the spec's pattern by
+            // tests and the fuzzer (src/address.rs): same rule, no regex
+            // engine and no allocation per check on the hot path.
+            .with_replacement(
+                "Address",
+                "crate::address::Address",
+                [TypeImpl::FromStr, TypeImpl::Display].into_iter(),
+            )
             .with_derive("schemars::JsonSchema")
             .with_derive("PartialEq"),
     );
@@ -244,5 +252,19 @@ fn operations(spec: &OpenAPI) -> Result<String, String> {
         }
     }
     out.push_str("];\n");
+    let pattern = spec
+        .components
+        .as_ref()
+        .and_then(|c| c.schemas.get("Address"))
+        .and_then(|a| a.as_item())
+        .and_then(|a| match &a.schema_kind {
+            openapiv3::SchemaKind::Type(openapiv3::Type::String(s)) => s.pattern.clone(),
+            _ => None,
+        })
+        .ok_or("components/schemas/Address must be a string schema with a pattern")?;
+    out.push_str(&format!(
+        "/// The spec's `Address` pattern, the reference for `crate::address::Address`.\n\
+         #[allow(dead_code)]\npub(crate) const ADDRESS_PATTERN: &str = {pattern:?};\n"
+    ));
     Ok(out)
 }

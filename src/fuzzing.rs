@@ -45,3 +45,7 @@ pub fn address_reason(value: &str) -> Option<String> {
         .err()
         .map(|r| crate::Error::from(r).to_string())
 }
+
+/// The spec's `Address` pattern, for checking [`crate::Address::is_valid`]
+/// against a regex engine.
+pub const ADDRESS_PATTERN: &str = crate::spec::ADDRESS_PATTERN;

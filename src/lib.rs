@@ -3,7 +3,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod address;
+pub(crate) mod address;
 mod client;
 mod conference;
 mod error;
@@ -21,6 +21,7 @@ mod retry;
 mod spec;
 mod transport;
 
+pub use address::{Address, InvalidAddress};
 pub use client::{
     DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, ENV_AUTH_ID, ENV_AUTH_TOKEN,
     ENV_BASE_URL, PhloClient, PhloClientBuilder, USER_AGENT,

@@ -23,7 +23,7 @@ fn client(server: &MockServer) -> PhloClient {
 }
 
 fn hold_mock<'a>(server: &'a MockServer, address: &str) -> httpmock::Mock<'a> {
-    let address: types::Address = address.parse().unwrap();
+    let address: plivo_phlo::Address = address.parse().unwrap();
     server.update_multi_party_call_member(|when, then| {
         when.phlo_id(&PHLO.parse().unwrap())
             .node_id(&NODE.parse().unwrap())

@@ -1,14 +1,20 @@
-//! Address parsing: never panics; what is accepted can never change the route
-//! or inject a header; what is refused is explained.
+//! Address parsing: never panics; accepts exactly what the spec's pattern
+//! accepts (checked with regress, the engine generated code uses); what is
+//! accepted can never change the route or inject a header; what is refused
+//! is explained.
 #![no_main]
 
 use std::str::FromStr;
 
 use libfuzzer_sys::fuzz_target;
-use plivo_phlo::types::Address;
+use plivo_phlo::Address;
+
+static PATTERN: std::sync::LazyLock<regress::Regex> =
+    std::sync::LazyLock::new(|| regress::Regex::new(plivo_phlo::fuzzing::ADDRESS_PATTERN).unwrap());
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
+    assert_eq!(Address::is_valid(text), PATTERN.find(text).is_some(), "disagrees with the spec pattern: {text:?}");
     match Address::from_str(text) {
         Ok(address) => {
             assert_eq!(address.as_str(), text);

@@ -475,7 +475,7 @@ fn answer(
     };
     for (name, value) in &params {
         let ok = match *name {
-            "member_address" => types::Address::from_str(value).is_ok(),
+            "member_address" => crate::Address::is_valid(value),
             "auth_id" => *value == MockPhlo::AUTH_ID,
             _ => types::Id::from_str(value).is_ok(),
         };
@@ -632,11 +632,7 @@ fn decode<T: serde::de::DeserializeOwned>(
     }
     for (field, value) in json {
         let check: Option<bool> = match field.as_str() {
-            "to" | "trigger_source" => Some(
-                value
-                    .as_str()
-                    .is_some_and(|v| types::Address::from_str(v).is_ok()),
-            ),
+            "to" | "trigger_source" => Some(value.as_str().is_some_and(crate::Address::is_valid)),
             "role" => Some(
                 value
                     .as_str()
