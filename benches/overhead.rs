@@ -254,12 +254,21 @@ fn main() {
         .unwrap();
     runtime.block_on(async {
         let clients = Clients::new(&base);
-        // BENCH_PROFILE=wrapper|generated|raw: only that way, sequentially,
-        // for a profiler (valgrind --tool=callgrind) to attribute the cost.
+        // BENCH_PROFILE=wrapper|generated|raw: only that way, sequentially (or
+        // BENCH_IN_FLIGHT=n at a time), for a profiler (valgrind
+        // --tool=callgrind) to attribute the cost.
         if let Ok(only) = std::env::var("BENCH_PROFILE") {
             let way = WAYS.into_iter().find(|w| format!("{w:?}").eq_ignore_ascii_case(&only)).expect("wrapper, generated or raw");
-            let t = sequential(&clients, way, calls).await;
-            println!("{way:?}: {calls} sequential calls, {:.1} µs per call", t.as_secs_f64() * 1e6);
+            match std::env::var("BENCH_IN_FLIGHT").ok().and_then(|v| v.parse().ok()) {
+                Some(in_flight) => {
+                    let rate = concurrent(&clients, way, calls, in_flight).await;
+                    println!("{way:?}: {calls} calls, {in_flight} in flight, {rate:.0} calls/s");
+                }
+                None => {
+                    let t = sequential(&clients, way, calls).await;
+                    println!("{way:?}: {calls} sequential calls, {:.1} µs per call", t.as_secs_f64() * 1e6);
+                }
+            }
             return;
         }
         for way in WAYS {

@@ -32,7 +32,9 @@ struct Seen {
 }
 
 tokio::task_local! {
-    static SEEN: RefCell<Seen>;
+    // Boxed: the slot is swapped in and out of thread-local storage at every
+    // poll, and a pointer is cheaper to move than the struct.
+    static SEEN: Box<RefCell<Seen>>;
 }
 
 /// The header progenitor adds to every request (`api-version: <info.version>`).
@@ -244,7 +246,7 @@ where
 
 async fn once<T: Answer>(call: impl Future<Output = Generated<T>>) -> Result<T, Error> {
     let (result, seen) = SEEN
-        .scope(RefCell::new(Seen::default()), async {
+        .scope(Box::new(RefCell::new(Seen::default())), async {
             let result = call.await;
             (result, SEEN.with(|s| std::mem::take(&mut *s.borrow_mut())))
         })
