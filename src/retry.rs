@@ -125,9 +125,9 @@ impl RetryPolicy {
 /// Whether `err` allows sending the same request again.
 fn may_resend(method: &Method, err: &Error) -> bool {
     let status = match err {
+        // Also when the status line arrived and the body was cut short.
         Error::Transport {
             may_have_reached_server,
-            status: None,
             ..
         } => {
             return *method == Method::GET || !may_have_reached_server;

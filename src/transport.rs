@@ -318,18 +318,11 @@ async fn map_error(err: progenitor_client::Error<types::ApiError>, seen: Seen) -
                 source,
             },
         },
-        G::CommunicationError(source) | G::InvalidUpgrade(source) => transport(source, seen.status),
-        G::ResponseBodyError(source) => {
-            let mut e = transport(source, seen.status);
-            if let Error::Transport {
-                may_have_reached_server,
-                ..
-            } = &mut e
-            {
-                *may_have_reached_server = true;
-            }
-            e
-        }
+        // A body cut short is never a connect error, so `classify` already
+        // says it may have reached the server.
+        G::CommunicationError(source)
+        | G::InvalidUpgrade(source)
+        | G::ResponseBodyError(source) => transport(source, seen.status),
         G::UnexpectedResponse(response) => {
             let status = response.status();
             let retry_after = response

@@ -429,6 +429,37 @@ async fn connection_reset_mid_body_is_a_reset_sent_once() {
 }
 
 #[tokio::test]
+async fn get_cut_mid_body_is_retried_up_to_max_attempts() {
+    let (url, hits) = raw_server(|mut socket| async move {
+        let _ = socket
+            .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"phlo_id\":")
+            .await;
+        let _ = socket.shutdown().await;
+    })
+    .await;
+    let err = client_for(&url, Duration::from_secs(5))
+        .phlo(PHLO)
+        .get()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                kind: TransportKind::Reset,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        hits.load(std::sync::atomic::Ordering::SeqCst),
+        4,
+        "a GET is safe to re-send"
+    );
+}
+
+#[tokio::test]
 async fn connection_closed_before_any_answer_is_a_reset_sent_once() {
     let (url, hits) = raw_server(|socket| async move { drop(socket) }).await;
     let err = add_user(&client_for(&url, Duration::from_secs(5)))
