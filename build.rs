@@ -6,6 +6,11 @@
 
 use std::{collections::BTreeSet, env, fs, panic, path::PathBuf};
 
+// Shared with the crate's unit tests, which check it against regress.
+#[path = "src/path_safe.rs"]
+mod path_safe;
+use path_safe::pattern_is_path_safe;
+
 use openapiv3::{OpenAPI, ReferenceOr, StatusCode};
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 
@@ -14,6 +19,7 @@ const SPEC: &str = "spec/phlo.yaml";
 fn main() {
     println!("cargo:rerun-if-changed={SPEC}");
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=src/path_safe.rs");
     println!("cargo:rerun-if-env-changed=CARGO_FEATURE_MOCK");
     if let Err(cause) = run() {
         eprintln!("error: {SPEC}: {cause}");
@@ -46,6 +52,9 @@ fn run() -> Result<(), String> {
     );
 
     let client = guarded("generating the client", || generator.generate_tokens(&spec))?;
+    let client = drop_api_version(&client.to_string())?;
+    let client = raw_safe_ids(&client, &path_safe_params(&spec)?)?;
+    let client = own_decoder(&client)?;
     write(&out.join("phlo.rs"), client)?;
 
     if env::var_os("CARGO_FEATURE_MOCK").is_some() {
@@ -99,6 +108,151 @@ fn escape_mock_paths(tokens: &str) -> Result<String, String> {
         );
     }
     Ok(out)
+}
+
+/// progenitor adds `api-version: <info.version>` to every request; Plivo has
+/// no use for it. Drop the statement that appends it (and the header map's
+/// allocation where that was its only header), rather than removing the
+/// header again from every request.
+fn drop_api_version(tokens: &str) -> Result<String, String> {
+    const APPEND: &str =
+        "header_map . append (:: reqwest :: header :: HeaderName :: from_static (\"api-version\")";
+    let mut out = String::with_capacity(tokens.len());
+    let mut rest = tokens;
+    let mut dropped = 0;
+    while let Some(start) = rest.find(APPEND) {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let open = tail.find('(').expect("APPEND contains `(`");
+        let close = matching_paren(tail, open)
+            .ok_or("unbalanced `header_map.append(` in the generated client")?;
+        let after = tail[close + 1..].trim_start();
+        rest = after
+            .strip_prefix(';')
+            .ok_or("generated client changed shape after `header_map.append(..)`; update drop_api_version in build.rs")?;
+        dropped += 1;
+    }
+    out.push_str(rest);
+    if dropped == 0 {
+        return Err(
+            "found no api-version header in the generated client; update drop_api_version in build.rs"
+                .into(),
+        );
+    }
+    // A map that only ever held api-version: `new()` does not allocate.
+    Ok(out.replace(
+        "let mut header_map = :: reqwest :: header :: HeaderMap :: with_capacity (1usize)",
+        "let header_map = :: reqwest :: header :: HeaderMap :: new ()",
+    ))
+}
+
+/// Every JSON answer is decoded by `crate::transport::from_response`
+/// (progenitor's steps and errors, without cloning the headers, in a smaller
+/// future) instead of `ResponseValue::from_response`.
+fn own_decoder(tokens: &str) -> Result<String, String> {
+    const THEIRS: &str = "ResponseValue :: from_response (response)";
+    if !tokens.contains(THEIRS) {
+        return Err(format!(
+            "expected `{THEIRS}` in the generated client; update own_decoder in build.rs"
+        ));
+    }
+    Ok(tokens.replace(THEIRS, "crate :: transport :: from_response (response)"))
+}
+
+/// Index of the `)` that closes the `(` at `open`.
+fn matching_paren(text: &str, open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in text[open..].char_indices() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(open + i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// progenitor percent-encodes every path parameter
+/// (`encode_path(&id.to_string())`: a `String`, an encoder and a second
+/// `String` per parameter per call). A parameter whose type's pattern admits
+/// only unreserved characters (`A-Z a-z 0-9 - . _ ~`), fully anchored, has
+/// nothing to encode, and its generated type can only hold values that
+/// passed the pattern: use it as it is.
+fn raw_safe_ids(tokens: &str, safe: &BTreeSet<String>) -> Result<String, String> {
+    let mut out = tokens.to_string();
+    for name in safe {
+        let encoded = format!("encode_path (& {name} . to_string ())");
+        if !out.contains(&encoded) {
+            return Err(format!(
+                "path parameter {name}: expected `{encoded}` in the generated client; update raw_safe_ids in build.rs"
+            ));
+        }
+        out = out.replace(&encoded, &format!("{name} . as_str ()"));
+    }
+    Ok(out)
+}
+
+/// Path parameters whose schema is a `$ref` to a string schema with a
+/// path-safe pattern wherever they appear.
+fn path_safe_params(spec: &OpenAPI) -> Result<BTreeSet<String>, String> {
+    let components = spec.components.as_ref();
+    let mut safe = BTreeSet::new();
+    let mut unsafe_ = BTreeSet::new();
+    for (_, item) in spec.paths.iter() {
+        let Some(item) = item.as_item() else { continue };
+        for (_, op) in item.iter() {
+            for param in item.parameters.iter().chain(&op.parameters) {
+                let param = match param {
+                    ReferenceOr::Item(p) => p,
+                    ReferenceOr::Reference { reference } => components
+                        .and_then(|c| c.parameters.get(reference.rsplit('/').next()?))
+                        .and_then(|p| p.as_item())
+                        .ok_or_else(|| format!("unresolved parameter {reference}"))?,
+                };
+                let openapiv3::Parameter::Path { parameter_data, .. } = param else {
+                    continue;
+                };
+                let pattern = match &parameter_data.format {
+                    openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Reference {
+                        reference,
+                    }) => components
+                        .and_then(|c| c.schemas.get(reference.rsplit('/').next()?))
+                        .and_then(|s| s.as_item())
+                        .and_then(|s| match &s.schema_kind {
+                            openapiv3::SchemaKind::Type(openapiv3::Type::String(s)) => {
+                                s.pattern.clone()
+                            }
+                            _ => None,
+                        }),
+                    _ => None,
+                };
+                let name = parameter_data.name.clone();
+                if pattern.as_deref().is_some_and(pattern_is_path_safe) {
+                    safe.insert(name);
+                } else {
+                    unsafe_.insert(name);
+                }
+            }
+        }
+    }
+    Ok(safe.difference(&unsafe_).cloned().collect())
 }
 
 /// Runs a progenitor step, turning its errors and panics into a message.

@@ -262,7 +262,7 @@ fn main() {
             match std::env::var("BENCH_IN_FLIGHT").ok().and_then(|v| v.parse().ok()) {
                 Some(in_flight) => {
                     let rate = concurrent(&clients, way, calls, in_flight).await;
-                    println!("{way:?}: {calls} calls, {in_flight} in flight, {rate:.0} calls/s");
+                    println!("{way:?}: {calls} calls, {in_flight} in flight, {rate:.0} calls/s, {} connections", connections.load(Ordering::Relaxed));
                 }
                 None => {
                     let t = sequential(&clients, way, calls).await;

@@ -16,6 +16,8 @@ mod member;
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
 mod mpc;
+#[cfg(test)]
+mod path_safe;
 mod phlo;
 mod retry;
 mod spec;

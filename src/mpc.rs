@@ -31,46 +31,45 @@ impl MultiPartyCall {
     /// Dials `to` and adds them to the live call as `role` (action `call`).
     /// `trigger_source` is the member asking for it. Both are phone numbers
     /// or SIP URIs.
-    pub async fn add_user(
+    // The three shortcuts return `update`'s future as it is, rather than
+    // wrapping it in one more `async fn` layer (a copy of the whole future).
+    pub fn add_user(
         &self,
         to: &str,
         role: Role,
         trigger_source: &str,
-    ) -> Result<types::ActionResponse, Error> {
+    ) -> impl Future<Output = Result<types::ActionResponse, Error>> + Send {
         self.update(MultiPartyCallAction::Call, to, role, trigger_source)
-            .await
     }
 
     /// Warm transfer to `to` as an agent: the initiator talks with `to`
     /// privately before `to` joins.
-    pub async fn warm_transfer(
+    pub fn warm_transfer(
         &self,
         to: &str,
         trigger_source: &str,
-    ) -> Result<types::ActionResponse, Error> {
+    ) -> impl Future<Output = Result<types::ActionResponse, Error>> + Send {
         self.update(
             MultiPartyCallAction::WarmTransfer,
             to,
             Role::Agent,
             trigger_source,
         )
-        .await
     }
 
     /// Cold transfer to `to` as an agent: `to` is connected directly and the
     /// initiator drops.
-    pub async fn cold_transfer(
+    pub fn cold_transfer(
         &self,
         to: &str,
         trigger_source: &str,
-    ) -> Result<types::ActionResponse, Error> {
+    ) -> impl Future<Output = Result<types::ActionResponse, Error>> + Send {
         self.update(
             MultiPartyCallAction::ColdTransfer,
             to,
             Role::Agent,
             trigger_source,
         )
-        .await
     }
 
     /// Any node action with any role: the general form of

@@ -37,26 +37,18 @@ tokio::task_local! {
     static SEEN: Box<RefCell<Seen>>;
 }
 
-/// The header progenitor adds to every request (`api-version: <info.version>`).
-const API_VERSION: reqwest::header::HeaderName =
-    reqwest::header::HeaderName::from_static("api-version");
-
+// progenitor's `api-version` header is never added: build.rs drops it from
+// the generated client, so `pre` keeps its default (nothing).
+//
+// The hooks below are plain functions returning small futures: everything
+// that can happen before the first await happens outside the `async` block,
+// so each in-flight call's state holds little more than reqwest's own.
 impl ClientHooks for generated::Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        _info: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        // progenitor adds `api-version: <info.version>`; Plivo has no use for it.
-        request.headers_mut().remove(&API_VERSION);
-        Ok(())
-    }
-
-    async fn exec(
+    fn exec(
         &self,
         request: reqwest::Request,
         info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
         #[cfg(feature = "tracing")]
         {
             use tracing::{Instrument, field::Empty};
@@ -71,45 +63,74 @@ impl ClientHooks for generated::Client {
                 api_id = Empty,
                 error = Empty,
             );
-            let started = std::time::Instant::now();
-            let result = execute(self.client(), request)
-                .instrument(span.clone())
-                .await;
-            span.record("duration_ms", started.elapsed().as_secs_f64() * 1000.0);
-            match &result {
-                Ok(response) => span.record("status", response.status().as_u16()),
-                Err(e) => span.record("error", tracing::field::display(e)),
+            // No subscriber listens: no clock, no records, and a span whose
+            // enter/exit at every poll costs nothing. (tracing's `log`
+            // fallback, when a dependency turns it on, still sees the span
+            // being created.)
+            let span = if span.is_disabled() {
+                tracing::Span::none()
+            } else {
+                span
             };
-            let _ = SEEN.try_with(|seen| seen.borrow_mut().span = Some(span));
-            result
+            let started = (!span.is_none()).then(std::time::Instant::now);
+            let sent = execute(self.client(), request).instrument(span.clone());
+            async move {
+                let result = sent.await;
+                if let Some(started) = started {
+                    span.record("duration_ms", started.elapsed().as_secs_f64() * 1000.0);
+                    match &result {
+                        Ok(response) => span.record("status", response.status().as_u16()),
+                        Err(e) => span.record("error", tracing::field::display(e)),
+                    };
+                    let _ = SEEN.try_with(|seen| seen.borrow_mut().span = Some(span));
+                }
+                result
+            }
         }
         #[cfg(not(feature = "tracing"))]
         {
             let _ = info;
-            execute(self.client(), request).await
+            execute(self.client(), request)
         }
     }
 }
 
-async fn execute(
+/// Sends the request and notes what came back (see [`note`]).
+fn execute(
     client: &reqwest::Client,
     request: reqwest::Request,
-) -> reqwest::Result<reqwest::Response> {
+) -> impl Future<Output = reqwest::Result<reqwest::Response>> + use<> {
     #[cfg(fuzzing)]
-    if let Some(canned) = crate::fuzzing::take() {
-        drop(request);
-        return observe(canned).await;
+    let canned = crate::fuzzing::take();
+    // Nothing is sent until the returned future is polled.
+    let pending = client.execute(request);
+    async move {
+        #[cfg(fuzzing)]
+        let response = match canned {
+            Some(canned) => {
+                drop(pending);
+                canned
+            }
+            None => pending.await?,
+        };
+        #[cfg(not(fuzzing))]
+        let response = pending.await?;
+        if note(&response) {
+            // Rare: boxed so it does not size every call's future.
+            Box::pin(buffer_error_body(response)).await
+        } else {
+            Ok(response)
+        }
     }
-    let response = client.execute(request).await?;
-    observe(response).await
 }
 
 /// Longest error body kept for decoding; the rest is dropped unread.
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
-/// Notes the status, `Retry-After` and (for non-2xx) a body excerpt in this
-/// call's slot, if a wrapper opened one.
-async fn observe(response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+/// Notes the status and `Retry-After` in this call's slot, if a wrapper
+/// opened one. True when the body should be kept too (a non-2xx answer
+/// inside a wrapper call).
+fn note(response: &reqwest::Response) -> bool {
     let status = response.status();
     let retry_after = response
         .headers()
@@ -123,10 +144,12 @@ async fn observe(response: reqwest::Response) -> reqwest::Result<reqwest::Respon
             seen.retry_after = retry_after;
         })
         .is_ok();
-    if !open || status.is_success() {
-        return Ok(response);
-    }
-    // Buffer the error body (bounded) so its excerpt survives decoding.
+    open && !status.is_success()
+}
+
+/// Buffers a non-2xx body (bounded) so its excerpt survives decoding, and
+/// hands the response on with the buffered bytes.
+async fn buffer_error_body(response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
     let (parts, mut body) = http::Response::from(response).into_parts();
     let mut buffered = Vec::new();
     while buffered.len() < ERROR_BODY_LIMIT {
@@ -145,6 +168,28 @@ async fn observe(response: reqwest::Response) -> reqwest::Result<reqwest::Respon
     Ok(reqwest::Response::from(http::Response::from_parts(
         parts, bytes,
     )))
+}
+
+/// How the generated client decodes every JSON answer (build.rs points
+/// `ResponseValue::from_response` here): the same steps and errors as
+/// progenitor's, but the headers are moved rather than cloned, and the
+/// future is a fraction of the size.
+pub(crate) fn from_response<T: serde::de::DeserializeOwned, E>(
+    mut response: reqwest::Response,
+) -> impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>> {
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    let body = http::Response::from(response).into_body();
+    async move {
+        let full = body
+            .collect()
+            .await
+            .map_err(progenitor_client::Error::ResponseBodyError)?
+            .to_bytes();
+        let inner = serde_json::from_slice(&full)
+            .map_err(|e| progenitor_client::Error::InvalidResponsePayload(full, e))?;
+        Ok(ResponseValue::new(inner, status, headers))
+    }
 }
 
 /// Parses `Retry-After` as delay-seconds or as an HTTP-date.
@@ -229,9 +274,28 @@ where
     // The backoff schedule is only built once a retry is actually needed.
     let mut delays = None;
     loop {
-        // Boxed: the generated future is several KiB, and is otherwise
-        // copied at every layer it is moved through.
-        let outcome = once(Box::pin(call())).await;
+        // The generated future is created inside the scope's block and lives
+        // only in its await slot: passed in by value it would be stored
+        // twice, and copied through every layer.
+        let (result, seen) = SEEN
+            .scope(Box::new(RefCell::new(Seen::default())), async {
+                let result = call().await;
+                (result, SEEN.with(|s| std::mem::take(&mut *s.borrow_mut())))
+            })
+            .await;
+        #[cfg(feature = "tracing")]
+        let span = seen.span.clone();
+        let outcome = match result {
+            Ok(value) => accept(value),
+            // A status the spec does not list: its body still has to be
+            // read. Boxed, so this rare path does not size every call.
+            Err(progenitor_client::Error::UnexpectedResponse(response)) => {
+                Err(Box::pin(unexpected(response, seen)).await)
+            }
+            Err(err) => Err(map_error(err, seen)),
+        };
+        #[cfg(feature = "tracing")]
+        record_api_id(span, &outcome);
         let err = match outcome {
             Ok(value) => return Ok(value),
             Err(err) => err,
@@ -244,39 +308,11 @@ where
     }
 }
 
-async fn once<T: Answer>(call: impl Future<Output = Generated<T>>) -> Result<T, Error> {
-    let (result, seen) = SEEN
-        .scope(Box::new(RefCell::new(Seen::default())), async {
-            let result = call.await;
-            (result, SEEN.with(|s| std::mem::take(&mut *s.borrow_mut())))
-        })
-        .await;
-    decode(result, seen).await
-}
-
-async fn decode<T: Answer>(result: Generated<T>, seen: Seen) -> Result<T, Error> {
-    #[cfg(feature = "tracing")]
-    let span = seen.span.clone();
-    let outcome = match result {
-        Ok(value) => {
-            let status = value.status();
-            let value = value.into_inner();
-            match value.refusal() {
-                Some((api_id, message)) => Err(Error::Api {
-                    status,
-                    api_id: Some(api_id.to_string()),
-                    message: Some(message.to_string()),
-                    body: String::new(),
-                    retry_after: None,
-                }),
-                None => Ok(value),
-            }
-        }
-        Err(err) => Err(map_error(err, seen).await),
-    };
-    #[cfg(feature = "tracing")]
+/// Adds Plivo's `api_id` (of the answer or of the error) to the request's span.
+#[cfg(feature = "tracing")]
+fn record_api_id<T: Answer>(span: Option<tracing::Span>, outcome: &Result<T, Error>) {
     if let Some(span) = span {
-        let api_id = match &outcome {
+        let api_id = match outcome {
             Ok(value) => value.api_id(),
             Err(e) => e.api_id(),
         };
@@ -284,10 +320,45 @@ async fn decode<T: Answer>(result: Generated<T>, seen: Seen) -> Result<T, Error>
             span.record("api_id", api_id);
         }
     }
-    outcome
 }
 
-async fn map_error(err: progenitor_client::Error<types::ApiError>, seen: Seen) -> Error {
+/// A 2xx answer, unless its body says the action was refused.
+fn accept<T: Answer>(value: ResponseValue<T>) -> Result<T, Error> {
+    let status = value.status();
+    let value = value.into_inner();
+    match value.refusal() {
+        Some((api_id, message)) => Err(Error::Api {
+            status,
+            api_id: Some(api_id.to_string()),
+            message: Some(message.to_string()),
+            body: String::new(),
+            retry_after: None,
+        }),
+        None => Ok(value),
+    }
+}
+
+/// An answer whose status the spec does not list for the operation.
+async fn unexpected(response: reqwest::Response, seen: Seen) -> Error {
+    let status = response.status();
+    let retry_after = response
+        .headers()
+        .get(RETRY_AFTER)
+        .and_then(parse_retry_after);
+    let body = match response.bytes().await {
+        Ok(b) => excerpt(&b),
+        Err(_) => seen.body.unwrap_or_default(),
+    };
+    Error::Api {
+        status,
+        api_id: None,
+        message: None,
+        body,
+        retry_after,
+    }
+}
+
+fn map_error(err: progenitor_client::Error<types::ApiError>, seen: Seen) -> Error {
     use progenitor_client::Error as G;
     match err {
         G::ErrorResponse(rv) => {
@@ -323,24 +394,14 @@ async fn map_error(err: progenitor_client::Error<types::ApiError>, seen: Seen) -
         G::CommunicationError(source)
         | G::InvalidUpgrade(source)
         | G::ResponseBodyError(source) => transport(source, seen.status),
-        G::UnexpectedResponse(response) => {
-            let status = response.status();
-            let retry_after = response
-                .headers()
-                .get(RETRY_AFTER)
-                .and_then(parse_retry_after);
-            let body = match response.bytes().await {
-                Ok(b) => excerpt(&b),
-                Err(_) => seen.body.unwrap_or_default(),
-            };
-            Error::Api {
-                status,
-                api_id: None,
-                message: None,
-                body,
-                retry_after,
-            }
-        }
+        G::UnexpectedResponse(response) => Error::Api {
+            // Read by `unexpected` on the wrapper's path; kept total here.
+            status: response.status(),
+            api_id: None,
+            message: None,
+            body: seen.body.unwrap_or_default(),
+            retry_after: seen.retry_after,
+        },
         G::InvalidRequest(reason) | G::Custom(reason) => Error::InvalidInput {
             field: "request",
             value: String::new(),
