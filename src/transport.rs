@@ -300,7 +300,9 @@ where
             Ok(value) => return Ok(value),
             Err(err) => err,
         };
-        let delays = delays.get_or_insert_with(|| policy.delays());
+        // Boxed: a retry is rare, and the schedule would otherwise add its
+        // size to every call's future.
+        let delays = delays.get_or_insert_with(|| Box::new(policy.delays()));
         match policy.next_delay(&method, &err, delays) {
             Some(delay) => tokio::time::sleep(delay).await,
             None => return Err(err),
