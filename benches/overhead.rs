@@ -117,6 +117,8 @@ impl Clients {
         value.set_sensitive(true);
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert(reqwest::header::AUTHORIZATION, value);
+        // A plain reqwest client needs a process-wide TLS provider.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let raw = reqwest::Client::builder()
             .default_headers(headers)
             .user_agent(plivo_phlo::USER_AGENT)

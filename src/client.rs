@@ -1,4 +1,6 @@
-//! [`PhloClient`] and its builder: credentials, base URL, timeouts, user agent.
+//! [`PhloClient`] and its builder: credentials, base URL, timeouts, body
+//! limit, retries, user agent. The handles (`multi_party_call`, `phlo`, ...)
+//! are made beside their types, so this file knows none of them.
 
 use std::{fmt, net::IpAddr, sync::Arc, time::Duration};
 
@@ -6,15 +8,7 @@ use base64::Engine as _;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::{
-    address,
-    conference::ConferenceBridge,
-    error::Error,
-    generated::{self, types},
-    mpc::MultiPartyCall,
-    phlo::Phlo,
-    retry::RetryPolicy,
-};
+use crate::{error::Error, generated, ids::AuthId, input, retry::RetryPolicy, scrub::Secrets};
 
 /// Plivo's PHLO runner.
 pub const DEFAULT_BASE_URL: &str = "https://phlorunner.plivo.com/v1";
@@ -31,8 +25,10 @@ pub const ENV_AUTH_ID: &str = "PLIVO_AUTH_ID";
 pub const ENV_AUTH_TOKEN: &str = "PLIVO_AUTH_TOKEN";
 /// Optional environment variable overriding the base URL.
 pub const ENV_BASE_URL: &str = "PLIVO_PHLO_URL";
+/// Default limit on an answer's body (1 MiB); Plivo's answers are under 1 KiB.
+pub const DEFAULT_MAX_BODY_SIZE: usize = 1024 * 1024;
 
-const REDACTED: &str = "** redacted **";
+use crate::scrub::REDACTED;
 
 /// A client for Plivo's PHLO runtime API. Cheap to clone; clones share one
 /// connection pool.
@@ -52,11 +48,19 @@ pub struct PhloClient {
     inner: Arc<Inner>,
 }
 
-struct Inner {
-    api: generated::Client,
-    auth_id: types::AuthId,
-    base_url: String,
-    retry: RetryPolicy,
+pub(crate) struct Inner {
+    pub(crate) api: generated::Client,
+    pub(crate) auth_id: AuthId,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) body_limit: usize,
+    pub(crate) secrets: Secrets,
+    pub(crate) personal_data: bool,
+}
+
+impl Inner {
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.api.client
+    }
 }
 
 impl fmt::Debug for PhloClient {
@@ -64,8 +68,10 @@ impl fmt::Debug for PhloClient {
         f.debug_struct("PhloClient")
             .field("auth_id", &self.inner.auth_id.as_str())
             .field("auth_token", &REDACTED)
-            .field("base_url", &self.inner.base_url)
+            .field("base_url", &self.inner.api.baseurl)
             .field("retry", &self.inner.retry)
+            .field("max_body_size", &self.inner.body_limit)
+            .field("record_personal_data", &self.inner.personal_data)
             .finish()
     }
 }
@@ -84,25 +90,12 @@ impl PhloClient {
         Self::builder().from_env()?.build()
     }
 
-    /// The Multi-Party Call node `node_id` of PHLO `phlo_id`. Ids are checked
-    /// here and reported by the first action, before any request.
-    pub fn multi_party_call(&self, phlo_id: &str, node_id: &str) -> MultiPartyCall {
-        MultiPartyCall::new(self.clone(), phlo_id, node_id)
-    }
-
-    /// The conference-bridge node `node_id` of PHLO `phlo_id`.
-    pub fn conference_bridge(&self, phlo_id: &str, node_id: &str) -> ConferenceBridge {
-        ConferenceBridge::new(self.clone(), phlo_id, node_id)
-    }
-
-    /// The PHLO `phlo_id`: run it, retrieve it or one of its runs.
-    pub fn phlo(&self, phlo_id: &str) -> Phlo {
-        Phlo::new(self.clone(), phlo_id)
-    }
-
-    /// The full progenitor-generated client: every operation in
-    /// `spec/phlo.yaml`, with this client's credentials, timeouts and user
-    /// agent, and no wrapper (and no retries) in between.
+    /// The unguarded layer: progenitor's generated client, every operation
+    /// in `spec/phlo.yaml` with this client's credentials, timeouts and user
+    /// agent, and nothing else. It returns progenitor's error type, keeps no
+    /// status for an unexpected body, takes a 2xx `error` for success, does
+    /// not retry, cap bodies or trace. Prefer [`operations`](Self::operations),
+    /// which has the same methods, guarded.
     pub fn generated(&self) -> &generated::Client {
         &self.inner.api
     }
@@ -114,7 +107,7 @@ impl PhloClient {
 
     /// The base URL requests go to, without a trailing slash.
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        &self.inner.api.baseurl
     }
 
     /// The retry policy.
@@ -122,8 +115,17 @@ impl PhloClient {
         &self.inner.retry
     }
 
-    pub(crate) fn typed_auth_id(&self) -> &types::AuthId {
+    /// The answer body limit in bytes.
+    pub fn max_body_size(&self) -> usize {
+        self.inner.body_limit
+    }
+
+    pub(crate) fn typed_auth_id(&self) -> &AuthId {
         &self.inner.auth_id
+    }
+
+    pub(crate) fn inner(&self) -> &Inner {
+        &self.inner
     }
 }
 
@@ -138,19 +140,33 @@ pub struct PhloClientBuilder {
     connect_timeout: Option<Duration>,
     allow_http: bool,
     retry: RetryPolicy,
+    max_body_size: Option<usize>,
+    personal_data: bool,
 }
 
 impl fmt::Debug for PhloClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.debug_struct("PhloClientBuilder")
-            .field("auth_id", &self.auth_id)
+            .field("auth_id", &self.auth_id.as_deref().map(shown_auth_id))
             .field("auth_token", &self.auth_token.as_ref().map(|_| REDACTED))
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("allow_http", &self.allow_http)
             .field("retry", &self.retry)
+            .field("max_body_size", &self.max_body_size)
+            .field("record_personal_data", &self.personal_data)
             .finish()
+    }
+}
+
+/// A well-formed auth_id as it is; anything else masked (it may be the
+/// token, passed in the wrong place).
+fn shown_auth_id(value: &str) -> String {
+    if AuthId::is_valid(value) {
+        value.to_string()
+    } else {
+        crate::ids::mask(value)
     }
 }
 
@@ -213,6 +229,23 @@ impl PhloClientBuilder {
         self
     }
 
+    /// Limit on an answer's body, in bytes (default
+    /// [`DEFAULT_MAX_BODY_SIZE`], 1 MiB). A success body past it is an
+    /// [`Error::ResponseTooLarge`] (reading stops at the limit); an error
+    /// body is read up to 64 KiB at most, for its excerpt.
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = Some(bytes);
+        self
+    }
+
+    /// Lets tracing record personal data: the request path with its values
+    /// (phone numbers, SIP addresses) as `url.path` on the `phlo.request`
+    /// span. Off by default; turn it on only where your logs may hold them.
+    pub fn record_personal_data(mut self, record: bool) -> Self {
+        self.personal_data = record;
+        self
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<PhloClient, Error> {
         let auth_id_raw = self.auth_id.ok_or_else(|| {
@@ -222,7 +255,7 @@ impl PhloClientBuilder {
                 "is not set; call credentials() or from_env()",
             )
         })?;
-        let auth_id = address::auth_id(&auth_id_raw)?;
+        let auth_id = input::auth_id(&auth_id_raw)?;
         let token = self
             .auth_token
             .ok_or_else(|| Error::invalid("auth_token", "", "is not set"))?;
@@ -243,7 +276,8 @@ impl PhloClientBuilder {
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, auth);
 
-        let http = tls(reqwest::Client::builder())?
+        let secrets = Secrets::new(auth_id.as_str(), &token);
+        let http = tls(reqwest::Client::builder(), base_url.starts_with("https:"))?
             .default_headers(headers)
             .user_agent(USER_AGENT)
             // Plivo does not redirect; following one would re-send a POST
@@ -258,8 +292,10 @@ impl PhloClientBuilder {
             inner: Arc::new(Inner {
                 api,
                 auth_id,
-                base_url,
                 retry: self.retry,
+                body_limit: self.max_body_size.unwrap_or(DEFAULT_MAX_BODY_SIZE),
+                secrets,
+                personal_data: self.personal_data,
             }),
         })
     }
@@ -301,6 +337,11 @@ fn check_token(token: &SecretString) -> Result<(), Error> {
 /// or credentials; `http` only on loopback unless allowed.
 fn base_url(raw: &str, allow_http: bool) -> Result<String, Error> {
     let bad = |reason: &str| Error::invalid("base_url", raw, reason);
+    // URL parsing strips tabs and newlines and encodes spaces: a value like
+    // "…/v1\r\nX-Evil: 1" would be rewritten, not refused.
+    if raw.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(bad("contains whitespace or a control character"));
+    }
     let trimmed = raw.trim_end_matches('/');
     let url = reqwest::Url::parse(trimmed).map_err(|e| bad(&format!("is not a URL: {e}")))?;
     let host = url.host_str().ok_or_else(|| bad("has no host"))?;
@@ -335,22 +376,30 @@ fn is_loopback(host: &str) -> bool {
         || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
+/// TLS through rustls. The platform verifier (which loads the system's
+/// roots) is set up only for an `https` base URL: a plain-http client (a
+/// local mock) never makes a TLS connection (redirects are not followed),
+/// so it gets a config that trusts nothing.
 #[cfg(feature = "rustls")]
-fn tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
+fn tls(builder: reqwest::ClientBuilder, https: bool) -> Result<reqwest::ClientBuilder, Error> {
     use rustls_platform_verifier::BuilderVerifierExt;
     // The application's default provider if it installed one, else ring.
     let provider = rustls::crypto::CryptoProvider::get_default()
         .cloned()
         .unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .and_then(|b| b.with_platform_verifier());
+    let versions =
+        rustls::ClientConfig::builder_with_provider(provider).with_safe_default_protocol_versions();
+    let config = if https {
+        versions.and_then(|b| b.with_platform_verifier())
+    } else {
+        versions.map(|b| b.with_root_certificates(rustls::RootCertStore::empty()))
+    };
     let config =
         config.map_err(|e| Error::invalid("tls", "rustls", format!("cannot be set up: {e}")))?;
     Ok(builder.tls_backend_preconfigured(config.with_no_client_auth()))
 }
 
 #[cfg(not(feature = "rustls"))]
-fn tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
+fn tls(builder: reqwest::ClientBuilder, _https: bool) -> Result<reqwest::ClientBuilder, Error> {
     Ok(builder)
 }

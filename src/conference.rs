@@ -1,14 +1,24 @@
-//! The conference-bridge node: mute, unmute and hang up members.
+//! The conference-bridge node: mute, unmute and hang up members, and
+//! `PhloClient::conference_bridge`.
 
-use reqwest::Method;
+use std::future::Future;
 
 use crate::{
-    address::{self, MemberTarget, NodeIds, Rejected},
     client::PhloClient,
     error::Error,
     generated::types::{self, ConferenceBridgeMemberAction, ConferenceBridgeMemberRequest},
-    transport::send,
+    input::{self, MemberTarget, NodeIds, Rejected},
 };
+
+impl PhloClient {
+    /// The conference-bridge node `node_id` of PHLO `phlo_id`.
+    pub fn conference_bridge(&self, phlo_id: &str, node_id: &str) -> ConferenceBridge {
+        ConferenceBridge {
+            client: self.clone(),
+            ids: input::node_ids(phlo_id, node_id),
+        }
+    }
+}
 
 /// A conference-bridge node of a PHLO, from [`PhloClient::conference_bridge`].
 #[derive(Clone, Debug)]
@@ -18,17 +28,11 @@ pub struct ConferenceBridge {
 }
 
 impl ConferenceBridge {
-    pub(crate) fn new(client: PhloClient, phlo_id: &str, node_id: &str) -> Self {
-        let ids = address::node_ids(phlo_id, node_id);
-        ConferenceBridge { client, ids }
-    }
-
     /// One member of the conference, by phone number or SIP URI.
     pub fn member(&self, member_address: &str) -> ConferenceMember {
-        let target = address::member_target(&self.ids, member_address);
         ConferenceMember {
             client: self.client.clone(),
-            target,
+            target: input::member_target(&self.ids, member_address),
         }
     }
 }
@@ -42,31 +46,37 @@ pub struct ConferenceMember {
 
 impl ConferenceMember {
     /// Mutes the member.
-    pub async fn mute(&self) -> Result<types::ActionResponse, Error> {
-        self.act(ConferenceBridgeMemberAction::Mute).await
+    pub fn mute(&self) -> impl Future<Output = Result<types::ActionResponse, Error>> + Send + '_ {
+        self.act(ConferenceBridgeMemberAction::Mute)
     }
 
     /// Unmutes the member.
-    pub async fn unmute(&self) -> Result<types::ActionResponse, Error> {
-        self.act(ConferenceBridgeMemberAction::Unmute).await
+    pub fn unmute(&self) -> impl Future<Output = Result<types::ActionResponse, Error>> + Send + '_ {
+        self.act(ConferenceBridgeMemberAction::Unmute)
     }
 
     /// Hangs up on the member.
-    pub async fn hangup(&self) -> Result<types::ActionResponse, Error> {
-        self.act(ConferenceBridgeMemberAction::Hangup).await
+    pub fn hangup(&self) -> impl Future<Output = Result<types::ActionResponse, Error>> + Send + '_ {
+        self.act(ConferenceBridgeMemberAction::Hangup)
     }
 
     /// Any conference-bridge member action.
-    pub async fn act(
+    pub fn act(
         &self,
         action: ConferenceBridgeMemberAction,
-    ) -> Result<types::ActionResponse, Error> {
-        let (phlo_id, node_id, member) = self.target.as_ref().map_err(Error::from)?;
-        let body = ConferenceBridgeMemberRequest { action };
-        let api = self.client.generated();
-        send(self.client.retry_policy(), Method::POST, || {
-            api.update_conference_bridge_member(phlo_id, node_id, member, &body)
-        })
-        .await
+    ) -> impl Future<Output = Result<types::ActionResponse, Error>> + Send + '_ {
+        let sent = self
+            .target
+            .as_ref()
+            .map_err(Error::from)
+            .map(|(phlo_id, node_id, member)| {
+                self.client.operations().update_conference_bridge_member(
+                    phlo_id,
+                    node_id,
+                    member,
+                    &ConferenceBridgeMemberRequest { action },
+                )
+            });
+        async move { sent?.await }
     }
 }

@@ -13,16 +13,19 @@ pub const BODY_EXCERPT_LIMIT: usize = 512;
 /// the value (and is returned before any I/O), [`Error::Api`] keeps the HTTP
 /// status even when the body is empty, `{}`, HTML or truncated, and
 /// [`Error::Transport`] says whether the request may have reached Plivo.
+/// Texts kept from the network are scrubbed of this client's credentials.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// An argument or a configuration value was rejected before any request
-    /// was sent.
+    /// was sent (also a request that cannot be built, e.g. a URL reqwest
+    /// refuses).
     #[error("invalid {field} {}: {reason}", Shown(value))]
     InvalidInput {
         /// The argument or setting, e.g. `to`, `member_address`, `base_url`.
         field: &'static str,
-        /// The rejected value (`<redacted>` for secrets).
+        /// The rejected value (masked for secrets and for an auth_id, which
+        /// may be a token passed in the wrong place).
         value: String,
         /// Why it was rejected.
         reason: String,
@@ -56,9 +59,22 @@ pub enum Error {
         may_have_reached_server: bool,
         /// The status line, when the failure came after it (a body cut short).
         status: Option<StatusCode>,
-        /// The underlying error.
+        /// The underlying error (its URL removed: paths hold phone numbers).
         #[source]
         source: reqwest::Error,
+    },
+
+    /// A 2xx answer whose body is larger than the client's body limit
+    /// ([`PhloClientBuilder::max_body_size`](crate::PhloClientBuilder::max_body_size)):
+    /// reading stopped at the limit and nothing was decoded.
+    #[error(
+        "the PHLO runner's {status} answer is larger than the {limit}-byte body limit; it was not read"
+    )]
+    ResponseTooLarge {
+        /// The HTTP status of the answer.
+        status: StatusCode,
+        /// The limit, in bytes.
+        limit: usize,
     },
 
     /// A 2xx answer whose body does not match the spec.
@@ -106,6 +122,7 @@ impl Error {
             Error::Api { status, .. } => Some(*status),
             Error::Decode { status, .. } => *status,
             Error::Transport { status, .. } => *status,
+            Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::InvalidInput { .. } => None,
         }
     }
@@ -151,6 +168,23 @@ impl Error {
         match self {
             Error::Api { retry_after, .. } => *retry_after,
             _ => None,
+        }
+    }
+
+    /// A short label of the kind of failure, with no personal data: what
+    /// tracing records (`invalid_input`, `api`, `transport/timeout`, ...).
+    pub(crate) fn label(&self) -> &'static str {
+        match self {
+            Error::InvalidInput { .. } => "invalid_input",
+            Error::Api { .. } => "api",
+            Error::Transport { kind, .. } => match kind {
+                TransportKind::Connect => "transport/connect",
+                TransportKind::Timeout => "transport/timeout",
+                TransportKind::Reset => "transport/reset",
+                TransportKind::Other => "transport/other",
+            },
+            Error::Decode { .. } => "decode",
+            Error::ResponseTooLarge { .. } => "response_too_large",
         }
     }
 

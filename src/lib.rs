@@ -3,7 +3,10 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-pub(crate) mod address;
+#[macro_use]
+mod newtype;
+
+mod address;
 mod client;
 mod conference;
 mod error;
@@ -11,36 +14,61 @@ mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 mod generated;
+mod ids;
+mod input;
 mod member;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
 mod mpc;
-#[cfg(test)]
-mod path_safe;
+mod operations;
 mod phlo;
+mod request;
+mod response;
 mod retry;
-mod spec;
+mod scrub;
+pub mod spec;
+mod trace;
 mod transport;
 
-pub use address::{Address, InvalidAddress};
+// The build-time generator's parts that can be tested alone.
+#[cfg(test)]
+#[path = "codegen/path_safe.rs"]
+mod path_safe;
+#[cfg(test)]
+#[path = "codegen/yaml_keys.rs"]
+mod yaml_keys;
+
+pub use address::{ADDRESS_MAX_LEN, Address, InvalidAddress};
 pub use client::{
-    DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, ENV_AUTH_ID, ENV_AUTH_TOKEN,
-    ENV_BASE_URL, PhloClient, PhloClientBuilder, USER_AGENT,
+    DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, ENV_AUTH_ID,
+    ENV_AUTH_TOKEN, ENV_BASE_URL, PhloClient, PhloClientBuilder, USER_AGENT,
 };
 pub use conference::{ConferenceBridge, ConferenceMember};
 pub use error::{BODY_EXCERPT_LIMIT, Error, TransportKind};
-pub use generated::types;
 pub use generated::types::Role;
+pub use ids::{AuthId, Id, InvalidAuthId, InvalidId};
 pub use member::Member;
 pub use mpc::MultiPartyCall;
+pub use operations::{Operations, Prepared};
 pub use phlo::Phlo;
 /// The reqwest this crate is built on, so versions can match.
 pub use reqwest;
 pub use retry::RetryPolicy;
+/// The schemars (1.x) whose `JsonSchema` every type in [`types`] implements,
+/// so versions can match.
+pub use schemars;
 
-/// The progenitor-generated client and its support types: every operation in
-/// `spec/phlo.yaml`, reachable through [`PhloClient::generated`].
+/// The request and response types of every spec operation, generated from
+/// `spec/phlo.yaml` (with the hand-written [`Address`], [`Id`] and
+/// [`AuthId`]). All derive `serde` and [`schemars::JsonSchema`].
+pub mod types {
+    pub use crate::generated::types::*;
+    pub use crate::{Address, AuthId, Id};
+}
+
+/// The unguarded layer: progenitor's generated client and its support types,
+/// reachable through [`PhloClient::generated`].
 pub mod api {
     pub use crate::generated::{ByteStream, Client, ClientInfo, Error, ResponseValue};
 }

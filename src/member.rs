@@ -1,13 +1,12 @@
 //! One member of a Multi-Party Call: hold, unhold, hang up and the rest.
 
-use reqwest::Method;
+use std::future::Future;
 
 use crate::{
-    address::{MemberTarget, Rejected},
     client::PhloClient,
     error::Error,
     generated::types::{self, MemberAction, MemberRequest},
-    transport::send,
+    input::{MemberTarget, Rejected},
 };
 
 /// A member of a Multi-Party Call, from
@@ -26,43 +25,58 @@ impl Member {
     }
 
     /// Puts the member on hold: they are muted and hear hold music.
-    pub async fn hold(&self) -> Result<types::ActionResponse, Error> {
-        self.act(MemberAction::Hold).await
+    pub fn hold(&self) -> impl Future<Output = Result<types::ActionResponse, Error>> + Send + '_ {
+        self.act(MemberAction::Hold)
     }
 
     /// Takes the member off hold.
-    pub async fn unhold(&self) -> Result<types::ActionResponse, Error> {
-        self.act(MemberAction::Unhold).await
+    pub fn unhold(&self) -> impl Future<Output = Result<types::ActionResponse, Error>> + Send + '_ {
+        self.act(MemberAction::Unhold)
     }
 
     /// Hangs up on the member.
-    pub async fn hangup(&self) -> Result<types::ActionResponse, Error> {
-        self.act(MemberAction::Hangup).await
+    pub fn hangup(&self) -> impl Future<Output = Result<types::ActionResponse, Error>> + Send + '_ {
+        self.act(MemberAction::Hangup)
     }
 
     /// The agent rejoins the call after a warm transfer.
-    pub async fn resume_call(&self) -> Result<types::ActionResponse, Error> {
-        self.act(MemberAction::ResumeCall).await
+    pub fn resume_call(
+        &self,
+    ) -> impl Future<Output = Result<types::ActionResponse, Error>> + Send + '_ {
+        self.act(MemberAction::ResumeCall)
     }
 
     /// Drops a voicemail for the member (the customer's address).
-    pub async fn voicemail_drop(&self) -> Result<types::ActionResponse, Error> {
-        self.act(MemberAction::VoicemailDrop).await
+    pub fn voicemail_drop(
+        &self,
+    ) -> impl Future<Output = Result<types::ActionResponse, Error>> + Send + '_ {
+        self.act(MemberAction::VoicemailDrop)
     }
 
     /// Aborts a transfer (the address of the member who started it).
-    pub async fn abort_transfer(&self) -> Result<types::ActionResponse, Error> {
-        self.act(MemberAction::AbortTransfer).await
+    pub fn abort_transfer(
+        &self,
+    ) -> impl Future<Output = Result<types::ActionResponse, Error>> + Send + '_ {
+        self.act(MemberAction::AbortTransfer)
     }
 
     /// Any member action.
-    pub async fn act(&self, action: MemberAction) -> Result<types::ActionResponse, Error> {
-        let (phlo_id, node_id, member) = self.target.as_ref().map_err(Error::from)?;
-        let body = MemberRequest { action };
-        let api = self.client.generated();
-        send(self.client.retry_policy(), Method::POST, || {
-            api.update_multi_party_call_member(phlo_id, node_id, member, &body)
-        })
-        .await
+    pub fn act(
+        &self,
+        action: MemberAction,
+    ) -> impl Future<Output = Result<types::ActionResponse, Error>> + Send + '_ {
+        let sent = self
+            .target
+            .as_ref()
+            .map_err(Error::from)
+            .map(|(phlo_id, node_id, member)| {
+                self.client.operations().update_multi_party_call_member(
+                    phlo_id,
+                    node_id,
+                    member,
+                    &MemberRequest { action },
+                )
+            });
+        async move { sent?.await }
     }
 }

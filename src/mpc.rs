@@ -1,17 +1,30 @@
-//! The Multi-Party Call node: add a user, warm and cold transfers.
+//! The Multi-Party Call node: add a user, warm and cold transfers, its
+//! members, and `PhloClient::multi_party_call`.
 
-use reqwest::Method;
+use std::future::Future;
 
 use crate::{
-    address::{self, NodeIds, Rejected},
     client::PhloClient,
     error::Error,
     generated::types::{self, MultiPartyCallAction, MultiPartyCallRequest, Role},
+    input::{self, NodeIds, Rejected},
     member::Member,
-    transport::send,
 };
 
+impl PhloClient {
+    /// The Multi-Party Call node `node_id` of PHLO `phlo_id`. Ids are checked
+    /// here and reported by the first action, before any request.
+    pub fn multi_party_call(&self, phlo_id: &str, node_id: &str) -> MultiPartyCall {
+        MultiPartyCall {
+            client: self.clone(),
+            ids: input::node_ids(phlo_id, node_id),
+        }
+    }
+}
+
 /// A Multi-Party Call node of a PHLO, from [`PhloClient::multi_party_call`].
+/// Sugar over [`Operations`](crate::Operations): friendly arguments,
+/// checked before any request.
 ///
 /// Every action here places or changes real calls: it is sent once and never
 /// re-sent unless it provably did not reach Plivo (see
@@ -23,22 +36,15 @@ pub struct MultiPartyCall {
 }
 
 impl MultiPartyCall {
-    pub(crate) fn new(client: PhloClient, phlo_id: &str, node_id: &str) -> Self {
-        let ids = address::node_ids(phlo_id, node_id);
-        MultiPartyCall { client, ids }
-    }
-
     /// Dials `to` and adds them to the live call as `role` (action `call`).
     /// `trigger_source` is the member asking for it. Both are phone numbers
     /// or SIP URIs.
-    // The three shortcuts return `update`'s future as it is, rather than
-    // wrapping it in one more `async fn` layer (a copy of the whole future).
     pub fn add_user(
         &self,
         to: &str,
         role: Role,
         trigger_source: &str,
-    ) -> impl Future<Output = Result<types::ActionResponse, Error>> + Send {
+    ) -> impl Future<Output = Result<types::ActionResponse, Error>> + Send + '_ {
         self.update(MultiPartyCallAction::Call, to, role, trigger_source)
     }
 
@@ -48,7 +54,7 @@ impl MultiPartyCall {
         &self,
         to: &str,
         trigger_source: &str,
-    ) -> impl Future<Output = Result<types::ActionResponse, Error>> + Send {
+    ) -> impl Future<Output = Result<types::ActionResponse, Error>> + Send + '_ {
         self.update(
             MultiPartyCallAction::WarmTransfer,
             to,
@@ -63,7 +69,7 @@ impl MultiPartyCall {
         &self,
         to: &str,
         trigger_source: &str,
-    ) -> impl Future<Output = Result<types::ActionResponse, Error>> + Send {
+    ) -> impl Future<Output = Result<types::ActionResponse, Error>> + Send + '_ {
         self.update(
             MultiPartyCallAction::ColdTransfer,
             to,
@@ -75,41 +81,53 @@ impl MultiPartyCall {
     /// Any node action with any role: the general form of
     /// [`add_user`](Self::add_user), [`warm_transfer`](Self::warm_transfer)
     /// and [`cold_transfer`](Self::cold_transfer).
-    pub async fn update(
+    pub fn update(
         &self,
         action: MultiPartyCallAction,
         to: &str,
         role: Role,
         trigger_source: &str,
-    ) -> Result<types::ActionResponse, Error> {
-        let (phlo_id, node_id) = self.ids.as_ref().map_err(Error::from)?;
-        let body = MultiPartyCallRequest {
-            action,
-            to: address::address("to", to)?,
-            role,
-            trigger_source: address::address("trigger_source", trigger_source)?,
-        };
-        let api = self.client.generated();
-        send(self.client.retry_policy(), Method::POST, || {
-            api.update_multi_party_call(phlo_id, node_id, &body)
-        })
-        .await
+    ) -> impl Future<Output = Result<types::ActionResponse, Error>> + Send + '_ {
+        // Checked and built now; the future holds only the request.
+        let sent = self
+            .ids
+            .as_ref()
+            .map_err(Error::from)
+            .and_then(|(phlo_id, node_id)| {
+                let body = MultiPartyCallRequest {
+                    action,
+                    to: input::address("to", to)?,
+                    role,
+                    trigger_source: input::address("trigger_source", trigger_source)?,
+                };
+                Ok(self
+                    .client
+                    .operations()
+                    .update_multi_party_call(phlo_id, node_id, &body))
+            });
+        async move { sent?.await }
     }
 
     /// Retrieves the node.
-    pub async fn get(&self) -> Result<types::Node, Error> {
-        let (phlo_id, node_id) = self.ids.as_ref().map_err(Error::from)?;
-        let api = self.client.generated();
-        send(self.client.retry_policy(), Method::GET, || {
-            api.get_multi_party_call(phlo_id, node_id)
-        })
-        .await
+    pub fn get(&self) -> impl Future<Output = Result<types::Node, Error>> + Send + '_ {
+        let sent = self
+            .ids
+            .as_ref()
+            .map_err(Error::from)
+            .map(|(phlo_id, node_id)| {
+                self.client
+                    .operations()
+                    .get_multi_party_call(phlo_id, node_id)
+            });
+        async move { sent?.await }
     }
 
     /// One member of the call, by phone number or SIP URI: hold, unhold,
     /// hang up, resume, voicemail drop, abort a transfer.
     pub fn member(&self, member_address: &str) -> Member {
-        let target = address::member_target(&self.ids, member_address);
-        Member::new(self.client.clone(), target)
+        Member::new(
+            self.client.clone(),
+            input::member_target(&self.ids, member_address),
+        )
     }
 }

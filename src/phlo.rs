@@ -1,87 +1,107 @@
-//! A PHLO: run it, retrieve it, retrieve one of its runs.
+//! A PHLO: run it, retrieve it, retrieve one of its runs; and
+//! `PhloClient::phlo`.
 
-use reqwest::Method;
+use std::future::Future;
+
 use serde::Serialize;
 
 use crate::{
-    address::{self, Rejected},
     client::PhloClient,
     error::Error,
     generated::types,
-    transport::send,
+    ids::Id,
+    input::{self, Rejected},
 };
+
+impl PhloClient {
+    /// The PHLO `phlo_id`: run it, retrieve it or one of its runs.
+    pub fn phlo(&self, phlo_id: &str) -> Phlo {
+        Phlo {
+            client: self.clone(),
+            phlo_id: input::id("phlo_id", phlo_id),
+        }
+    }
+}
 
 /// A PHLO, from [`PhloClient::phlo`].
 #[derive(Clone, Debug)]
 pub struct Phlo {
     client: PhloClient,
-    phlo_id: Result<types::Id, Rejected>,
+    phlo_id: Result<Id, Rejected>,
 }
 
 impl Phlo {
-    pub(crate) fn new(client: PhloClient, phlo_id: &str) -> Self {
-        Phlo {
-            client,
-            phlo_id: address::id("phlo_id", phlo_id),
-        }
-    }
-
     /// Runs the PHLO with `payload`, which must serialise to a JSON object
     /// (`{}` for none). Its keys are whatever the PHLO's Start node defines
     /// and go out verbatim. The answer's `api_id` is the run's id.
-    pub async fn run(&self, payload: impl Serialize) -> Result<types::RunPhloResponse, Error> {
-        let phlo_id = self.phlo_id.as_ref().map_err(Error::from)?;
-        let body = match serde_json::to_value(payload) {
-            Ok(serde_json::Value::Object(map)) => types::RunPhloRequest(map),
-            Ok(other) => {
-                let kind = match other {
-                    serde_json::Value::Null => "null",
-                    serde_json::Value::Bool(_) => "a boolean",
-                    serde_json::Value::Number(_) => "a number",
-                    serde_json::Value::String(_) => "a string",
-                    _ => "an array",
-                };
-                return Err(Error::invalid(
-                    "payload",
-                    &other.to_string(),
-                    format!("is {kind}; a PHLO run takes a JSON object (use {{}} for none)"),
-                ));
-            }
-            Err(e) => {
-                return Err(Error::invalid(
-                    "payload",
-                    "",
-                    format!("cannot be serialised: {e}"),
-                ));
-            }
-        };
-        let api = self.client.generated();
-        let auth_id = self.client.typed_auth_id();
-        send(self.client.retry_policy(), Method::POST, || {
-            api.run_phlo(auth_id, phlo_id, &body)
-        })
-        .await
+    pub fn run(
+        &self,
+        payload: impl Serialize,
+    ) -> impl Future<Output = Result<types::RunPhloResponse, Error>> + Send + '_ {
+        let sent = self
+            .phlo_id
+            .as_ref()
+            .map_err(Error::from)
+            .and_then(|phlo_id| {
+                let body = types::RunPhloRequest(payload_object(payload)?);
+                let auth_id = self.client.typed_auth_id();
+                Ok(self.client.operations().run_phlo(auth_id, phlo_id, &body))
+            });
+        async move { sent?.await }
     }
 
     /// Retrieves the PHLO.
-    pub async fn get(&self) -> Result<types::Phlo, Error> {
-        let phlo_id = self.phlo_id.as_ref().map_err(Error::from)?;
-        let api = self.client.generated();
-        send(self.client.retry_policy(), Method::GET, || {
-            api.get_phlo(phlo_id)
-        })
-        .await
+    pub fn get(&self) -> impl Future<Output = Result<types::Phlo, Error>> + Send + '_ {
+        let sent = self
+            .phlo_id
+            .as_ref()
+            .map_err(Error::from)
+            .map(|phlo_id| self.client.operations().get_phlo(phlo_id));
+        async move { sent?.await }
     }
 
     /// Retrieves one run of the PHLO: the calls, messages and recordings it
     /// produced.
-    pub async fn get_run(&self, run_id: &str) -> Result<types::PhloRun, Error> {
-        let phlo_id = self.phlo_id.as_ref().map_err(Error::from)?;
-        let run_id = address::id("run_id", run_id)?;
-        let api = self.client.generated();
-        send(self.client.retry_policy(), Method::GET, || {
-            api.get_phlo_run(phlo_id, &run_id)
-        })
-        .await
+    pub fn get_run(
+        &self,
+        run_id: &str,
+    ) -> impl Future<Output = Result<types::PhloRun, Error>> + Send + '_ {
+        let sent = self
+            .phlo_id
+            .as_ref()
+            .map_err(Error::from)
+            .and_then(|phlo_id| {
+                let run_id = input::id("run_id", run_id)?;
+                Ok(self.client.operations().get_phlo_run(phlo_id, &run_id))
+            });
+        async move { sent?.await }
+    }
+}
+
+/// A run's payload as a JSON object, or why it is not one.
+fn payload_object(
+    payload: impl Serialize,
+) -> Result<serde_json::Map<String, serde_json::Value>, Error> {
+    match serde_json::to_value(payload) {
+        Ok(serde_json::Value::Object(map)) => Ok(map),
+        Ok(other) => {
+            let kind = match other {
+                serde_json::Value::Null => "null",
+                serde_json::Value::Bool(_) => "a boolean",
+                serde_json::Value::Number(_) => "a number",
+                serde_json::Value::String(_) => "a string",
+                _ => "an array",
+            };
+            Err(Error::invalid(
+                "payload",
+                &other.to_string(),
+                format!("is {kind}; a PHLO run takes a JSON object (use {{}} for none)"),
+            ))
+        }
+        Err(e) => Err(Error::invalid(
+            "payload",
+            "",
+            format!("cannot be serialised: {e}"),
+        )),
     }
 }

@@ -147,3 +147,46 @@ fn may_resend(method: &Method, err: &Error) -> bool {
         status == StatusCode::TOO_MANY_REQUESTS
     }
 }
+
+/// Parses `Retry-After` as delay-seconds or as an HTTP-date.
+pub(crate) fn parse_retry_after(value: &reqwest::header::HeaderValue) -> Option<Duration> {
+    let text = value.to_str().ok()?.trim();
+    if let Ok(secs) = text.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate::parse_http_date(text).ok()?;
+    Some(
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn retry_after_takes_seconds_and_http_dates() {
+        assert_eq!(
+            parse_retry_after(&HeaderValue::from_static("120")),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(
+            parse_retry_after(&HeaderValue::from_static(" 3 ")),
+            Some(Duration::from_secs(3))
+        );
+        let later = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(90));
+        let parsed = parse_retry_after(&HeaderValue::from_str(&later).unwrap()).unwrap();
+        assert!(
+            parsed > Duration::from_secs(85) && parsed <= Duration::from_secs(90),
+            "{parsed:?}"
+        );
+        assert_eq!(
+            parse_retry_after(&HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT")),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after(&HeaderValue::from_static("soon")), None);
+        assert_eq!(parse_retry_after(&HeaderValue::from_static("-1")), None);
+    }
+}

@@ -237,7 +237,12 @@ async fn success_status_with_non_empty_error_is_an_api_error() {
     .await;
     assert_eq!(
         api(&err),
-        (201, Some("e-201"), Some("member not found"), "")
+        (
+            201,
+            Some("e-201"),
+            Some("member not found"),
+            r#"{"api_id":"e-201","error":"member not found"}"#
+        )
     );
     assert!(!err.is_retryable());
     assert_eq!(hits, 1);

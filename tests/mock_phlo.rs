@@ -15,6 +15,8 @@ async fn raw(
     body: Option<Value>,
     auth: bool,
 ) -> (u16, Value) {
+    // A plain reqwest client needs a process-wide TLS provider.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let mut request =
         reqwest::Client::new().request(method, format!("http://{}{path}", mock.addr()));
     if auth {
@@ -160,14 +162,9 @@ async fn good_requests_get_the_spec_examples_with_their_ids() {
     let details = client.phlo(other).get_run(&run.api_id).await.unwrap();
     assert_eq!(details.run_id, run.api_id);
     match &mock.calls()[2] {
-        Call::RunPhlo {
-            auth_id, payload, ..
-        } => {
+        Call::RunPhlo { auth_id, body, .. } => {
             assert_eq!(auth_id, MockPhlo::AUTH_ID);
-            assert_eq!(
-                payload.0,
-                *json!({"customerName": "Ada"}).as_object().unwrap()
-            );
+            assert_eq!(body.0, *json!({"customerName": "Ada"}).as_object().unwrap());
         }
         other => panic!("{other:?}"),
     }

@@ -21,7 +21,15 @@ fn builder_debug_is_redacted_exactly() {
         format!("{builder:?}"),
         "PhloClientBuilder { auth_id: Some(\"MAXXXXXXXXXXXXXXXXXX\"), auth_token: Some(\"** redacted **\"), \
          base_url: Some(\"http://127.0.0.1:9/v1\"), timeout: None, connect_timeout: None, allow_http: false, \
-         retry: RetryPolicy { max_attempts: 1, base_delay: 200ms, max_delay: 5s, jitter: true, max_retry_after: 30s } }"
+         retry: RetryPolicy { max_attempts: 1, base_delay: 200ms, max_delay: 5s, jitter: true, max_retry_after: 30s }, \
+         max_body_size: None, record_personal_data: false }"
+    );
+    // With the arguments swapped, the "auth_id" is the token: masked too.
+    let swapped = PhloClient::builder().credentials(TOKEN, AUTH_ID);
+    assert_clean(&format!("{swapped:?}"));
+    assert!(
+        format!("{swapped:?}").contains(r#"auth_id: Some("\"to…\" (19 characters)")"#),
+        "{swapped:?}"
     );
 }
 
@@ -36,7 +44,8 @@ fn client_debug_is_redacted_exactly() {
         format!("{client:?}"),
         "PhloClient { auth_id: \"MAXXXXXXXXXXXXXXXXXX\", auth_token: \"** redacted **\", \
          base_url: \"http://127.0.0.1:9/v1\", \
-         retry: RetryPolicy { max_attempts: 1, base_delay: 200ms, max_delay: 5s, jitter: true, max_retry_after: 30s } }"
+         retry: RetryPolicy { max_attempts: 1, base_delay: 200ms, max_delay: 5s, jitter: true, max_retry_after: 30s }, \
+         max_body_size: 1048576, record_personal_data: false }"
     );
     assert_clean(&format!("{client:#?}"));
     // The generated client's Debug includes reqwest's default headers: the
@@ -100,7 +109,22 @@ fn bad_configuration_is_a_typed_error_naming_the_setting() {
     let ok = || PhloClient::builder().credentials(AUTH_ID, TOKEN);
     assert_eq!(config_error(PhloClient::builder()).0, "auth_id");
     let (field, value, _) = config_error(PhloClient::builder().credentials("XX123", TOKEN));
-    assert_eq!((field, value.as_str()), ("auth_id", "XX123"));
+    assert_eq!(
+        (field, value.as_str()),
+        ("auth_id", r#""XX…" (5 characters)"#)
+    );
+    // Swapped arguments: the token is where the auth_id belongs. The error
+    // names the field and masks the value.
+    let swapped = PhloClient::builder()
+        .credentials(TOKEN, AUTH_ID)
+        .build()
+        .unwrap_err();
+    assert_clean(&format!("{swapped} {swapped:?}"));
+    let (field, value, _) = config_error(PhloClient::builder().credentials(TOKEN, AUTH_ID));
+    assert_eq!(
+        (field, value.as_str()),
+        ("auth_id", r#""to…" (19 characters)"#)
+    );
     assert_eq!(
         config_error(PhloClient::builder().credentials(AUTH_ID, "")).0,
         "auth_token"
@@ -113,7 +137,16 @@ fn bad_configuration_is_a_typed_error_naming_the_setting() {
         ("http://example.com/v1", "clear text"),
         ("http://10.0.0.1/v1", "clear text"),
         ("ftp://phlorunner.plivo.com/v1", "scheme"),
-        ("not a url", "not a URL"),
+        ("not-a-url", "not a URL"),
+        // Refused as written, before URL parsing could strip or encode them.
+        (
+            "https://phlorunner.plivo.com/v1\r\nX-Evil: 1",
+            "control character",
+        ),
+        ("https://phlorunner.plivo.com/v1\tx", "control character"),
+        ("https://phlorunner.plivo.com/v 1", "whitespace"),
+        (" https://phlorunner.plivo.com/v1", "whitespace"),
+        ("https://phlorunner.plivo.com/v1\u{7f}", "control character"),
         ("https://phlorunner.plivo.com/v1?x=1", "query"),
         ("https://user:pw@phlorunner.plivo.com/v1", "credentials"),
     ] {

@@ -12,11 +12,20 @@
 //! mpc.add_user("+14152225555", Role::Agent, "+14152223333").await?;
 //!
 //! let calls = mock.calls();
-//! assert!(matches!(&calls[0], Call::UpdateMultiPartyCall { body, .. } if body.to.as_str() == "+14152225555"));
+//! assert!(matches!(&calls[0], Call::UpdateMultiPartyCall { body, .. } if body.to == "+14152225555"));
 //! # Ok(()) }
 //! ```
 
+mod check;
+mod reply;
+mod routes;
 mod server;
 pub mod typed;
 
-pub use server::{Call, Fault, MockPhlo, Recorded};
+pub use crate::generated::calls::Call;
+// What the generated `Call::decode` calls (`optional` only for optional
+// parameters, which the spec may not have).
+#[allow(unused_imports)]
+pub(crate) use check::{Refusal, body, optional, value};
+pub use reply::{Fault, Reply};
+pub use server::{MockPhlo, Recorded};

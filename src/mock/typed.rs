@@ -1,21 +1,16 @@
 //! progenitor's typed httpmock helpers for every spec operation
-//! ([`MockServerExt`]), plus [`path_exact`], the
-//! workaround for the generator putting path values into a regex unescaped.
+//! ([`MockServerExt`]), with the generator's unescaped-path bug fixed
+//! (build.rs wraps every path value in `regex::escape`), plus
+//! [`path_exact`].
 //!
-//! Generated matchers like `.member_address(&addr)` build a regex from the
-//! raw value: `+14152225555` then never matches (the `+` is a quantifier)
-//! and the `.` of a SIP host matches any character. Match the path with
-//! [`path_exact`] instead, after the typed matchers.
+//! Point the client at `server.base_url()` (no `/v1`): the helpers match the
+//! spec's path templates.
 
-#[allow(missing_docs, unused_imports, clippy::all, rustdoc::all)]
-mod inner {
-    include!(concat!(env!("OUT_DIR"), "/phlo_httpmock.rs"));
-}
-pub use inner::*;
+pub use crate::generated::httpmock::*;
 
 /// Matches the request path exactly, with every character literal. Use it
-/// on the `httpmock::When` (after `into_inner()`) instead of the generated
-/// path matchers.
+/// on the `httpmock::When` (after `into_inner()`) for a path the typed
+/// matchers do not cover.
 pub fn path_exact(when: httpmock::When, path: &str) -> httpmock::When {
     when.path_matches(format!("^{}$", regex::escape(path)))
 }

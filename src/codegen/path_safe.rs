@@ -96,7 +96,7 @@ mod tests {
             assert!(pattern_is_path_safe(safe), "{safe}");
         }
         for unsafe_ in [
-            crate::spec::ADDRESS_PATTERN,
+            crate::spec::ADDRESS.pattern,
             "[A-Z]+",
             "^[A-Z]+",
             "[A-Z]+$",

@@ -1,0 +1,476 @@
+//! The guarded operation layer (`client.operations()`) and the mock's `Call`
+//! enum, generated for every operation progenitor generated.
+//!
+//! Each guarded operation reuses progenitor's request building (URL, path
+//! encoding, query, JSON body: every statement before its `OperationInfo`),
+//! then hands the request to `crate::transport::run`, the crate's one
+//! pipeline. An operation added to the spec gets the pipeline with no edit
+//! under `src/`.
+
+use quote::{format_ident, quote};
+use syn::{Expr, FnArg, GenericArgument, PathArguments, Stmt, Type, visit_mut::VisitMut};
+
+use super::table::Table;
+
+pub struct Op {
+    id: String,
+    index: usize,
+    docs: Vec<syn::Attribute>,
+    args: Vec<Arg>,
+    output: Type,
+    build: Vec<Stmt>,
+}
+
+struct Arg {
+    ident: syn::Ident,
+    /// The spec's name for it (`body` for the body).
+    api_name: String,
+    ty: Type,
+    shape: Shape,
+}
+
+enum Shape {
+    /// `&T`
+    Ref(Type),
+    /// `Option<&T>`
+    OptionRef(Type),
+    /// `T`
+    Value(Type),
+    /// `Option<T>`
+    OptionValue(Type),
+}
+
+/// Finds each operation method progenitor generated on `Client`.
+pub fn extract(file: &syn::File, table: &Table) -> Result<Vec<Op>, String> {
+    let mut ops = Vec::new();
+    for item in &file.items {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        if block.trait_.is_some()
+            || !matches!(&*block.self_ty, Type::Path(p) if p.path.is_ident("Client"))
+        {
+            continue;
+        }
+        for item in &block.items {
+            let syn::ImplItem::Fn(method) = item else {
+                continue;
+            };
+            if let Some(op) = operation(method, table)? {
+                ops.push(op);
+            }
+        }
+    }
+    for op in &table.ops {
+        if !ops.iter().any(|o| o.id == op.id) {
+            return Err(format!(
+                "operation {}: found no generated method with its OperationInfo; update \
+                 src/codegen/guarded.rs",
+                op.id
+            ));
+        }
+    }
+    ops.sort_by_key(|o| o.index);
+    Ok(ops)
+}
+
+fn operation(method: &syn::ImplItemFn, table: &Table) -> Result<Option<Op>, String> {
+    let stmts = &method.block.stmts;
+    let Some(info_at) = stmts
+        .iter()
+        .position(|s| local_name(s).as_deref() == Some("info"))
+    else {
+        return Ok(None);
+    };
+    let name = method.sig.ident.to_string();
+    let shape_error = |what: &str| {
+        format!(
+            "operation {name}: {what}; progenitor's output changed shape, update src/codegen/guarded.rs"
+        )
+    };
+    let id = operation_id(&stmts[info_at])
+        .ok_or_else(|| shape_error("no operation_id in OperationInfo"))?;
+    let index = table
+        .index(&id)
+        .ok_or_else(|| shape_error("its operationId is not in the table"))?;
+    // `let mut request = <builder>.build()?;` becomes `let request = <builder>.build();`
+    let request_at = info_at
+        .checked_sub(1)
+        .filter(|&i| local_name(&stmts[i]).as_deref() == Some("request"))
+        .ok_or_else(|| shape_error("`let request` does not precede `let info`"))?;
+    let mut request = stmts[request_at].clone();
+    let Stmt::Local(local) = &mut request else {
+        unreachable!()
+    };
+    let init = local
+        .init
+        .as_mut()
+        .ok_or_else(|| shape_error("`let request` has no value"))?;
+    let Expr::Try(built) = &*init.expr else {
+        return Err(shape_error("`let request = ...build()?` expected"));
+    };
+    init.expr = built.expr.clone();
+    local.attrs.clear();
+    local.pat = syn::parse_quote!(request);
+    let mut build: Vec<Stmt> = stmts[..request_at].to_vec();
+    build.push(request);
+
+    let spec_op = &table.ops[index];
+    let mut args = Vec::new();
+    for input in &method.sig.inputs {
+        let FnArg::Typed(typed) = input else { continue };
+        let syn::Pat::Ident(pat) = &*typed.pat else {
+            return Err(shape_error("an argument is not a plain name"));
+        };
+        let mut ty = (*typed.ty).clone();
+        StripLifetimes.visit_type_mut(&mut ty);
+        let ident = pat.ident.clone();
+        let api_name = if ident == "body" {
+            "body".to_string()
+        } else {
+            spec_op
+                .params
+                .iter()
+                .find(|p| ident == snake(&p.name))
+                .map(|p| p.name.clone())
+                .ok_or_else(|| shape_error(&format!("argument {ident} is not a spec parameter")))?
+        };
+        let shape = shape(&ty)
+            .ok_or_else(|| shape_error(&format!("argument {ident} has an unexpected type")))?;
+        args.push(Arg {
+            ident,
+            api_name,
+            ty,
+            shape,
+        });
+    }
+    let output = success_type(&method.sig.output)
+        .ok_or_else(|| shape_error("the return type is not Result<ResponseValue<T>, Error<E>>"))?;
+    let docs = method
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .cloned()
+        .collect();
+    Ok(Some(Op {
+        id,
+        index,
+        docs,
+        args,
+        output,
+        build,
+    }))
+}
+
+/// `impl<'c> Operations<'c> { <typed fns>, <request builders>, prepare }`.
+pub fn operations_impl(ops: &[Op], table: &Table) -> syn::Item {
+    let mut methods = Vec::new();
+    let mut arms = Vec::new();
+    for op in ops {
+        let name = format_ident!("{}", op.id);
+        let build = format_ident!("request_{}", op.id);
+        let docs = &op.docs;
+        let index = op.index;
+        let output = &op.output;
+        let stmts = &op.build;
+        let params: Vec<_> = op
+            .args
+            .iter()
+            .map(|a| {
+                let (ident, ty) = (&a.ident, &a.ty);
+                quote!(#ident: #ty)
+            })
+            .collect();
+        let names: Vec<_> = op.args.iter().map(|a| &a.ident).collect();
+        let route = format!("`{} {}`", table.ops[index].method, table.ops[index].path);
+        let guarded_doc = format!(
+            " Guarded: {route} through the crate's pipeline (checks, typed [`Error`](crate::Error), \
+             retry policy by method, body cap, tracing)."
+        );
+        methods.push(quote! {
+            #(#docs)*
+            #[doc = ""]
+            #[doc = #guarded_doc]
+            pub fn #name(&self, #(#params),*)
+                -> impl ::std::future::Future<Output = ::std::result::Result<#output, crate::Error>>
+                + ::std::marker::Send + use<'c>
+            {
+                crate::transport::run(self.inner, self.#build(#(#names),*), &crate::spec::OPERATIONS[#index])
+            }
+
+            fn #build(&self, #(#params),*) -> ::reqwest::Result<::reqwest::Request> {
+                #(#stmts)*
+                request
+            }
+        });
+
+        let id = &op.id;
+        let mut parse = Vec::new();
+        let mut pass = Vec::new();
+        for arg in &op.args {
+            let (ident, api) = (&arg.ident, &arg.api_name);
+            let (parsed, passed) = match &arg.shape {
+                Shape::Ref(t) if api == "body" => (
+                    quote!(crate::operations::json_body::<#t>(op, body)?),
+                    quote!(&#ident),
+                ),
+                Shape::Ref(t) => (
+                    quote!(crate::operations::value::<#t>(op, params, #api)?),
+                    quote!(&#ident),
+                ),
+                Shape::Value(t) => (
+                    quote!(crate::operations::value::<#t>(op, params, #api)?),
+                    quote!(#ident),
+                ),
+                Shape::OptionRef(t) => (
+                    quote!(crate::operations::optional::<#t>(op, params, #api)?),
+                    quote!(#ident.as_ref()),
+                ),
+                Shape::OptionValue(t) => (
+                    quote!(crate::operations::optional::<#t>(op, params, #api)?),
+                    quote!(#ident),
+                ),
+            };
+            parse.push(quote!(let #ident = #parsed;));
+            pass.push(passed);
+        }
+        arms.push(quote! {
+            #id => {
+                let op = &crate::spec::OPERATIONS[#index];
+                crate::operations::check_inputs(op, params, &body)?;
+                #(#parse)*
+                crate::operations::Prepared::new(self.inner, self.#build(#(#pass),*), op)
+            }
+        });
+    }
+    syn::parse_quote! {
+        impl<'c> crate::operations::Operations<'c> {
+            #(#methods)*
+
+            /// Builds the request for `operation_id` from path and query values
+            /// (by the spec's parameter names) and a JSON body, checking each
+            /// into its generated type, without sending it: what the `phlo` CLI
+            /// runs. [`Prepared::send`](crate::Prepared::send) sends it through
+            /// the same pipeline as the typed methods.
+            pub fn prepare(
+                &self,
+                operation_id: &str,
+                params: &[(&str, &str)],
+                body: ::std::option::Option<::serde_json::Value>,
+            ) -> ::std::result::Result<crate::operations::Prepared<'c>, crate::Error> {
+                match operation_id {
+                    #(#arms)*
+                    other => Err(crate::operations::unknown_operation(other)),
+                }
+            }
+        }
+    }
+}
+
+/// The mock's `Call` enum: one variant per operation, path values as sent,
+/// the body decoded into its generated type.
+pub fn calls(ops: &[Op], table: &Table) -> syn::File {
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    let mut ids = Vec::new();
+    for op in ops {
+        let spec_op = &table.ops[op.index];
+        let variant = format_ident!("{}", pascal(&op.id));
+        let doc = format!(
+            " `{} {}`: {}.",
+            spec_op.method,
+            spec_op.path,
+            spec_op.summary.trim_end_matches('.')
+        );
+        let index = op.index;
+        let mut fields = Vec::new();
+        let mut values = Vec::new();
+        for arg in &op.args {
+            let (ident, api) = (&arg.ident, &arg.api_name);
+            if api == "body" {
+                let Shape::Ref(t) = &arg.shape else { continue };
+                fields.push(quote!(#[doc = " The decoded body."] #ident: #t));
+                values.push(quote!(#ident: crate::mock::body::<#t>(op, body)?));
+                continue;
+            }
+            let text = spec_op
+                .params
+                .iter()
+                .find(|p| &p.name == api)
+                .map(|p| format!(" {} (as sent)", p.description.trim_end()))
+                .unwrap_or_default();
+            match &arg.shape {
+                Shape::Ref(t) | Shape::Value(t) => {
+                    fields.push(quote!(#[doc = #text] #ident: ::std::string::String));
+                    values.push(quote!(#ident: crate::mock::value::<#t>(op, params, #api)?));
+                }
+                Shape::OptionRef(t) | Shape::OptionValue(t) => {
+                    fields.push(
+                        quote!(#[doc = #text] #ident: ::std::option::Option<::std::string::String>),
+                    );
+                    values.push(quote!(#ident: crate::mock::optional::<#t>(op, params, #api)?));
+                }
+            }
+        }
+        variants.push(quote!(#[doc = #doc] #variant { #(#fields),* }));
+        let id = &op.id;
+        arms.push(quote! {
+            #id => {
+                let op = &crate::spec::OPERATIONS[#index];
+                Ok(Call::#variant { #(#values),* })
+            }
+        });
+        ids.push(quote!(Call::#variant { .. } => ::std::option::Option::Some(#id)));
+    }
+    syn::parse_quote! {
+        use super::types;
+
+        /// A request [`MockPhlo`](crate::mock::MockPhlo) received, decoded into the
+        /// generated types: one variant per operation in `spec/phlo.yaml` (path
+        /// values as sent, the body typed), plus routes added with
+        /// [`MockPhlo::on`](crate::mock::MockPhlo::on) and refused requests.
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum Call {
+            #(#variants,)*
+            /// A request to a route added with [`MockPhlo::on`](crate::mock::MockPhlo::on).
+            Custom {
+                /// The HTTP method.
+                method: ::std::string::String,
+                /// The route's path template, e.g. `/phlo/{phlo_id}/notes`.
+                template: ::std::string::String,
+                /// Path values by name, as sent.
+                params: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+                /// The JSON body (`null` for none).
+                body: ::serde_json::Value,
+            },
+            /// A request the mock refused (bad route, credentials or body);
+            /// [`Recorded::status`](crate::mock::Recorded::status) says how it answered.
+            Rejected {
+                /// Why, as the mock told the client.
+                reason: ::std::string::String,
+            },
+        }
+
+        impl Call {
+            /// The operationId of the spec operation this request was routed
+            /// to; `None` for custom routes and refused requests.
+            pub fn operation_id(&self) -> ::std::option::Option<&'static str> {
+                match self {
+                    #(#ids,)*
+                    _ => ::std::option::Option::None,
+                }
+            }
+
+            /// Decodes a routed request, refusing what Plivo would refuse.
+            pub(crate) fn decode(
+                operation_id: &str,
+                params: &[(&str, &str)],
+                body: ::std::option::Option<::serde_json::Value>,
+            ) -> ::std::result::Result<Call, crate::mock::Refusal> {
+                let _ = (params, &body);
+                match operation_id {
+                    #(#arms)*
+                    other => Err(crate::mock::Refusal::no_route(other)),
+                }
+            }
+        }
+    }
+}
+
+struct StripLifetimes;
+
+impl VisitMut for StripLifetimes {
+    fn visit_type_reference_mut(&mut self, reference: &mut syn::TypeReference) {
+        reference.lifetime = None;
+        syn::visit_mut::visit_type_reference_mut(self, reference);
+    }
+}
+
+fn shape(ty: &Type) -> Option<Shape> {
+    if let Type::Reference(r) = ty {
+        return Some(Shape::Ref((*r.elem).clone()));
+    }
+    if let Some(inner) = generic_arg(ty, "Option") {
+        return Some(match inner {
+            Type::Reference(r) => Shape::OptionRef((*r.elem).clone()),
+            other => Shape::OptionValue(other.clone()),
+        });
+    }
+    Some(Shape::Value(ty.clone()))
+}
+
+/// `T` in `Result<ResponseValue<T>, Error<E>>`.
+fn success_type(output: &syn::ReturnType) -> Option<Type> {
+    let syn::ReturnType::Type(_, ty) = output else {
+        return None;
+    };
+    let response = generic_arg(ty, "Result")?;
+    generic_arg(response, "ResponseValue").cloned()
+}
+
+/// The first generic argument of a path type whose last segment is `name`.
+fn generic_arg<'a>(ty: &'a Type, name: &str) -> Option<&'a Type> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if last.ident != name {
+        return None;
+    }
+    let PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    args.args.iter().find_map(|a| match a {
+        GenericArgument::Type(t) => Some(t),
+        _ => None,
+    })
+}
+
+fn local_name(stmt: &Stmt) -> Option<String> {
+    let Stmt::Local(local) = stmt else {
+        return None;
+    };
+    match &local.pat {
+        syn::Pat::Ident(p) => Some(p.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// The `operation_id: "..."` of `let info = OperationInfo { .. };`.
+fn operation_id(stmt: &Stmt) -> Option<String> {
+    let Stmt::Local(local) = stmt else {
+        return None;
+    };
+    let Expr::Struct(info) = &*local.init.as_ref()?.expr else {
+        return None;
+    };
+    info.fields.iter().find_map(|f| match (&f.member, &f.expr) {
+        (syn::Member::Named(n), Expr::Lit(lit)) if n == "operation_id" => match &lit.lit {
+            syn::Lit::Str(s) => Some(s.value()),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+fn snake(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+fn pascal(id: &str) -> String {
+    id.split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map_or_else(String::new, |f| {
+                f.to_ascii_uppercase().to_string() + c.as_str()
+            })
+        })
+        .collect()
+}

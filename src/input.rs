@@ -1,0 +1,105 @@
+//! Arguments checked before any I/O, each rejection naming the argument, the
+//! value and the reason.
+
+use crate::{
+    address::{Address, address_reason},
+    error::Error,
+    ids::{AuthId, Id, id_reason, mask},
+};
+
+/// A rejected argument, kept until the call that needs it (so handles like
+/// `client.multi_party_call(..)` stay infallible and the error comes back
+/// from the first action, still before any request).
+#[derive(Clone, Debug)]
+pub(crate) struct Rejected {
+    field: &'static str,
+    value: String,
+    reason: String,
+}
+
+impl From<Rejected> for Error {
+    fn from(r: Rejected) -> Self {
+        Error::InvalidInput {
+            field: r.field,
+            value: r.value,
+            reason: r.reason,
+        }
+    }
+}
+
+impl From<&Rejected> for Error {
+    fn from(r: &Rejected) -> Self {
+        r.clone().into()
+    }
+}
+
+/// Parses a phone number or SIP URI for `field`.
+pub(crate) fn address(field: &'static str, value: &str) -> Result<Address, Rejected> {
+    value.parse().map_err(|_| Rejected {
+        field,
+        value: value.to_string(),
+        reason: address_reason(value),
+    })
+}
+
+/// Parses a PHLO, node or run id for `field`.
+pub(crate) fn id(field: &'static str, value: &str) -> Result<Id, Rejected> {
+    value.parse().map_err(|_| Rejected {
+        field,
+        value: value.to_string(),
+        reason: id_reason(value),
+    })
+}
+
+/// Parses an auth_id. The value is masked in the error: with the two
+/// arguments of `credentials()` swapped, it is the token.
+pub(crate) fn auth_id(value: &str) -> Result<AuthId, Rejected> {
+    value
+        .parse()
+        .map_err(|e: crate::ids::InvalidAuthId| Rejected {
+            field: "auth_id",
+            value: mask(value),
+            reason: e.reason(),
+        })
+}
+
+/// A node's `(phlo_id, node_id)`.
+pub(crate) type NodeIds = (Id, Id);
+/// A member's `(phlo_id, node_id, member_address)`.
+pub(crate) type MemberTarget = (Id, Id, Address);
+
+/// Parses the ids of a node.
+pub(crate) fn node_ids(phlo_id: &str, node_id: &str) -> Result<NodeIds, Rejected> {
+    Ok((id("phlo_id", phlo_id)?, id("node_id", node_id)?))
+}
+
+/// Adds a member address to a node's (already checked) ids.
+pub(crate) fn member_target(
+    ids: &Result<NodeIds, Rejected>,
+    member_address: &str,
+) -> Result<MemberTarget, Rejected> {
+    let (phlo_id, node_id) = ids.clone()?;
+    Ok((phlo_id, node_id, address("member_address", member_address)?))
+}
+
+impl From<crate::ids::InvalidId> for Error {
+    /// As [`Error::InvalidInput`] with field `id`, so `"…".parse::<Id>()?`
+    /// works in a function returning this crate's `Error`.
+    fn from(e: crate::ids::InvalidId) -> Self {
+        Error::invalid("id", e.value(), e.reason())
+    }
+}
+
+impl From<crate::address::InvalidAddress> for Error {
+    /// As [`Error::InvalidInput`] with field `address`.
+    fn from(e: crate::address::InvalidAddress) -> Self {
+        Error::invalid("address", e.value(), e.reason())
+    }
+}
+
+impl From<crate::ids::InvalidAuthId> for Error {
+    /// As [`Error::InvalidInput`] with field `auth_id`, the value masked.
+    fn from(e: crate::ids::InvalidAuthId) -> Self {
+        Error::invalid("auth_id", &e.masked(), e.reason())
+    }
+}

@@ -1,0 +1,232 @@
+//! Routing one request the way the PHLO runner would: credentials, the
+//! route (routes added with `on` first, then the spec's operations), the
+//! checks, and the spec's example as the answer.
+
+use reqwest::{Method, StatusCode, header::HeaderMap};
+use serde_json::{Value, json};
+
+use super::{Call, check::Refusal, reply::Reply, server::Shared};
+use crate::spec::{OPERATIONS, Operation};
+
+/// A route added with [`MockPhlo::on`](super::MockPhlo::on).
+#[derive(Clone, Debug)]
+pub(super) struct Route {
+    pub(super) method: Method,
+    pub(super) template: String,
+    pub(super) reply: Reply,
+}
+
+/// Where a request went.
+pub(super) enum Routed {
+    /// A spec operation.
+    Operation(&'static Operation),
+    /// A route added with `on`: its reply.
+    Custom(Reply),
+}
+
+/// The outcome: what to record, the route's name for targeted faults, and
+/// the answer (status and JSON) or a custom route's reply.
+pub(super) struct Answer {
+    pub(super) call: Call,
+    pub(super) target: Option<String>,
+    pub(super) status: StatusCode,
+    pub(super) json: Value,
+    pub(super) custom: Option<Reply>,
+}
+
+pub(super) fn answer(
+    shared: &Shared,
+    method: &Method,
+    headers: &HeaderMap,
+    path: &str,
+    body: &[u8],
+) -> Answer {
+    let auth = headers
+        .get(hyper::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    if auth != Some(shared.auth.as_str()) {
+        return refuse(
+            shared,
+            None,
+            Refusal::new(StatusCode::UNAUTHORIZED, "Authentication failed."),
+        );
+    }
+    let Some(rest) = path.strip_prefix("/v1/") else {
+        return refuse(shared, None, Refusal::no_route(path));
+    };
+    let segments: Vec<&str> = rest.split('/').collect();
+    let Some((routed, template)) = route(shared, method, &segments) else {
+        return refuse(shared, None, Refusal::no_route(&format!("{method} {path}")));
+    };
+    let params = params(&template, &segments);
+    let json = match json_body(headers, body) {
+        Ok(json) => json,
+        Err(refusal) => return refuse(shared, Some(target_of(&routed, &template)), refusal),
+    };
+    match routed {
+        Routed::Custom(reply) => Answer {
+            call: Call::Custom {
+                method: method.to_string(),
+                template: template.clone(),
+                params: params
+                    .iter()
+                    .map(|(n, v)| (n.to_string(), v.to_string()))
+                    .collect(),
+                body: json.unwrap_or(Value::Null),
+            },
+            target: Some(template),
+            status: StatusCode::OK,
+            json: Value::Null,
+            custom: Some(reply),
+        },
+        Routed::Operation(op) => {
+            let target = Some(op.id.to_string());
+            if let Some((name, _)) = params
+                .iter()
+                .find(|(n, v)| is_auth_id(op, n) && *v != shared.auth_id.as_str())
+            {
+                let refusal = Refusal::new(
+                    StatusCode::NOT_FOUND,
+                    format!("Invalid value provided for {name}."),
+                );
+                return refuse(shared, target, refusal);
+            }
+            match Call::decode(op.id, &params, json) {
+                Ok(call) => Answer {
+                    call,
+                    target,
+                    status: if *method == Method::POST {
+                        StatusCode::CREATED
+                    } else {
+                        StatusCode::OK
+                    },
+                    json: example(shared, op, &params),
+                    custom: None,
+                },
+                Err(refusal) => refuse(shared, target, refusal),
+            }
+        }
+    }
+}
+
+fn target_of(routed: &Routed, template: &str) -> String {
+    match routed {
+        Routed::Operation(op) => op.id.to_string(),
+        Routed::Custom(_) => template.to_string(),
+    }
+}
+
+fn is_auth_id(op: &Operation, name: &str) -> bool {
+    op.params
+        .iter()
+        .any(|p| p.name == name && p.schema == "AuthId")
+}
+
+/// A body is JSON or absent: a body that is not JSON, or JSON without the
+/// JSON content type, is refused as Plivo does.
+fn json_body(headers: &HeaderMap, body: &[u8]) -> Result<Option<Value>, Refusal> {
+    if body.is_empty() {
+        return Ok(None);
+    }
+    let content_type = headers
+        .get(hyper::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    if content_type != Some("application/json") {
+        return Err(Refusal::new(
+            StatusCode::BAD_REQUEST,
+            "Content-Type must be application/json.",
+        ));
+    }
+    serde_json::from_slice(body).map(Some).map_err(|_| {
+        Refusal::new(
+            StatusCode::BAD_REQUEST,
+            "Request body must be a JSON object.",
+        )
+    })
+}
+
+fn refuse(shared: &Shared, target: Option<String>, refusal: Refusal) -> Answer {
+    Answer {
+        json: json!({ "api_id": shared.next_api_id(), "error": refusal.reason }),
+        call: Call::Rejected {
+            reason: refusal.reason,
+        },
+        target,
+        status: refusal.status,
+        custom: None,
+    }
+}
+
+/// The route whose method and template match: routes added with `on`
+/// first, then the spec's operations.
+fn route(shared: &Shared, method: &Method, segments: &[&str]) -> Option<(Routed, String)> {
+    let matches = |m: &str, template: &str| {
+        let t: Vec<&str> = template.trim_start_matches('/').split('/').collect();
+        m == method.as_str()
+            && t.len() == segments.len()
+            && t.iter().zip(segments).all(|(t, s)| {
+                if t.starts_with('{') {
+                    !s.is_empty()
+                } else {
+                    t == s
+                }
+            })
+    };
+    let custom = shared
+        .lock()
+        .routes
+        .iter()
+        .rev()
+        .find(|r| matches(r.method.as_str(), &r.template))
+        .cloned();
+    if let Some(route) = custom {
+        return Some((Routed::Custom(route.reply), route.template));
+    }
+    OPERATIONS
+        .iter()
+        .find(|op| matches(op.method, op.path))
+        .map(|op| (Routed::Operation(op), op.path.to_string()))
+}
+
+/// Path values by name, from the template.
+fn params<'a>(template: &'a str, segments: &[&'a str]) -> Vec<(&'a str, &'a str)> {
+    template
+        .trim_start_matches('/')
+        .split('/')
+        .zip(segments)
+        .filter_map(|(t, v)| {
+            t.strip_prefix('{')
+                .and_then(|t| t.strip_suffix('}'))
+                .map(|t| (t, *v))
+        })
+        .collect()
+}
+
+/// The spec's example answer for `op`, with the request's path values in
+/// place of the example's (wherever they appear) and a fresh `api_id`.
+fn example(shared: &Shared, op: &Operation, params: &[(&str, &str)]) -> Value {
+    let mut value: Value = serde_json::from_str(op.example).unwrap_or_else(|_| json!({}));
+    let Value::Object(map) = &mut value else {
+        return value;
+    };
+    let replacements: Vec<(String, String)> = params
+        .iter()
+        .filter_map(|(name, new)| {
+            let old = map.get(*name)?.as_str()?.to_string();
+            Some((old, new.to_string()))
+        })
+        .collect();
+    for field in map.values_mut() {
+        if let Value::String(text) = field {
+            for (old, new) in &replacements {
+                if text.contains(old.as_str()) {
+                    *text = text.replace(old.as_str(), new);
+                }
+            }
+        }
+    }
+    if map.contains_key("api_id") {
+        map.insert("api_id".into(), Value::String(shared.next_api_id()));
+    }
+    value
+}

@@ -1,0 +1,161 @@
+//! [`PhloClient::request`]: an operation the spec does not have yet, through
+//! the same pipeline as every spec operation.
+
+use reqwest::{
+    Method,
+    header::{ACCEPT, HeaderValue},
+};
+use serde::{Serialize, de::DeserializeOwned};
+
+use crate::{
+    address::Address,
+    client::PhloClient,
+    error::Error,
+    ids::{Id, route_reason},
+    transport::{self, Label},
+};
+
+impl PhloClient {
+    /// Sends a request the shipped spec does not describe, through the same
+    /// pipeline as [`operations`](Self::operations): checks before any I/O,
+    /// typed [`Error`]s that keep the status, a 2xx `error` refused, the
+    /// retry policy by method (never a second POST), the body limit and the
+    /// `phlo.request` span (with `operation_id = "request"` and this
+    /// template as `path`).
+    ///
+    /// `template` is a path below the base URL with `{name}` placeholders,
+    /// each a whole segment: `/phlo/{phlo_id}/conference_bridge/{node_id}`.
+    /// `values` fill them in order; each must be an id (letters, digits,
+    /// `-`, `_`) or an address (phone number or SIP URI), and goes in raw.
+    /// `body`, if any, is sent as JSON. Decode the answer as
+    /// `serde_json::Value` or as your own type.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: plivo_phlo::PhloClient) -> Result<(), plivo_phlo::Error> {
+    /// use plivo_phlo::reqwest::Method;
+    /// let node: serde_json::Value = client
+    ///     .request(
+    ///         Method::GET,
+    ///         "/phlo/{phlo_id}/conference_bridge/{node_id}",
+    ///         &["4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20", "5f1e2d3c-4b5a-4969-8877-665544332211"],
+    ///         None::<&()>,
+    ///     )
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn request<T: DeserializeOwned + Send>(
+        &self,
+        method: Method,
+        template: &str,
+        values: &[&str],
+        body: Option<&impl Serialize>,
+    ) -> Result<T, Error> {
+        let path = fill(template, values)?;
+        let inner = self.inner();
+        let mut request = inner
+            .http()
+            .request(method, format!("{}{path}", self.base_url()))
+            .header(ACCEPT, HeaderValue::from_static("application/json"));
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let label = Label {
+            id: "request",
+            path: template,
+        };
+        transport::execute(
+            inner,
+            request.build().map_err(transport::unbuildable),
+            label,
+        )
+        .await
+    }
+}
+
+/// The template with its placeholders filled, or why it cannot be.
+fn fill(template: &str, values: &[&str]) -> Result<String, Error> {
+    let bad = |reason: String| Error::invalid("template", template, reason);
+    let Some(rest) = template.strip_prefix('/') else {
+        return Err(bad("must start with '/'".into()));
+    };
+    let mut path = String::with_capacity(template.len() + 64);
+    let mut next = values.iter();
+    let mut used = 0;
+    for segment in rest.split('/') {
+        path.push('/');
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(name) => {
+                let value = next.next().ok_or_else(|| {
+                    bad(format!(
+                        "has more placeholders than the {} values given",
+                        values.len()
+                    ))
+                })?;
+                used += 1;
+                if !(Id::is_valid(value) || Address::is_valid(value)) {
+                    let reason = route_reason(value).unwrap_or_else(|| {
+                        "expected an id (letters, digits, '-', '_') or an address (phone \
+                         number or SIP URI)"
+                            .into()
+                    });
+                    return Err(Error::InvalidInput {
+                        field: "path value",
+                        value: value.to_string(),
+                        reason: format!("for {{{name}}} {reason}"),
+                    });
+                }
+                path.push_str(value);
+            }
+            None => {
+                let literal_ok = !segment.is_empty()
+                    && segment != "."
+                    && segment != ".."
+                    && segment
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
+                if !literal_ok {
+                    return Err(bad(format!(
+                        "segment {segment:?} must be a {{placeholder}} or letters, digits and \
+                         -._~ (not empty, not a dot segment)"
+                    )));
+                }
+                path.push_str(segment);
+            }
+        }
+    }
+    if used < values.len() {
+        return Err(bad(format!(
+            "has {used} placeholders but {} values were given",
+            values.len()
+        )));
+    }
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fill;
+
+    #[test]
+    fn templates_are_filled_or_refused_by_name() {
+        assert_eq!(
+            fill("/phlo/{p}/members/{m}", &["abc", "sip:a@b.com"]).unwrap(),
+            "/phlo/abc/members/sip:a@b.com"
+        );
+        for (template, values, needle) in [
+            ("phlo/{p}", &["a"][..], "must start with '/'"),
+            ("/phlo/{p}", &[][..], "more placeholders"),
+            ("/phlo/{p}", &["a", "b"][..], "1 placeholders but 2 values"),
+            ("/phlo/../{p}", &["a"][..], "dot segment"),
+            ("/phlo/a?b", &[][..], "segment \"a?b\""),
+            ("/phlo//x", &[][..], "segment \"\""),
+        ] {
+            let err = fill(template, values).unwrap_err().to_string();
+            assert!(err.contains(needle), "{template}: {err}");
+        }
+        let err = fill("/phlo/{p}", &["../x"]).unwrap_err().to_string();
+        assert!(err.contains("for {p} contains '/'"), "{err}");
+        let err = fill("/phlo/{p}", &["a b"]).unwrap_err().to_string();
+        assert!(err.contains("whitespace"), "{err}");
+    }
+}

@@ -1,0 +1,150 @@
+//! Tracing for the pipeline: one `phlo.request` span per call and events per
+//! attempt, retry and failure. Fields hold the operationId, method, path
+//! template, status, api_id, duration and the crate's own label of a
+//! failure: never a path value (phone numbers, SIP addresses), a URL, a
+//! header or the token, unless the client opted in to personal data
+//! ([`PhloClientBuilder::record_personal_data`](crate::PhloClientBuilder::record_personal_data)),
+//! which adds `url.path`. Without the `tracing` feature, all of it is gone.
+
+use std::time::Duration;
+
+#[cfg(feature = "tracing")]
+use std::time::Instant;
+
+use reqwest::{Request, StatusCode};
+
+use crate::{client::Inner, error::Error, transport::Label};
+
+/// The span of one call (none when nobody listens), and when it began.
+#[derive(Clone)]
+pub(crate) struct Trace {
+    #[cfg(feature = "tracing")]
+    span: tracing::Span,
+    #[cfg(feature = "tracing")]
+    started: Option<Instant>,
+}
+
+#[cfg(feature = "tracing")]
+impl Trace {
+    pub(crate) fn start(inner: &Inner, request: Option<&Request>, label: Label<'_>) -> Trace {
+        use tracing::field::Empty;
+        let Some(request) = request else {
+            // Refused before it was built: nothing is sent, nothing to trace.
+            return Trace {
+                span: tracing::Span::none(),
+                started: None,
+            };
+        };
+        let span = tracing::info_span!(
+            target: "plivo_phlo",
+            "phlo.request",
+            operation_id = label.id,
+            method = %request.method(),
+            path = label.path,
+            status = Empty,
+            duration_ms = Empty,
+            attempts = Empty,
+            api_id = Empty,
+            error = Empty,
+            url.path = Empty,
+        );
+        // Nobody listens: no clock, no records, and entering the span at
+        // every poll costs nothing.
+        if span.is_disabled() {
+            return Trace {
+                span: tracing::Span::none(),
+                started: None,
+            };
+        }
+        if inner.personal_data {
+            span.record("url.path", request.url().path());
+        }
+        Trace {
+            span,
+            started: Some(Instant::now()),
+        }
+    }
+
+    pub(crate) fn instrument<F: std::future::Future>(
+        self,
+        future: F,
+    ) -> tracing::instrument::Instrumented<F> {
+        tracing::Instrument::instrument(future, self.span)
+    }
+
+    pub(crate) fn attempt(&self, attempt: u32) {
+        tracing::debug!(target: "plivo_phlo", parent: &self.span, attempt, "sending PHLO request");
+        if self.started.is_some() {
+            self.span.record("attempts", attempt);
+        }
+    }
+
+    pub(crate) fn status(&self, status: StatusCode) {
+        if self.started.is_some() {
+            self.span.record("status", status.as_u16());
+        }
+    }
+
+    pub(crate) fn wants_api_id(&self) -> bool {
+        self.started.is_some()
+    }
+
+    pub(crate) fn api_id(&self, api_id: Option<&str>) {
+        if let Some(api_id) = api_id {
+            self.span.record("api_id", api_id);
+        }
+    }
+
+    pub(crate) fn retry(&self, attempt: u32, delay: Duration, err: &Error) {
+        tracing::warn!(
+            target: "plivo_phlo",
+            parent: &self.span,
+            attempt,
+            delay_ms = delay.as_millis() as u64,
+            reason = err.label(),
+            status = err.status().map(|s| s.as_u16()),
+            "retrying PHLO request"
+        );
+    }
+
+    pub(crate) fn finish<T>(&self, result: &Result<T, Error>) {
+        if let Some(started) = self.started {
+            self.span
+                .record("duration_ms", started.elapsed().as_secs_f64() * 1000.0);
+        }
+        let Err(err) = result else { return };
+        self.span.record("error", err.label());
+        let status = err.status().map(|s| s.as_u16());
+        let client_error = matches!(err, Error::Api { status, .. } if status.is_client_error() && status.as_u16() != 429);
+        if client_error {
+            tracing::debug!(target: "plivo_phlo", parent: &self.span, error = err.label(), status, "PHLO request refused");
+        } else {
+            tracing::warn!(
+                target: "plivo_phlo",
+                parent: &self.span,
+                error = err.label(),
+                status,
+                may_have_reached_server = err.may_have_reached_server(),
+                "PHLO request failed"
+            );
+        }
+    }
+}
+
+#[cfg(not(feature = "tracing"))]
+impl Trace {
+    pub(crate) fn start(_: &Inner, _: Option<&Request>, _: Label<'_>) -> Trace {
+        Trace {}
+    }
+    pub(crate) fn instrument<F>(self, future: F) -> F {
+        future
+    }
+    pub(crate) fn attempt(&self, _: u32) {}
+    pub(crate) fn status(&self, _: StatusCode) {}
+    pub(crate) fn wants_api_id(&self) -> bool {
+        false
+    }
+    pub(crate) fn api_id(&self, _: Option<&str>) {}
+    pub(crate) fn retry(&self, _: u32, _: Duration, _: &Error) {}
+    pub(crate) fn finish<T>(&self, _: &Result<T, Error>) {}
+}
