@@ -41,11 +41,14 @@ pub(crate) fn take() -> Option<reqwest::Response> {
 
 /// Why an address is refused (the text [`crate::Error::InvalidInput`] carries).
 pub fn address_reason(value: &str) -> Option<String> {
-    crate::address::address("to", value)
+    crate::input::address("to", value)
         .err()
         .map(|r| crate::Error::from(r).to_string())
 }
 
 /// The spec's `Address` pattern, for checking [`crate::Address::is_valid`]
 /// against a regex engine.
-pub const ADDRESS_PATTERN: &str = crate::spec::ADDRESS_PATTERN;
+pub const ADDRESS_PATTERN: &str = crate::spec::ADDRESS.pattern;
+
+/// The spec's `Address` maxLength.
+pub const ADDRESS_MAX_LENGTH: Option<usize> = crate::spec::ADDRESS.max_length;

@@ -187,3 +187,62 @@ fn retry_policy_builder_clamps_attempts() {
     assert_eq!(RetryPolicy::exponential().max_attempts(0).attempts(), 1);
     assert_eq!(RetryPolicy::default(), RetryPolicy::none());
 }
+
+/// A proxy that echoes the request head into its answer: with `status`, as
+/// an HTML page, or as a JSON string that does not fit the expected type.
+async fn echoing_proxy(status: &'static str, json: bool) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let mut head = vec![0u8; 8192];
+            let n = stream.read(&mut head).await.unwrap_or(0);
+            let head = String::from_utf8_lossy(&head[..n]).into_owned();
+            let body = if json {
+                // A string where an array belongs: serde's message quotes it.
+                serde_json::json!({ "phlo_id": "p", "run_id": "r", "call_uuids": head }).to_string()
+            } else {
+                format!("<html><pre>{head}</pre></html>")
+            };
+            let answer = format!(
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(answer.as_bytes()).await;
+        }
+    });
+    format!("http://{addr}/v1")
+}
+
+#[tokio::test]
+async fn an_echoed_request_head_is_scrubbed_from_every_error_text() {
+    for (status, json) in [("502 Bad Gateway", false), ("200 OK", true)] {
+        let client = PhloClient::builder()
+            .credentials(AUTH_ID, TOKEN)
+            .base_url(echoing_proxy(status, json).await)
+            .build()
+            .unwrap();
+        let err = client
+            .phlo("4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20")
+            .get_run("9b0a8f7e-6d5c-4b3a-2918-0f1e2d3c4b5a")
+            .await
+            .unwrap_err();
+        if let Error::Decode { source, .. } = &err {
+            assert!(source.to_string().contains("** redacted **"), "{source}");
+        }
+        let body = match &err {
+            Error::Api { body, .. } | Error::Decode { body, .. } => body.clone(),
+            other => panic!("{other:?}"),
+        };
+        // The echo arrived (the check is not vacuous), scrubbed.
+        assert!(body.contains("Basic ** redacted **"), "{body}");
+        assert_clean(&body);
+        assert_clean(&format!("{err} {err:?}"));
+        let mut source = std::error::Error::source(&err);
+        while let Some(s) = source {
+            assert_clean(&format!("{s} {s:?}"));
+            source = s.source();
+        }
+    }
+}

@@ -1,5 +1,8 @@
 //! One span per request with the operationId, method, path template, status,
-//! duration and Plivo's api_id, and never the token or the Authorization header.
+//! duration and Plivo's api_id, and never the token or the Authorization
+//! header; events per attempt, retry and failure; and no personal data
+//! (phone numbers, SIP addresses) anywhere in what tracing sees, at TRACE,
+//! for every target, unless the client opted in.
 #![cfg(feature = "tracing")]
 
 use std::{
@@ -12,7 +15,7 @@ use plivo_phlo::{
     mock::{Fault, MockPhlo},
 };
 use tracing::{
-    Subscriber,
+    Event, Subscriber,
     field::{Field, Visit},
     span::{Attributes, Id, Record},
 };
@@ -20,8 +23,9 @@ use tracing_subscriber::{Layer, layer::Context, prelude::*, registry::LookupSpan
 
 type Spans = Arc<Mutex<Vec<(String, BTreeMap<String, String>)>>>;
 
-/// Collects every span's name and fields (at creation and when recorded).
-struct Capture(Spans);
+/// Collects every span's name and fields (at creation and when recorded),
+/// and every event's target, level and fields, from every target.
+struct Capture(Spans, Spans);
 
 struct Fields<'a>(&'a mut BTreeMap<String, String>);
 
@@ -45,6 +49,14 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Capture {
             fields,
         ));
     }
+    fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
+        let mut fields = BTreeMap::new();
+        event.record(&mut Fields(&mut fields));
+        let meta = event.metadata();
+        let name = format!("{} {} {}", meta.target(), meta.level(), meta.name());
+        self.1.lock().unwrap().push((name, fields));
+    }
+
     fn on_record(&self, id: &Id, values: &Record<'_>, _: Context<'_, S>) {
         let mut spans = self.0.lock().unwrap();
         let key = format!("#{}", id.into_u64());
@@ -61,7 +73,7 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Capture {
 #[tokio::test]
 async fn each_request_gets_one_span_with_its_facts_and_no_secret() {
     let spans: Spans = Arc::default();
-    let subscriber = tracing_subscriber::registry().with(Capture(spans.clone()));
+    let subscriber = tracing_subscriber::registry().with(Capture(spans.clone(), Arc::default()));
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let mock = MockPhlo::start().await.unwrap();
@@ -116,4 +128,155 @@ async fn each_request_gets_one_span_with_its_facts_and_no_secret() {
         "{everything}"
     );
     assert!(!everything.contains("Basic "), "{everything}");
+}
+
+/// Every number and address used below, and forms of them that could leak.
+const PERSONAL: &[&str] = &[
+    "+14155550123",
+    "14155550123",
+    "4155550123",
+    "+14155550199",
+    "4155550199",
+    "sip:secret.agent@pii.example.com",
+    "secret.agent",
+    "pii.example.com",
+];
+
+#[tokio::test(flavor = "current_thread")]
+async fn no_personal_data_reaches_tracing_at_trace_level_for_any_target() {
+    let (spans, events): (Spans, Spans) = (Arc::default(), Arc::default());
+    let subscriber = tracing_subscriber::registry().with(Capture(spans.clone(), events.clone()));
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let mock = MockPhlo::start().await.unwrap();
+    let policy = plivo_phlo::RetryPolicy::exponential()
+        .max_attempts(3)
+        .base_delay(std::time::Duration::from_millis(1))
+        .jitter(false);
+    let client = mock.client_builder().retry(policy.clone()).build().unwrap();
+    let mpc = client.multi_party_call(MockPhlo::PHLO_ID, MockPhlo::NODE_ID);
+    // Success, with a phone number and a SIP address in the body.
+    mpc.add_user(
+        "+14155550123",
+        Role::Agent,
+        "sip:secret.agent@pii.example.com",
+    )
+    .await
+    .unwrap();
+    // The address in the path; an API error (not retried: a POST).
+    mock.fail_next(1, Fault::status(503));
+    mpc.member("sip:secret.agent@pii.example.com")
+        .hold()
+        .await
+        .unwrap_err();
+    // A reset mid-exchange, the number in the path.
+    mock.fail_next(1, Fault::reset());
+    mpc.member("+14155550199").hangup().await.unwrap_err();
+    // Retried GETs: warn events.
+    mock.fail_next(2, Fault::status(503));
+    client.phlo(MockPhlo::PHLO_ID).get().await.unwrap();
+    // Connection refused, a member path: retried (provably not sent), then failed.
+    let closed = plivo_phlo::PhloClient::builder()
+        .credentials(MockPhlo::AUTH_ID, MockPhlo::AUTH_TOKEN)
+        .base_url("http://127.0.0.1:1/v1")
+        .retry(policy)
+        .build()
+        .unwrap();
+    closed
+        .multi_party_call(MockPhlo::PHLO_ID, MockPhlo::NODE_ID)
+        .member("+14155550123")
+        .hangup()
+        .await
+        .unwrap_err();
+
+    let spans = spans.lock().unwrap().clone();
+    let events = events.lock().unwrap().clone();
+    let everything = format!("{spans:?} {events:?}");
+    for personal in PERSONAL {
+        assert!(
+            !everything.contains(personal),
+            "{personal} reached tracing: {everything}"
+        );
+    }
+    assert!(!everything.contains(MockPhlo::AUTH_TOKEN), "{everything}");
+
+    let requests: Vec<_> = spans
+        .iter()
+        .filter(|(n, _)| n.starts_with("phlo.request#"))
+        .map(|(_, f)| f)
+        .collect();
+    assert_eq!(requests.len(), 5, "{spans:?}");
+    let errors: Vec<&str> = requests
+        .iter()
+        .filter_map(|f| f.get("error").map(String::as_str))
+        .collect();
+    assert_eq!(
+        errors,
+        ["api", "transport/reset", "transport/connect"],
+        "{requests:?}"
+    );
+    assert_eq!(requests[3]["attempts"], "3");
+    assert_eq!(requests[4]["attempts"], "3");
+
+    let named = |name: &'static str| {
+        events.iter().filter(move |(n, f)| {
+            n.starts_with("plivo_phlo ") && f.get("message").is_some_and(|m| m == name)
+        })
+    };
+    assert_eq!(named("sending PHLO request").count(), 1 + 1 + 1 + 3 + 3);
+    assert!(
+        named("sending PHLO request")
+            .all(|(n, f)| n.contains("DEBUG") && f.contains_key("attempt"))
+    );
+    let retries: Vec<_> = named("retrying PHLO request").collect();
+    assert_eq!(retries.len(), 4, "{events:?}");
+    for (name, fields) in &retries {
+        assert!(name.contains("WARN"), "{name}");
+        assert!(
+            ["attempt", "delay_ms", "reason"]
+                .iter()
+                .all(|k| fields.contains_key(*k)),
+            "{fields:?}"
+        );
+    }
+    assert_eq!(retries[0].1["reason"], "api");
+    assert_eq!(retries[0].1["status"], "503");
+    assert_eq!(retries[2].1["reason"], "transport/connect");
+    let failures: Vec<_> = named("PHLO request failed").collect();
+    assert_eq!(failures.len(), 3, "{events:?}");
+    assert_eq!(failures[1].1["error"], "transport/reset");
+    assert_eq!(failures[1].1["may_have_reached_server"], "true");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn personal_data_is_recorded_only_when_the_client_opts_in() {
+    let spans: Spans = Arc::default();
+    let subscriber = tracing_subscriber::registry().with(Capture(spans.clone(), Arc::default()));
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let mock = MockPhlo::start().await.unwrap();
+    for opted_in in [false, true] {
+        let client = mock
+            .client_builder()
+            .record_personal_data(opted_in)
+            .build()
+            .unwrap();
+        client
+            .multi_party_call(MockPhlo::PHLO_ID, MockPhlo::NODE_ID)
+            .member("+14155550123")
+            .hold()
+            .await
+            .unwrap();
+    }
+    let spans = spans.lock().unwrap().clone();
+    let paths: Vec<Option<&String>> = spans
+        .iter()
+        .filter(|(n, _)| n.starts_with("phlo.request#"))
+        .map(|(_, f)| f.get("url.path"))
+        .collect();
+    assert_eq!(paths.len(), 2);
+    assert_eq!(paths[0], None);
+    assert!(
+        paths[1].is_some_and(|p| p.ends_with("/members/+14155550123")),
+        "{paths:?}"
+    );
 }
