@@ -60,6 +60,8 @@ pub(super) struct State {
 
 pub(super) struct Shared {
     state: Mutex<State>,
+    /// Each request once it is answered (or dropped), for `subscribe`.
+    answered: tokio::sync::broadcast::Sender<Recorded>,
     pub(super) auth: String,
     pub(super) auth_id: String,
     auth_token: String,
@@ -150,6 +152,7 @@ impl MockPhlo {
             base64::engine::general_purpose::STANDARD.encode(format!("{auth_id}:{auth_token}"));
         let shared = Arc::new(Shared {
             state: Mutex::new(State::default()),
+            answered: tokio::sync::broadcast::channel(1024).0,
             auth: format!("Basic {basic}"),
             auth_id: auth_id.to_string(),
             auth_token: auth_token.to_string(),
@@ -209,6 +212,13 @@ impl MockPhlo {
     /// How many TCP connections the mock accepted.
     pub fn connections(&self) -> usize {
         self.shared.connections.load(Ordering::Relaxed)
+    }
+
+    /// Each request as soon as it is answered (or dropped without an
+    /// answer), with its status: what `phlo mock` prints. A receiver that
+    /// falls more than 1024 requests behind misses the oldest.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Recorded> {
+        self.shared.answered.subscribe()
     }
 
     /// Forgets the recorded requests.
@@ -319,8 +329,12 @@ async fn handle(
         tokio::time::sleep(delay).await;
     }
     let response = match reply.as_ref().map(|r| r.kind) {
-        Some(Kind::Close) => return Err(Dropped),
+        Some(Kind::Close) => {
+            answered(shared, index, None);
+            return Err(Dropped);
+        }
         Some(Kind::Reset) => {
+            answered(shared, index, None);
             // The connection's task drops the connection on this signal;
             // answering nothing until then.
             reset.notify_one();
@@ -331,10 +345,22 @@ async fn handle(
         Some(Kind::Normal) | None => None,
     }
     .unwrap_or_else(|| json_response(answer.status, &answer.json));
-    if let Some(r) = shared.lock().recorded.get_mut(index) {
-        r.status = Some(response.status());
-    }
+    answered(shared, index, Some(response.status()));
     Ok(response)
+}
+
+/// Notes the status of request `index` and tells the subscribers.
+fn answered(shared: &Shared, index: usize, status: Option<StatusCode>) {
+    let record = {
+        let mut state = shared.lock();
+        let Some(record) = state.recorded.get_mut(index) else {
+            return;
+        };
+        record.status = status;
+        record.clone()
+    };
+    // Nobody subscribed: fine.
+    let _ = shared.answered.send(record);
 }
 
 fn json_response(status: StatusCode, body: &serde_json::Value) -> Response<Full<Bytes>> {

@@ -1,1 +1,154 @@
-fn main() {}
+//! `phlo`: Plivo's PHLO runtime API from the command line, for the people on
+//! call. Every operation of `spec/phlo.yaml` is a subcommand (generated from
+//! the spec's operations table, grouped by tag), friendly commands for the
+//! Multi-Party Call sit on top, and `phlo mock` runs `MockPhlo` standalone.
+//!
+//! Every request goes through the library's guarded pipeline: checked before
+//! any I/O, typed errors, never a second dial.
+
+mod commands;
+mod config;
+mod friendly;
+mod mock;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Arg, ArgMatches, Command};
+use plivo_phlo::{PhloClient, Prepared};
+use serde_json::Value;
+
+/// What a subcommand asks for: an operation, its path and query values by
+/// the spec's names, and a JSON body.
+pub(crate) struct Call {
+    pub(crate) operation: &'static str,
+    pub(crate) params: Vec<(&'static str, String)>,
+    pub(crate) body: Option<Value>,
+    /// What it does, in words, for the summary line.
+    pub(crate) summary: String,
+}
+
+fn cli() -> Command {
+    let mut command = Command::new("phlo")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about("Plivo's PHLO runtime API from the command line: add users to a live Multi-Party Call, transfer, hold, hang up, run a PHLO")
+        .long_about(
+            "Plivo's PHLO runtime API from the command line.\n\n\
+             Credentials come from PLIVO_AUTH_ID and PLIVO_AUTH_TOKEN, or the token from \
+             --token-file or --token-stdin; never from an argument (process lists show \
+             arguments). The answer is printed to stdout as JSON, a one-line summary to stderr.",
+        )
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .after_help(output::EXIT_CODES)
+        .args(config::args())
+        .subcommand(friendly::mpc())
+        .subcommand(friendly::run());
+    for group in commands::groups() {
+        command = command.subcommand(group);
+    }
+    command.subcommand(mock::command()).subcommand(
+        Command::new("completions")
+            .about("Prints a shell completion script")
+            .arg(
+                Arg::new("shell")
+                    .required(true)
+                    .value_parser(["bash", "zsh", "fish"]),
+            ),
+    )
+}
+
+fn main() -> ExitCode {
+    let matches = match cli().try_get_matches() {
+        Ok(matches) => matches,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(output::INVALID_INPUT)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => return output::fail(&format!("cannot start the runtime: {e}")),
+    };
+    runtime.block_on(run(&matches))
+}
+
+async fn run(matches: &ArgMatches) -> ExitCode {
+    let call = match matches.subcommand() {
+        Some(("completions", m)) => return completions(m),
+        Some(("mock", m)) => return mock::run(m).await,
+        Some(("mpc", m)) => friendly::mpc_call(m),
+        Some(("run", m)) => friendly::run_call(m),
+        Some((group, m)) => commands::call(group, m),
+        None => unreachable!("a subcommand is required"),
+    };
+    let call = match call {
+        Ok(call) => call,
+        Err(message) => return output::invalid(&message),
+    };
+    let client = match config::client(matches) {
+        Ok(client) => client,
+        Err(e) => return output::invalid(&e),
+    };
+    let dry_run = matches.get_flag("dry-run");
+    execute(&client, call, dry_run).await
+}
+
+/// Builds the request (checking every value), then prints it (`--dry-run`)
+/// or sends it through the pipeline.
+async fn execute(client: &PhloClient, call: Call, dry_run: bool) -> ExitCode {
+    let mut params: Vec<(&str, &str)> = call.params.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    // The account's own auth_id, where an operation's path has one.
+    let auth_id = client.auth_id().to_string();
+    if let Some(op) = plivo_phlo::spec::operation(call.operation) {
+        for field in op.params.iter().filter(|f| f.schema == "AuthId") {
+            if !params.iter().any(|(n, _)| *n == field.name) {
+                params.push((field.name, &auth_id));
+            }
+        }
+    }
+    let ops = client.operations();
+    let prepared: Prepared<'_> = match ops.prepare(call.operation, &params, call.body) {
+        Ok(prepared) => prepared,
+        Err(e) => return output::error(&e),
+    };
+    if dry_run {
+        output::dry_run(&prepared);
+        return ExitCode::SUCCESS;
+    }
+    match prepared.send::<Value>().await {
+        Ok(answer) => output::answer(&call.summary, &answer),
+        Err(e) => output::error(&e),
+    }
+}
+
+fn completions(matches: &ArgMatches) -> ExitCode {
+    use clap_complete::Shell;
+    let shell = match matches.get_one::<String>("shell").map(String::as_str) {
+        Some("zsh") => Shell::Zsh,
+        Some("fish") => Shell::Fish,
+        _ => Shell::Bash,
+    };
+    clap_complete::generate(shell, &mut cli(), "phlo", &mut std::io::stdout());
+    ExitCode::SUCCESS
+}
+
+/// `add_user` -> `add-user`.
+pub(crate) fn kebab(name: &str) -> String {
+    name.replace('_', "-").to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_is_well_formed() {
+        super::cli().debug_assert();
+    }
+}

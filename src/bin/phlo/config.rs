@@ -1,0 +1,131 @@
+//! Global options and the client they make: credentials (never the token as
+//! an argument), base URL, timeout, retries.
+
+use std::{io::BufRead, time::Duration};
+
+use clap::{Arg, ArgAction, ArgMatches};
+use plivo_phlo::{ENV_AUTH_ID, ENV_AUTH_TOKEN, ENV_BASE_URL, PhloClient, RetryPolicy};
+
+pub(crate) fn args() -> Vec<Arg> {
+    vec![
+        Arg::new("auth-id")
+            .long("auth-id")
+            .env(ENV_AUTH_ID)
+            .hide_env_values(true)
+            .global(true)
+            .value_name("AUTH_ID")
+            .help("The account's auth_id (MA… or SA…)"),
+        Arg::new("token-file")
+            .long("token-file")
+            .global(true)
+            .value_name("PATH")
+            .conflicts_with("token-stdin")
+            .help("Read the auth token from this file (instead of PLIVO_AUTH_TOKEN)"),
+        Arg::new("token-stdin")
+            .long("token-stdin")
+            .global(true)
+            .action(ArgAction::SetTrue)
+            .help("Read the auth token from the first line of stdin"),
+        Arg::new("base-url")
+            .long("base-url")
+            .env(ENV_BASE_URL)
+            .hide_env_values(true)
+            .global(true)
+            .value_name("URL")
+            .help("Where requests go [default: https://phlorunner.plivo.com/v1]"),
+        Arg::new("allow-http")
+            .long("allow-http")
+            .global(true)
+            .action(ArgAction::SetTrue)
+            .help("Allow plain http:// on a non-loopback host (the token would travel in clear text)"),
+        Arg::new("timeout")
+            .long("timeout")
+            .global(true)
+            .value_name("DURATION")
+            .value_parser(duration)
+            .help("Limit on the whole request: 10, 10s, 500ms [default: 30s]"),
+        Arg::new("retry")
+            .long("retry")
+            .global(true)
+            .action(ArgAction::SetTrue)
+            .help("Retry what is safe to retry (GETs; a POST only when it provably never reached Plivo)"),
+        Arg::new("dry-run")
+            .long("dry-run")
+            .global(true)
+            .action(ArgAction::SetTrue)
+            .help("Print the exact request (Authorization redacted) and send nothing"),
+    ]
+}
+
+/// `10`, `10s`, `1.5s`, `500ms`.
+fn duration(text: &str) -> Result<Duration, String> {
+    let (number, unit) = match text.strip_suffix("ms") {
+        Some(n) => (n, 0.001),
+        None => (text.strip_suffix('s').unwrap_or(text), 1.0),
+    };
+    number
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite() && *n > 0.0 && *n * unit <= 3600.0)
+        .map(|n| Duration::from_secs_f64(n * unit))
+        .ok_or_else(|| format!("{text:?} is not a duration like 10s or 500ms (at most 1 hour)"))
+}
+
+/// The client the options describe, or why there is none.
+pub(crate) fn client(matches: &ArgMatches) -> Result<PhloClient, String> {
+    let auth_id = matches
+        .get_one::<String>("auth-id")
+        .ok_or_else(|| format!("no auth_id: set {ENV_AUTH_ID} (or --auth-id)"))?;
+    let token = token(matches)?;
+    let mut builder = PhloClient::builder()
+        .credentials(auth_id, token)
+        .allow_http(matches.get_flag("allow-http"));
+    if let Some(url) = matches.get_one::<String>("base-url") {
+        builder = builder.base_url(url);
+    }
+    if let Some(timeout) = matches.get_one::<Duration>("timeout") {
+        builder = builder.timeout(*timeout);
+    }
+    if matches.get_flag("retry") {
+        builder = builder.retry(RetryPolicy::exponential());
+    }
+    builder.build().map_err(|e| e.to_string())
+}
+
+fn token(matches: &ArgMatches) -> Result<String, String> {
+    let token = if let Some(path) = matches.get_one::<String>("token-file") {
+        std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read --token-file {path}: {e}"))?
+    } else if matches.get_flag("token-stdin") {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| format!("cannot read the token from stdin: {e}"))?;
+        line
+    } else {
+        std::env::var(ENV_AUTH_TOKEN).map_err(|_| {
+            format!("no auth token: set {ENV_AUTH_TOKEN}, or use --token-file or --token-stdin")
+        })?
+    };
+    // A file or a line ends with a newline; the token never does.
+    Ok(token.trim_end_matches(['\r', '\n']).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::duration;
+    use std::time::Duration;
+
+    #[test]
+    fn durations() {
+        assert_eq!(duration("10"), Ok(Duration::from_secs(10)));
+        assert_eq!(duration("10s"), Ok(Duration::from_secs(10)));
+        assert_eq!(duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(duration("1.5s"), Ok(Duration::from_millis(1500)));
+        for bad in ["", "0", "-1", "x", "2h", "7200", "NaN"] {
+            assert!(duration(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! `phlo mock`: `MockPhlo` as a standalone server for services written in
+//! any language. One JSON line on stdout when it listens, then one per
+//! request; Ctrl-C stops it.
+
+use std::{
+    hash::{BuildHasher, Hasher},
+    process::ExitCode,
+};
+
+use clap::{Arg, ArgMatches, Command, parser::ValueSource};
+use plivo_phlo::mock::{Call, MockPhlo, Recorded};
+use serde_json::{Value, json};
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::output;
+
+pub(crate) fn command() -> Command {
+    Command::new("mock")
+        .about("Run a local mock PHLO runner (MockPhlo) until Ctrl-C")
+        .long_about(
+            "Run a local mock PHLO runner (MockPhlo) until Ctrl-C. It answers every operation of \
+             the spec from its examples, refuses what Plivo refuses, and prints one JSON line on \
+             stdout when it listens ({\"event\":\"listening\",\"base_url\",\"auth_id\",\
+             \"auth_token\"}) and one per request ({\"event\":\"request\",\"method\",\"path\",\
+             \"operation_id\",\"status\",\"body\"}).",
+        )
+        .arg(
+            Arg::new("port")
+                .long("port")
+                .value_parser(clap::value_parser!(u16))
+                .default_value("0")
+                .help("The port on 127.0.0.1 (0: any free port)"),
+        )
+        .arg(
+            Arg::new("mock-auth-token")
+                .long("auth-token")
+                .value_name("TOKEN")
+                .help(
+                    "The token the mock accepts: a test credential, never a real one \
+                     [default: generated]. The auth_id is --auth-id, given on the command line \
+                     [default: generated]",
+                ),
+        )
+}
+
+pub(crate) async fn run(matches: &ArgMatches) -> ExitCode {
+    let port = matches.get_one::<u16>("port").copied().unwrap_or(0);
+    // Only an auth_id given here, not one from PLIVO_AUTH_ID: the mock
+    // never takes on the account's real credentials by accident.
+    let (generated_id, generated_token) = generated_credentials();
+    let given_id = (matches.value_source("auth-id") == Some(ValueSource::CommandLine))
+        .then(|| matches.get_one::<String>("auth-id").cloned())
+        .flatten();
+    let auth_id = given_id.unwrap_or(generated_id);
+    let token = matches
+        .get_one::<String>("mock-auth-token")
+        .cloned()
+        .unwrap_or(generated_token);
+    if let Err(e) = PhloClientCheck::credentials(&auth_id, &token) {
+        return output::invalid(&e);
+    }
+    let mock = match MockPhlo::serve(("127.0.0.1", port), &auth_id, &token).await {
+        Ok(mock) => mock,
+        Err(e) => return output::fail(&format!("cannot listen on 127.0.0.1:{port}: {e}")),
+    };
+    let mut requests = mock.subscribe();
+    line(json!({
+        "event": "listening",
+        "base_url": mock.base_url(),
+        "auth_id": auth_id,
+        "auth_token": token,
+    }));
+    eprintln!("phlo mock: listening on {}", mock.base_url());
+    eprintln!(
+        "  export PLIVO_PHLO_URL={} PLIVO_AUTH_ID={auth_id} PLIVO_AUTH_TOKEN={token}",
+        mock.base_url()
+    );
+    eprintln!("  Ctrl-C to stop");
+    loop {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => break,
+            request = requests.recv() => match request {
+                Ok(request) => line(describe(&request)),
+                Err(RecvError::Lagged(missed)) => eprintln!("phlo mock: {missed} requests not printed (stdout too slow)"),
+                Err(RecvError::Closed) => break,
+            },
+        }
+    }
+    eprintln!("phlo mock: stopped after {} requests", mock.hits());
+    ExitCode::SUCCESS
+}
+
+fn line(value: Value) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{value}");
+    let _ = out.flush();
+}
+
+fn describe(request: &Recorded) -> Value {
+    let body = if request.body.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&request.body)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&request.body).into_owned()))
+    };
+    let mut line = json!({
+        "event": "request",
+        "method": request.method.as_str(),
+        "path": request.path,
+        "operation_id": request.call.operation_id(),
+        "status": request.status.map(|s| s.as_u16()),
+        "body": body,
+    });
+    match &request.call {
+        Call::Rejected { reason } => line["rejected"] = Value::String(reason.clone()),
+        Call::Custom { template, .. } => line["route"] = Value::String(template.clone()),
+        _ => {}
+    }
+    line
+}
+
+/// A fresh auth_id (`MA` and 18 upper-case letters or digits) and token,
+/// from the process's random hasher keys: test credentials, not secrets
+/// anyone else holds.
+fn generated_credentials() -> (String, String) {
+    let state = std::hash::RandomState::new();
+    let mut counter = 0u64;
+    let mut pick = |alphabet: &[u8], n: usize| -> String {
+        (0..n)
+            .map(|_| {
+                let mut hasher = state.build_hasher();
+                counter += 1;
+                hasher.write_u64(counter);
+                alphabet[(hasher.finish() % alphabet.len() as u64) as usize] as char
+            })
+            .collect()
+    };
+    let auth_id = format!("MA{}", pick(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 18));
+    let token = pick(
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+        32,
+    );
+    (auth_id, token)
+}
+
+/// The mock's credentials must be ones a client can send.
+struct PhloClientCheck;
+
+impl PhloClientCheck {
+    fn credentials(auth_id: &str, token: &str) -> Result<(), String> {
+        plivo_phlo::PhloClient::builder()
+            .credentials(auth_id, token)
+            .base_url("http://127.0.0.1:1/v1")
+            .build()
+            .map(drop)
+            .map_err(|e| format!("phlo mock: {e}"))
+    }
+}
