@@ -11,12 +11,18 @@
 //! and peak RSS, none of which criterion's per-function statistics report; it
 //! also keeps criterion's dependency tree out of the crate.
 //!
-//! Three ways to add a user to a multi-party call, each against the same
+//! Four ways to add a user to a multi-party call, each against the same
 //! hyper server (keep-alive, HTTP/1.1) started here:
-//! (a) the wrapper `mpc.add_user(..)`;
-//! (b) the generated client `generated().update_multi_party_call(..)`;
+//! (a) the wrapper `mpc.add_user(..)` on a handle made once;
+//! (a') the wrapper on a handle made afresh for every call
+//!      (`client.multi_party_call(p, n).add_user(..)`);
+//! (b) the guarded operation `operations().update_multi_party_call(..)`;
 //! (c) raw reqwest building the same request by hand (same JSON, same
 //!     Authorization header, same user agent).
+//!
+//! Sequential calls are measured in wall time and in the client's CPU time
+//! (every thread of the process but the server's, from
+//! /proc/self/task/*/schedstat).
 
 use std::{
     convert::Infallible,
@@ -37,6 +43,7 @@ const PHLO: &str = "4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20";
 const NODE: &str = "2e8f6d4b-1a3c-4e5f-8b7d-9c0a1b2c3d4e";
 const AUTH_ID: &str = "MAXXXXXXXXXXXXXXXXXX";
 const TOKEN: &str = "bench-token";
+const SERVER_THREAD: &str = "bench-server";
 const ANSWER: &[u8] = br#"{"api_id":"8a7b6c5d-4e3f-4a1b-9c8d-7e6f5a4b3c2d","error":""}"#;
 
 /// A fast keep-alive server on its own runtime thread; counts connections
@@ -46,41 +53,45 @@ fn start_server() -> (String, Arc<AtomicUsize>, Arc<AtomicUsize>) {
     let requests = Arc::new(AtomicUsize::new(0));
     let (tx, rx) = std::sync::mpsc::channel();
     let (c, r) = (connections.clone(), requests.clone());
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            loop {
-                let (stream, _) = listener.accept().await.unwrap();
-                stream.set_nodelay(true).unwrap();
-                c.fetch_add(1, Ordering::Relaxed);
-                let r = r.clone();
-                tokio::spawn(async move {
-                    let service = service_fn(move |req: Request<hyper::body::Incoming>| {
-                        let r = r.clone();
-                        async move {
-                            let _ = req.into_body().collect().await;
-                            r.fetch_add(1, Ordering::Relaxed);
-                            let mut response = Response::new(Full::new(Bytes::from_static(ANSWER)));
-                            *response.status_mut() = hyper::StatusCode::CREATED;
-                            response.headers_mut().insert(
-                                hyper::header::CONTENT_TYPE,
-                                hyper::header::HeaderValue::from_static("application/json"),
-                            );
-                            Ok::<_, Infallible>(response)
-                        }
+    let _server = std::thread::Builder::new()
+        .name(SERVER_THREAD.into())
+        .spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+                tx.send(listener.local_addr().unwrap()).unwrap();
+                loop {
+                    let (stream, _) = listener.accept().await.unwrap();
+                    stream.set_nodelay(true).unwrap();
+                    c.fetch_add(1, Ordering::Relaxed);
+                    let r = r.clone();
+                    tokio::spawn(async move {
+                        let service = service_fn(move |req: Request<hyper::body::Incoming>| {
+                            let r = r.clone();
+                            async move {
+                                let _ = req.into_body().collect().await;
+                                r.fetch_add(1, Ordering::Relaxed);
+                                let mut response =
+                                    Response::new(Full::new(Bytes::from_static(ANSWER)));
+                                *response.status_mut() = hyper::StatusCode::CREATED;
+                                response.headers_mut().insert(
+                                    hyper::header::CONTENT_TYPE,
+                                    hyper::header::HeaderValue::from_static("application/json"),
+                                );
+                                Ok::<_, Infallible>(response)
+                            }
+                        });
+                        let _ = http1::Builder::new()
+                            .serve_connection(TokioIo::new(stream), service)
+                            .await;
                     });
-                    let _ = http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
-    });
+                }
+            });
+        })
+        .expect("the server thread starts");
     let addr = rx.recv().unwrap();
     (format!("http://{addr}/v1"), connections, requests)
 }
@@ -88,7 +99,7 @@ fn start_server() -> (String, Arc<AtomicUsize>, Arc<AtomicUsize>) {
 #[derive(Clone)]
 struct Clients {
     wrapper: plivo_phlo::MultiPartyCall,
-    generated: PhloClient,
+    client: PhloClient,
     phlo: types::Id,
     node: types::Id,
     body: types::MultiPartyCallRequest,
@@ -128,6 +139,7 @@ impl Clients {
             .unwrap();
         Clients {
             wrapper: client.multi_party_call(PHLO, NODE),
+            client: client.clone(),
             phlo: PHLO.parse().unwrap(),
             node: NODE.parse().unwrap(),
             body: types::MultiPartyCallRequest {
@@ -136,7 +148,6 @@ impl Clients {
                 role: Role::Agent,
                 trigger_source: "+14152223333".parse().unwrap(),
             },
-            generated: client,
             raw,
             raw_base: base.to_string(),
         }
@@ -152,10 +163,19 @@ impl Clients {
                     .unwrap();
                 assert_eq!(answer.api_id.len(), 36);
             }
-            Way::Generated => {
+            Way::FreshHandle => {
                 let answer = self
-                    .generated
-                    .generated()
+                    .client
+                    .multi_party_call(PHLO, NODE)
+                    .add_user("+14152225555", Role::Agent, "+14152223333")
+                    .await
+                    .unwrap();
+                assert_eq!(answer.api_id.len(), 36);
+            }
+            Way::Operations => {
+                let answer = self
+                    .client
+                    .operations()
                     .update_multi_party_call(&self.phlo, &self.node, &self.body)
                     .await
                     .unwrap();
@@ -188,19 +208,42 @@ impl Clients {
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Way {
     Wrapper,
-    Generated,
+    FreshHandle,
+    Operations,
     Raw,
 }
 
-const WAYS: [Way; 3] = [Way::Wrapper, Way::Generated, Way::Raw];
+const WAYS: [Way; 4] = [Way::Wrapper, Way::FreshHandle, Way::Operations, Way::Raw];
+const RAW: usize = 3;
 
-/// Mean time per call of `n` sequential calls.
-async fn sequential(clients: &Clients, way: Way, n: usize) -> Duration {
+/// CPU time of every thread but the server's, in ns.
+fn client_cpu_ns() -> u64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0;
+    };
+    tasks
+        .flatten()
+        .filter(|t| {
+            std::fs::read_to_string(t.path().join("comm"))
+                .map_or(true, |c| c.trim() != SERVER_THREAD)
+        })
+        .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .sum()
+}
+
+/// Mean wall time and client CPU time per call of `n` sequential calls.
+async fn sequential(clients: &Clients, way: Way, n: usize) -> (Duration, Duration) {
+    let cpu = client_cpu_ns();
     let started = Instant::now();
     for _ in 0..n {
         clients.call(way).await;
     }
-    started.elapsed() / n as u32
+    let wall = started.elapsed() / n as u32;
+    (
+        wall,
+        Duration::from_nanos((client_cpu_ns() - cpu) / n as u64),
+    )
 }
 
 /// Calls per second with `in_flight` tasks each making `n / in_flight` calls.
@@ -256,19 +299,19 @@ fn main() {
         .unwrap();
     runtime.block_on(async {
         let clients = Clients::new(&base);
-        // BENCH_PROFILE=wrapper|generated|raw: only that way, sequentially (or
+        // BENCH_PROFILE=wrapper|freshhandle|operations|raw: only that way, sequentially (or
         // BENCH_IN_FLIGHT=n at a time), for a profiler (valgrind
         // --tool=callgrind) to attribute the cost.
         if let Ok(only) = std::env::var("BENCH_PROFILE") {
-            let way = WAYS.into_iter().find(|w| format!("{w:?}").eq_ignore_ascii_case(&only)).expect("wrapper, generated or raw");
+            let way = WAYS.into_iter().find(|w| format!("{w:?}").eq_ignore_ascii_case(&only)).expect("wrapper, freshhandle, operations or raw");
             match std::env::var("BENCH_IN_FLIGHT").ok().and_then(|v| v.parse().ok()) {
                 Some(in_flight) => {
                     let rate = concurrent(&clients, way, calls, in_flight).await;
                     println!("{way:?}: {calls} calls, {in_flight} in flight, {rate:.0} calls/s, {} connections", connections.load(Ordering::Relaxed));
                 }
                 None => {
-                    let t = sequential(&clients, way, calls).await;
-                    println!("{way:?}: {calls} sequential calls, {:.1} µs per call", t.as_secs_f64() * 1e6);
+                    let (t, cpu) = sequential(&clients, way, calls).await;
+                    println!("{way:?}: {calls} sequential calls, {:.1} µs per call, {:.1} µs client CPU", t.as_secs_f64() * 1e6, cpu.as_secs_f64() * 1e6);
                 }
             }
             return;
@@ -278,38 +321,50 @@ fn main() {
         }
 
         println!("plivo-phlo overhead benchmark: {calls} add-user calls per measurement, {rounds} rounds, median");
-        let mut seq: [Vec<f64>; 3] = Default::default();
-        let mut par: [Vec<f64>; 3] = Default::default();
+        let n = WAYS.len();
+        let (mut seq, mut cpu, mut par) = (vec![Vec::new(); n], vec![Vec::new(); n], vec![Vec::new(); n]);
         for round in 0..rounds {
             // Rotate the order each round so no client always goes first.
-            for k in 0..3 {
-                let i = (k + round) % 3;
-                seq[i].push(sequential(&clients, WAYS[i], calls).await.as_secs_f64() * 1e6);
+            for k in 0..n {
+                let i = (k + round) % n;
+                let (wall, used) = sequential(&clients, WAYS[i], calls).await;
+                seq[i].push(wall.as_secs_f64() * 1e6);
+                cpu[i].push(used.as_secs_f64() * 1e6);
             }
-            for k in 0..3 {
-                let i = (k + round) % 3;
+            for k in 0..n {
+                let i = (k + round) % n;
                 par[i].push(concurrent(&clients, WAYS[i], calls, 64).await);
             }
         }
-        // Ratios are taken within each round (the three measurements sit
-        // next to each other in time), then the median over rounds: this
-        // VM's speed drifts between rounds by more than the overhead.
-        let ratio = |v: &[Vec<f64>; 3], i: usize| {
-            let per_round: Vec<f64> = v[i].iter().zip(&v[2]).map(|(x, raw)| x / raw).collect();
+        // Ratios are taken within each round (the measurements sit next to
+        // each other in time), then the median over rounds: this VM's speed
+        // drifts between rounds by more than the overhead.
+        let ratio = |v: &[Vec<f64>], i: usize| {
+            let per_round: Vec<f64> = v[i].iter().zip(&v[RAW]).map(|(x, raw)| x / raw).collect();
             let (lo, hi) = per_round.iter().fold((f64::MAX, f64::MIN), |(lo, hi), r| (lo.min(*r), hi.max(*r)));
             (median(per_round), lo, hi)
         };
-        let ratios = [ratio(&seq, 0), ratio(&seq, 1), ratio(&par, 0), ratio(&par, 1)];
-        let seq: Vec<f64> = seq.into_iter().map(median).collect();
-        let par: Vec<f64> = par.into_iter().map(median).collect();
-        println!("\nsequential (µs per call)        64 in flight (calls/s)");
-        for (i, way) in WAYS.iter().enumerate() {
-            println!("  {:<10} {:>8.1} µs            {:>9.0} /s", format!("{way:?}"), seq[i], par[i]);
-        }
-        println!("\nratios against raw reqwest, per round, median [min..max] over {rounds} rounds:");
         let show = |(m, lo, hi): (f64, f64, f64)| format!("{m:.3} [{lo:.2}..{hi:.2}]");
-        println!("  sequential time   (a)/(c) = {}   (b)/(c) = {}   goal <= 1.05", show(ratios[0]), show(ratios[1]));
-        println!("  64-in-flight rate (a)/(c) = {}   (b)/(c) = {}   goal >= 0.95", show(ratios[2]), show(ratios[3]));
+        println!("\n              sequential µs/call   client CPU µs/call   64 in flight calls/s");
+        for (i, way) in WAYS.iter().enumerate() {
+            println!(
+                "  {:<12} {:>12.1}        {:>12.1}          {:>10.0}",
+                format!("{way:?}"),
+                median(seq[i].clone()),
+                median(cpu[i].clone()),
+                median(par[i].clone())
+            );
+        }
+        println!("\nratios against raw reqwest (c), per round, median [min..max] over {rounds} rounds:");
+        for (i, way) in WAYS.iter().enumerate().take(RAW) {
+            println!(
+                "  {:<12} sequential time {}   client CPU {} (goal <= 1.03)   64-in-flight rate {} (goal >= 0.97)",
+                format!("{way:?}"),
+                show(ratio(&seq, i)),
+                show(ratio(&cpu, i)),
+                show(ratio(&par, i))
+            );
+        }
 
         // 1000 calls in flight on one client, five waves.
         let before = connections.load(Ordering::Relaxed);

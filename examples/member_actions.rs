@@ -8,7 +8,11 @@
 mod common;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> std::process::ExitCode {
+    common::exit(run().await)
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let target = common::target(Some("PLIVO_NODE_ID")).await?;
     let mpc = target
         .client
@@ -23,8 +27,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let node = mpc.get().await?;
     println!(
-        "node {} ({:?}) of PHLO {}",
-        node.node_id, node.name, node.phlo_id
+        "node {} (\"{}\", {}) of PHLO {}",
+        node.node_id,
+        common::or_dash(&node.name),
+        common::or_dash(&node.node_type),
+        node.phlo_id
     );
     common::report(&target);
     Ok(())

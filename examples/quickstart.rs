@@ -14,7 +14,11 @@ mod common;
 use plivo_phlo::Role;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> std::process::ExitCode {
+    common::exit(run().await)
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let target = common::target(Some("PLIVO_NODE_ID")).await?;
     let to = std::env::var("PLIVO_TO").unwrap_or_else(|_| "+14152225555".into());
     let trigger_source =

@@ -11,7 +11,11 @@ mod common;
 use serde_json::json;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> std::process::ExitCode {
+    common::exit(run().await)
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let target = common::target(None).await?;
     let phlo = target.client.phlo(&target.phlo_id);
 
@@ -23,8 +27,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let info = phlo.get().await?;
     println!(
-        "PHLO {:?} ({}), created {:?}",
-        info.name, info.phlo_id, info.created_on
+        "PHLO \"{}\" ({}), created {}",
+        info.name,
+        info.phlo_id,
+        common::or_dash(&info.created_on)
     );
     let details = phlo.get_run(&run.api_id).await?;
     println!(

@@ -5,6 +5,8 @@
 //! cargo run --example test_kit
 //! ```
 
+mod common;
+
 use plivo_phlo::{
     Error, Role,
     mock::{Call, Fault, MockPhlo},
@@ -13,7 +15,11 @@ use plivo_phlo::{
 use serde_json::json;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> std::process::ExitCode {
+    common::exit(run().await)
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mock = MockPhlo::start().await?;
     let client = mock.client();
     let mpc = client.multi_party_call(MockPhlo::PHLO_ID, MockPhlo::NODE_ID);
@@ -42,7 +48,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 assert_eq!(body.action, MemberAction::Hold);
                 println!("{} {member_address}", body.action);
             }
-            other => println!("{other:?}"),
+            other => println!("another call: {:?}", other.operation_id()),
         }
     }
 
@@ -52,10 +58,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Fault::status(404).json(json!({"api_id": "3c2b", "error": "PHLO not found"})),
     );
     match mpc.member("+14152225555").unhold().await {
-        Err(Error::Api {
-            status, message, ..
-        }) => println!("scripted failure: {status} {message:?}"),
-        other => return Err(format!("expected the scripted 404, got {other:?}").into()),
+        Err(e @ Error::Api { .. }) => println!("scripted failure: {e}"),
+        Err(e) => return Err(format!("expected the scripted 404, got: {e}").into()),
+        Ok(_) => return Err("expected the scripted 404, got a success".into()),
     }
     println!("{} requests reached the mock", mock.hits());
     Ok(())

@@ -9,7 +9,11 @@
 mod common;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> std::process::ExitCode {
+    common::exit(run().await)
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let target = common::target(Some("PLIVO_NODE_ID")).await?;
     let mpc = target
         .client

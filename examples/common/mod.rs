@@ -3,7 +3,29 @@
 
 // Each example uses a part of this module.
 #![allow(dead_code)]
+use std::{error::Error, process::ExitCode};
+
 use plivo_phlo::{PhloClient, mock::MockPhlo};
+
+/// Ends an example: on failure, the error as its readable `Display` (and
+/// its causes), not a `Debug` dump.
+pub fn exit(result: Result<(), Box<dyn Error>>) -> ExitCode {
+    let Err(error) = result else {
+        return ExitCode::SUCCESS;
+    };
+    eprintln!("error: {error}");
+    let mut source = error.source();
+    while let Some(cause) = source {
+        eprintln!("  caused by: {cause}");
+        source = cause.source();
+    }
+    ExitCode::FAILURE
+}
+
+/// An optional text, or a dash.
+pub fn or_dash(value: &Option<String>) -> &str {
+    value.as_deref().unwrap_or("-")
+}
 
 /// Where an example sends its requests.
 pub struct Target {
@@ -20,7 +42,7 @@ pub struct Target {
 /// Plivo when `PLIVO_AUTH_ID`, `PLIVO_AUTH_TOKEN`, `PLIVO_PHLO_ID` and (if
 /// given) `node_var` are all set; the embedded mock when none is; an error
 /// naming the missing ones otherwise.
-pub async fn target(node_var: Option<&str>) -> Result<Target, Box<dyn std::error::Error>> {
+pub async fn target(node_var: Option<&str>) -> Result<Target, Box<dyn Error>> {
     let mut vars = vec!["PLIVO_AUTH_ID", "PLIVO_AUTH_TOKEN", "PLIVO_PHLO_ID"];
     vars.extend(node_var);
     let set: Vec<&str> = vars
