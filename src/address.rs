@@ -67,6 +67,10 @@ impl Address {
     /// A valid address's scheme in lower case (`SIP:` -> `sip:`): schemes
     /// are case-insensitive, and Plivo's examples use lower case.
     fn canonical(value: String) -> String {
+        // Phone numbers (the common case) have no scheme to look at.
+        if !value.starts_with(['s', 'S']) {
+            return value;
+        }
         match value.find(':') {
             Some(at) if value[..at].bytes().any(|b| b.is_ascii_uppercase()) => {
                 format!("{}{}", value[..at].to_ascii_lowercase(), &value[at..])

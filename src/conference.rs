@@ -77,6 +77,6 @@ impl ConferenceMember {
                     &ConferenceBridgeMemberRequest { action },
                 )
             });
-        async move { sent?.await }
+        input::checked(sent)
     }
 }

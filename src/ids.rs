@@ -61,8 +61,21 @@ impl AuthId {
 }
 
 fn is_id_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+    ID_BYTES[usize::from(b)]
 }
+
+/// Which bytes an id may hold: one lookup per byte (ids are checked on
+/// every handle made).
+static ID_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'-' || c == b'_';
+        b += 1;
+    }
+    table
+};
 
 impl InvalidId {
     fn new(value: String) -> Self {

@@ -6,7 +6,7 @@ use crate::{
     client::PhloClient,
     error::Error,
     generated::types::{self, MemberAction, MemberRequest},
-    input::{MemberTarget, Rejected},
+    input::{self, MemberTarget, Rejected},
 };
 
 /// A member of a Multi-Party Call, from
@@ -77,6 +77,6 @@ impl Member {
                     &MemberRequest { action },
                 )
             });
-        async move { sent?.await }
+        input::checked(sent)
     }
 }

@@ -105,7 +105,7 @@ impl MultiPartyCall {
                     .operations()
                     .update_multi_party_call(phlo_id, node_id, &body))
             });
-        async move { sent?.await }
+        input::checked(sent)
     }
 
     /// Retrieves the node.
@@ -119,7 +119,7 @@ impl MultiPartyCall {
                     .operations()
                     .get_multi_party_call(phlo_id, node_id)
             });
-        async move { sent?.await }
+        input::checked(sent)
     }
 
     /// One member of the call, by phone number or SIP URI: hold, unhold,

@@ -47,7 +47,7 @@ impl Phlo {
                 let auth_id = self.client.typed_auth_id();
                 Ok(self.client.operations().run_phlo(auth_id, phlo_id, &body))
             });
-        async move { sent?.await }
+        input::checked(sent)
     }
 
     /// Retrieves the PHLO.
@@ -57,7 +57,7 @@ impl Phlo {
             .as_ref()
             .map_err(Error::from)
             .map(|phlo_id| self.client.operations().get_phlo(phlo_id));
-        async move { sent?.await }
+        input::checked(sent)
     }
 
     /// Retrieves one run of the PHLO: the calls, messages and recordings it
@@ -74,7 +74,7 @@ impl Phlo {
                 let run_id = input::id("run_id", run_id)?;
                 Ok(self.client.operations().get_phlo_run(phlo_id, &run_id))
             });
-        async move { sent?.await }
+        input::checked(sent)
     }
 }
 

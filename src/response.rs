@@ -3,7 +3,10 @@
 
 use std::time::Duration;
 
+use std::future::Future;
+
 use bytes::{Bytes, BytesMut};
+use http_body_util::BodyExt;
 use reqwest::StatusCode;
 use serde::{Deserialize, de::DeserializeOwned};
 use serde_json::Value;
@@ -30,47 +33,58 @@ pub(crate) enum Body {
 
 /// Reads the body: all of a success body up to `limit` (past it, nothing is
 /// kept), the first [`ERROR_BODY_LIMIT`] bytes of any other.
-pub(crate) async fn read(mut response: reqwest::Response, limit: usize) -> reqwest::Result<Body> {
+pub(crate) fn read(
+    response: reqwest::Response,
+    limit: usize,
+) -> impl Future<Output = reqwest::Result<Body>> {
     let success = response.status().is_success();
     let limit = if success {
         limit
     } else {
         limit.min(ERROR_BODY_LIMIT)
     };
-    if success && response.content_length().is_some_and(|n| n > limit as u64) {
-        return Ok(Body::TooLarge);
-    }
-    // Most answers arrive in one chunk: keep it as it is.
-    let mut first: Option<Bytes> = None;
-    let mut more: Option<BytesMut> = None;
-    while let Some(chunk) = response.chunk().await? {
-        let have = more
-            .as_ref()
-            .map_or_else(|| first.as_ref().map_or(0, Bytes::len), BytesMut::len);
-        if have + chunk.len() > limit {
-            if success {
-                return Ok(Body::TooLarge);
-            }
-            let mut kept =
-                more.unwrap_or_else(|| BytesMut::from(first.unwrap_or_default().as_ref()));
-            kept.extend_from_slice(&chunk[..limit - have]);
-            return Ok(Body::Cut(kept.freeze()));
+    let declared_too_large = success && response.content_length().is_some_and(|n| n > limit as u64);
+    // The body alone: a smaller future than one holding the whole response.
+    let mut body = http::Response::from(response).into_body();
+    async move {
+        if declared_too_large {
+            return Ok(Body::TooLarge);
         }
-        match (&first, &mut more) {
-            (None, _) => first = Some(chunk),
-            (Some(f), None) => {
-                let mut joined = BytesMut::with_capacity((f.len() + chunk.len()) * 2);
-                joined.extend_from_slice(f);
-                joined.extend_from_slice(&chunk);
-                more = Some(joined);
+        // Most answers arrive in one frame: keep it as it is.
+        let mut first: Option<Bytes> = None;
+        let mut more: Option<BytesMut> = None;
+        while let Some(frame) = body.frame().await {
+            let Ok(chunk) = frame?.into_data() else {
+                continue; // trailers
+            };
+            let have = more
+                .as_ref()
+                .map_or_else(|| first.as_ref().map_or(0, Bytes::len), BytesMut::len);
+            if have + chunk.len() > limit {
+                if success {
+                    return Ok(Body::TooLarge);
+                }
+                let mut kept =
+                    more.unwrap_or_else(|| BytesMut::from(first.unwrap_or_default().as_ref()));
+                kept.extend_from_slice(&chunk[..limit - have]);
+                return Ok(Body::Cut(kept.freeze()));
             }
-            (_, Some(m)) => m.extend_from_slice(&chunk),
+            match (&first, &mut more) {
+                (None, _) => first = Some(chunk),
+                (Some(f), None) => {
+                    let mut joined = BytesMut::with_capacity((f.len() + chunk.len()) * 2);
+                    joined.extend_from_slice(f);
+                    joined.extend_from_slice(&chunk);
+                    more = Some(joined);
+                }
+                (_, Some(m)) => m.extend_from_slice(&chunk),
+            }
         }
+        Ok(Body::Complete(match more {
+            Some(m) => m.freeze(),
+            None => first.unwrap_or_default(),
+        }))
     }
-    Ok(Body::Complete(match more {
-        Some(m) => m.freeze(),
-        None => first.unwrap_or_default(),
-    }))
 }
 
 /// Plivo's fields of any answer: `api_id`, and `error` / `message`.
@@ -158,10 +172,14 @@ fn scrubbed(secrets: &Secrets, source: serde_json::Error) -> serde_json::Error {
 /// then parses the body's top level to be sure.
 fn may_refuse(body: &[u8]) -> bool {
     const KEY: &[u8] = b"\"error\"";
-    let mut rest = body;
-    while let Some(at) = rest.windows(KEY.len()).position(|w| w == KEY) {
-        rest = &rest[at + KEY.len()..];
-        let after = trim(rest);
+    // A plain pass over a body of a few dozen bytes: cheaper than setting
+    // up a vectorised search per quote.
+    let quotes = body.iter().enumerate().filter(|(_, b)| **b == b'"');
+    for (at, _) in quotes {
+        if !body[at..].starts_with(KEY) {
+            continue;
+        }
+        let after = trim(&body[at + KEY.len()..]);
         let Some(value) = after.strip_prefix(b":") else {
             continue;
         };

@@ -65,11 +65,17 @@ impl Trace {
         }
     }
 
+    /// The future inside the span, when there is one (entering a span
+    /// nobody listens to still costs a little at every poll).
     pub(crate) fn instrument<F: std::future::Future>(
         self,
         future: F,
-    ) -> tracing::instrument::Instrumented<F> {
-        tracing::Instrument::instrument(future, self.span)
+    ) -> futures_util::future::Either<tracing::instrument::Instrumented<F>, F> {
+        if self.started.is_some() {
+            futures_util::future::Either::Left(tracing::Instrument::instrument(future, self.span))
+        } else {
+            futures_util::future::Either::Right(future)
+        }
     }
 
     pub(crate) fn attempt(&self, attempt: u32) {

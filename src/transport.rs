@@ -58,6 +58,11 @@ pub(crate) fn unbuildable(e: reqwest::Error) -> Error {
 }
 
 /// Sends `request`, retrying as the client's policy allows for its method.
+///
+/// The futures here stay small (every call's state is moved a few times on
+/// its way to the executor): one attempt is the common case and runs
+/// inline; the retry loop, with its spare copy of the request, its backoff
+/// schedule and its timer, is boxed.
 pub(crate) fn execute<'a, T>(
     inner: &'a Inner,
     request: Result<Request, Error>,
@@ -67,25 +72,50 @@ where
     T: DeserializeOwned + Send + 'a,
 {
     let trace = Trace::start(inner, request.as_ref().ok(), label);
-    let instrument = trace.clone();
-    instrument.instrument(async move {
-        let request = request?;
-        let result = attempts(inner, request, &trace).await;
-        trace.finish(&result);
-        result
-    })
+    trace.clone().instrument(attempts(inner, request, trace))
 }
 
-async fn attempts<T: DeserializeOwned>(
+/// The first step, taken before the returned future is first polled (so
+/// the future holds a 16-byte handle on the request in flight, not the
+/// request): sent once, sent under the retry policy, or refused.
+enum Start<F> {
+    Failed(Error),
+    Once(F),
+    Retry(Box<Request>),
+}
+
+fn attempts<T: DeserializeOwned + Send>(
+    inner: &Inner,
+    request: Result<Request, Error>,
+    trace: Trace,
+) -> impl Future<Output = Result<T, Error>> + Send + '_ {
+    let start = match request {
+        Err(e) => Start::Failed(e),
+        Ok(request) if inner.retry.attempts() > 1 => Start::Retry(Box::new(request)),
+        Ok(request) => {
+            trace.attempt(1);
+            Start::Once(send(inner, request))
+        }
+    };
+    async move {
+        let result = match start {
+            Start::Failed(e) => return Err(e),
+            Start::Once(sending) => answer(inner, sending, &trace).await,
+            Start::Retry(request) => Box::pin(retrying(inner, *request, &trace)).await,
+        };
+        trace.finish(&result);
+        result
+    }
+}
+
+async fn retrying<T: DeserializeOwned>(
     inner: &Inner,
     mut request: Request,
     trace: &Trace,
 ) -> Result<T, Error> {
     let policy: &RetryPolicy = &inner.retry;
     let method = request.method().clone();
-    // The backoff schedule is only built once a retry is actually needed;
-    // boxed, so it does not size every call's future.
-    let mut delays = None;
+    let mut delays = policy.delays();
     let mut attempt = 1;
     loop {
         // A copy for the next attempt, only when there may be one (the body
@@ -94,13 +124,12 @@ async fn attempts<T: DeserializeOwned>(
             .then(|| request.try_clone())
             .flatten();
         trace.attempt(attempt);
-        let err = match once(inner, request, trace).await {
+        let err = match answer(inner, send(inner, request), trace).await {
             Ok(value) => return Ok(value),
             Err(err) => err,
         };
         let Some(next) = spare else { return Err(err) };
-        let delays = delays.get_or_insert_with(|| Box::new(policy.delays()));
-        let Some(delay) = policy.next_delay(&method, &err, delays) else {
+        let Some(delay) = policy.next_delay(&method, &err, &mut delays) else {
             return Err(err);
         };
         trace.retry(attempt, delay, &err);
@@ -110,27 +139,30 @@ async fn attempts<T: DeserializeOwned>(
     }
 }
 
-/// One attempt: send, read the body within the limit, decode.
-async fn once<T: DeserializeOwned>(
+/// Starts sending `request` (nothing happens until the future is polled).
+fn send(
     inner: &Inner,
     request: Request,
+) -> impl Future<Output = reqwest::Result<reqwest::Response>> + Send + use<> {
+    #[cfg(fuzzing)]
+    {
+        use futures_util::future::Either;
+        match crate::fuzzing::take() {
+            Some(canned) => Either::Right(std::future::ready(Ok(canned))),
+            None => Either::Left(inner.http().execute(request)),
+        }
+    }
+    #[cfg(not(fuzzing))]
+    inner.http().execute(request)
+}
+
+/// One attempt's answer: the body read within the limit, decoded.
+async fn answer<T: DeserializeOwned>(
+    inner: &Inner,
+    sending: impl Future<Output = reqwest::Result<reqwest::Response>>,
     trace: &Trace,
 ) -> Result<T, Error> {
-    #[cfg(fuzzing)]
-    let response = match crate::fuzzing::take() {
-        Some(canned) => canned,
-        None => inner
-            .http()
-            .execute(request)
-            .await
-            .map_err(|e| transport(e, None))?,
-    };
-    #[cfg(not(fuzzing))]
-    let response = inner
-        .http()
-        .execute(request)
-        .await
-        .map_err(|e| transport(e, None))?;
+    let response = sending.await.map_err(|e| transport(e, None))?;
     let status = response.status();
     let retry_after = response
         .headers()
