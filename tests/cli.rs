@@ -315,7 +315,7 @@ async fn each_outcome_has_its_exit_code() {
     let output = run(
         &mut phlo(&mock.base_url()),
         &[
-            "--retry", &hold[0], hold[1], hold[2], hold[3], hold[4], hold[5], hold[6], hold[7],
+            "--retry", hold[0], hold[1], hold[2], hold[3], hold[4], hold[5], hold[6], hold[7],
         ],
     )
     .await;
