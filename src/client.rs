@@ -1,14 +1,13 @@
-//! [`PhloClient`] and its builder: credentials, base URL, timeouts, body
-//! limit, retries, user agent. The handles (`multi_party_call`, `phlo`, ...)
-//! are made beside their types, so this file knows none of them.
+//! [`PhloClient`]: the configured client every handle and operation uses.
+//! Its builder is in `builder.rs`; the handles (`multi_party_call`, `phlo`,
+//! ...) are made beside their types, so this file knows none of them.
 
-use std::{fmt, net::IpAddr, sync::Arc, time::Duration};
+use std::{fmt, sync::Arc, time::Duration};
 
-use base64::Engine as _;
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
-use secrecy::{ExposeSecret, SecretString};
-
-use crate::{error::Error, generated, ids::AuthId, input, retry::RetryPolicy, scrub::Secrets};
+use crate::{
+    builder::PhloClientBuilder, error::Error, generated, ids::AuthId, retry::RetryPolicy,
+    scrub::Secrets,
+};
 
 /// Plivo's PHLO runner.
 pub const DEFAULT_BASE_URL: &str = "https://phlorunner.plivo.com/v1";
@@ -29,6 +28,14 @@ pub const ENV_BASE_URL: &str = "PLIVO_PHLO_URL";
 pub const DEFAULT_MAX_BODY_SIZE: usize = 1024 * 1024;
 
 use crate::scrub::REDACTED;
+
+impl PhloClient {
+    pub(crate) fn from_parts(inner: Inner) -> Self {
+        PhloClient {
+            inner: Arc::new(inner),
+        }
+    }
+}
 
 /// A client for Plivo's PHLO runtime API. Cheap to clone; clones share one
 /// connection pool.
@@ -127,279 +134,4 @@ impl PhloClient {
     pub(crate) fn inner(&self) -> &Inner {
         &self.inner
     }
-}
-
-/// Builds a [`PhloClient`]. [`build`](Self::build) never panics: bad
-/// configuration is an [`Error::InvalidInput`] that names the setting.
-#[derive(Clone, Default)]
-pub struct PhloClientBuilder {
-    auth_id: Option<String>,
-    auth_token: Option<SecretString>,
-    base_url: Option<String>,
-    timeout: Option<Duration>,
-    connect_timeout: Option<Duration>,
-    allow_http: bool,
-    retry: RetryPolicy,
-    max_body_size: Option<usize>,
-    personal_data: bool,
-}
-
-impl fmt::Debug for PhloClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.debug_struct("PhloClientBuilder")
-            .field("auth_id", &self.auth_id.as_deref().map(shown_auth_id))
-            .field("auth_token", &self.auth_token.as_ref().map(|_| REDACTED))
-            .field("base_url", &self.base_url)
-            .field("timeout", &self.timeout)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("allow_http", &self.allow_http)
-            .field("retry", &self.retry)
-            .field("max_body_size", &self.max_body_size)
-            .field("record_personal_data", &self.personal_data)
-            .finish()
-    }
-}
-
-/// A well-formed auth_id as it is; anything else masked (it may be the
-/// token, passed in the wrong place).
-fn shown_auth_id(value: &str) -> String {
-    if AuthId::is_valid(value) {
-        value.to_string()
-    } else {
-        crate::ids::mask(value)
-    }
-}
-
-impl PhloClientBuilder {
-    /// The account's auth_id and auth_token (HTTP Basic).
-    pub fn credentials(
-        mut self,
-        auth_id: impl Into<String>,
-        auth_token: impl Into<String>,
-    ) -> Self {
-        self.auth_id = Some(auth_id.into());
-        self.auth_token = Some(SecretString::from(auth_token.into()));
-        self
-    }
-
-    /// Reads `PLIVO_AUTH_ID`, `PLIVO_AUTH_TOKEN` and, if set, `PLIVO_PHLO_URL`.
-    pub fn from_env(mut self) -> Result<Self, Error> {
-        let auth_id = env_var(ENV_AUTH_ID, false)?;
-        let token = env_var(ENV_AUTH_TOKEN, true)?;
-        self = self.credentials(auth_id, token);
-        if let Some(url) = std::env::var_os(ENV_BASE_URL) {
-            let url = url.into_string().map_err(|v| {
-                Error::invalid(ENV_BASE_URL, &v.to_string_lossy(), "is not valid UTF-8")
-            })?;
-            self = self.base_url(url);
-        }
-        Ok(self)
-    }
-
-    /// Where requests go, e.g. `http://127.0.0.1:8080/v1` for a local mock.
-    /// Default [`DEFAULT_BASE_URL`]; trailing slashes are dropped.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
-        self
-    }
-
-    /// Limit on one whole request (default [`DEFAULT_TIMEOUT`]).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-
-    /// Limit on establishing a connection (default [`DEFAULT_CONNECT_TIMEOUT`]).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// Allows a plain `http://` base URL on a non-loopback host. Off by
-    /// default: credentials would cross the network in clear text. Loopback
-    /// hosts (`127.0.0.0/8`, `::1`, `localhost`) are always allowed.
-    pub fn allow_http(mut self, allow: bool) -> Self {
-        self.allow_http = allow;
-        self
-    }
-
-    /// Retries (off by default); see [`RetryPolicy`].
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
-        self
-    }
-
-    /// Limit on an answer's body, in bytes (default
-    /// [`DEFAULT_MAX_BODY_SIZE`], 1 MiB). A success body past it is an
-    /// [`Error::ResponseTooLarge`] (reading stops at the limit); an error
-    /// body is read up to 64 KiB at most, for its excerpt.
-    pub fn max_body_size(mut self, bytes: usize) -> Self {
-        self.max_body_size = Some(bytes);
-        self
-    }
-
-    /// Lets tracing record personal data: the request path with its values
-    /// (phone numbers, SIP addresses) as `url.path` on the `phlo.request`
-    /// span. Off by default; turn it on only where your logs may hold them.
-    pub fn record_personal_data(mut self, record: bool) -> Self {
-        self.personal_data = record;
-        self
-    }
-
-    /// Checks the configuration and builds the client.
-    pub fn build(self) -> Result<PhloClient, Error> {
-        let auth_id_raw = self.auth_id.ok_or_else(|| {
-            Error::invalid(
-                "auth_id",
-                "",
-                "is not set; call credentials() or from_env()",
-            )
-        })?;
-        let auth_id = input::auth_id(&auth_id_raw)?;
-        let token = self
-            .auth_token
-            .ok_or_else(|| Error::invalid("auth_token", "", "is not set"))?;
-        check_token(&token)?;
-        let base_url = base_url(
-            self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
-            self.allow_http,
-        )?;
-
-        let credentials = base64::engine::general_purpose::STANDARD.encode(format!(
-            "{}:{}",
-            auth_id.as_str(),
-            token.expose_secret()
-        ));
-        let mut auth = HeaderValue::try_from(format!("Basic {credentials}"))
-            .map_err(|_| Error::invalid("auth_token", REDACTED, "is not a valid header value"))?;
-        auth.set_sensitive(true);
-        let mut headers = HeaderMap::new();
-        headers.insert(AUTHORIZATION, auth);
-
-        let secrets = Secrets::new(auth_id.as_str(), &token);
-        let http = tls(reqwest::Client::builder(), base_url.starts_with("https:"))?
-            .default_headers(headers)
-            .user_agent(USER_AGENT)
-            // Plivo does not redirect; following one would re-send a POST
-            // that places calls, possibly to another host. A 3xx is an error.
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
-            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-            .build()
-            .map_err(|e| Error::invalid("http_client", "", format!("cannot be built: {e}")))?;
-        let api = generated::Client::new_with_client(&base_url, http);
-        Ok(PhloClient {
-            inner: Arc::new(Inner {
-                api,
-                auth_id,
-                retry: self.retry,
-                body_limit: self.max_body_size.unwrap_or(DEFAULT_MAX_BODY_SIZE),
-                secrets,
-                personal_data: self.personal_data,
-            }),
-        })
-    }
-}
-
-fn env_var(name: &'static str, secret: bool) -> Result<String, Error> {
-    match std::env::var(name) {
-        Ok(v) if !v.is_empty() => Ok(v),
-        Ok(_) => Err(Error::invalid(name, "", "is set but empty")),
-        Err(std::env::VarError::NotPresent) => Err(Error::invalid(name, "", "is not set")),
-        Err(std::env::VarError::NotUnicode(v)) => Err(Error::invalid(
-            name,
-            &if secret {
-                REDACTED.into()
-            } else {
-                v.to_string_lossy().into_owned()
-            },
-            "is not valid UTF-8",
-        )),
-    }
-}
-
-fn check_token(token: &SecretString) -> Result<(), Error> {
-    let t = token.expose_secret();
-    if t.is_empty() {
-        return Err(Error::invalid("auth_token", "", "is empty"));
-    }
-    if t.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return Err(Error::invalid(
-            "auth_token",
-            REDACTED,
-            "contains whitespace or a control character",
-        ));
-    }
-    Ok(())
-}
-
-/// Checks and normalises the base URL: http(s), a host, no query, fragment
-/// or credentials; `http` only on loopback unless allowed.
-fn base_url(raw: &str, allow_http: bool) -> Result<String, Error> {
-    let bad = |reason: &str| Error::invalid("base_url", raw, reason);
-    // URL parsing strips tabs and newlines and encodes spaces: a value like
-    // "…/v1\r\nX-Evil: 1" would be rewritten, not refused.
-    if raw.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return Err(bad("contains whitespace or a control character"));
-    }
-    let trimmed = raw.trim_end_matches('/');
-    let url = reqwest::Url::parse(trimmed).map_err(|e| bad(&format!("is not a URL: {e}")))?;
-    let host = url.host_str().ok_or_else(|| bad("has no host"))?;
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(bad("must not have a query or fragment"));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(bad("must not carry credentials; use credentials()"));
-    }
-    match url.scheme() {
-        "https" if cfg!(not(any(feature = "rustls", feature = "native-tls"))) => {
-            return Err(bad(
-                "is https, but this build has no TLS: enable the rustls or native-tls feature",
-            ));
-        }
-        "https" => {}
-        "http" if allow_http || is_loopback(host) => {}
-        "http" => {
-            return Err(bad(
-                "is plain http on a non-loopback host; the credentials would travel in clear text \
-                 (use https, or allow_http(true) if you really mean it)",
-            ));
-        }
-        other => return Err(bad(&format!("has scheme {other:?}; expected https"))),
-    }
-    Ok(url.as_str().trim_end_matches('/').to_string())
-}
-
-fn is_loopback(host: &str) -> bool {
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
-}
-
-/// TLS through rustls. The platform verifier (which loads the system's
-/// roots) is set up only for an `https` base URL: a plain-http client (a
-/// local mock) never makes a TLS connection (redirects are not followed),
-/// so it gets a config that trusts nothing.
-#[cfg(feature = "rustls")]
-fn tls(builder: reqwest::ClientBuilder, https: bool) -> Result<reqwest::ClientBuilder, Error> {
-    use rustls_platform_verifier::BuilderVerifierExt;
-    // The application's default provider if it installed one, else ring.
-    let provider = rustls::crypto::CryptoProvider::get_default()
-        .cloned()
-        .unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
-    let versions =
-        rustls::ClientConfig::builder_with_provider(provider).with_safe_default_protocol_versions();
-    let config = if https {
-        versions.and_then(|b| b.with_platform_verifier())
-    } else {
-        versions.map(|b| b.with_root_certificates(rustls::RootCertStore::empty()))
-    };
-    let config =
-        config.map_err(|e| Error::invalid("tls", "rustls", format!("cannot be set up: {e}")))?;
-    Ok(builder.tls_backend_preconfigured(config.with_no_client_auth()))
-}
-
-#[cfg(not(feature = "rustls"))]
-fn tls(builder: reqwest::ClientBuilder, _https: bool) -> Result<reqwest::ClientBuilder, Error> {
-    Ok(builder)
 }

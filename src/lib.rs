@@ -7,6 +7,7 @@
 mod newtype;
 
 mod address;
+mod builder;
 mod client;
 mod conference;
 mod error;
@@ -40,9 +41,10 @@ mod path_safe;
 mod yaml_keys;
 
 pub use address::{ADDRESS_MAX_LEN, Address, InvalidAddress};
+pub use builder::PhloClientBuilder;
 pub use client::{
     DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, ENV_AUTH_ID,
-    ENV_AUTH_TOKEN, ENV_BASE_URL, PhloClient, PhloClientBuilder, USER_AGENT,
+    ENV_AUTH_TOKEN, ENV_BASE_URL, PhloClient, USER_AGENT,
 };
 pub use conference::{ConferenceBridge, ConferenceMember};
 pub use error::{BODY_EXCERPT_LIMIT, Error, TransportKind};

@@ -5,7 +5,9 @@
 //! `yaml_keys`). Every step returns `Err` with a message that names what was
 //! wrong (and the operation, where there is one); build.rs prefixes the spec.
 
+mod calls;
 mod checks;
+mod describe;
 mod guarded;
 mod passes;
 mod path_safe;
@@ -49,7 +51,7 @@ pub fn generate(text: &str) -> Result<[String; 4], String> {
     passes::field_docs(&mut client, &table::Table::property_docs(&spec))?;
     let ops = guarded::extract(&client, &table)?;
     client.items.push(guarded::operations_impl(&ops, &table));
-    let calls = guarded::calls(&ops, &table);
+    let calls = calls::calls(&ops, &table);
 
     let tokens = catching("generating the httpmock helpers", || {
         generator.httpmock(&spec, "crate::generated")

@@ -26,7 +26,7 @@ use super::{
     reply::{Kind, Reply},
     routes::{self, Route},
 };
-use crate::client::{PhloClient, PhloClientBuilder};
+use crate::{PhloClient, PhloClientBuilder};
 
 /// One request the mock received, in the order received.
 #[derive(Clone, Debug)]
