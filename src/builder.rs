@@ -1,7 +1,7 @@
 //! [`PhloClientBuilder`]: every setting checked at `build()`, which never
 //! panics; credentials, base URL, TLS.
 
-use std::{fmt, net::IpAddr, sync::Arc, time::Duration};
+use std::{fmt, net::IpAddr, time::Duration};
 
 use base64::Engine as _;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
@@ -275,7 +275,7 @@ fn tls(builder: reqwest::ClientBuilder, https: bool) -> Result<reqwest::ClientBu
     // The application's default provider if it installed one, else ring.
     let provider = rustls::crypto::CryptoProvider::get_default()
         .cloned()
-        .unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
+        .unwrap_or_else(|| std::sync::Arc::new(rustls::crypto::ring::default_provider()));
     let versions =
         rustls::ClientConfig::builder_with_provider(provider).with_safe_default_protocol_versions();
     let config = if https {

@@ -173,6 +173,7 @@ impl Error {
 
     /// A short label of the kind of failure, with no personal data: what
     /// tracing records (`invalid_input`, `api`, `transport/timeout`, ...).
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
     pub(crate) fn label(&self) -> &'static str {
         match self {
             Error::InvalidInput { .. } => "invalid_input",

@@ -18,8 +18,8 @@ mod generated;
 mod ids;
 mod input;
 mod member;
-#[cfg(feature = "mock")]
-#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+#[cfg(feature = "mock-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock-server")))]
 pub mod mock;
 mod mpc;
 mod operations;

@@ -23,6 +23,7 @@ use crate::{
 /// Which operation a request is, for tracing: the operationId (or
 /// `request` for a raw one) and the path template, never the values.
 #[derive(Clone, Copy, Debug)]
+#[cfg_attr(not(feature = "tracing"), allow(dead_code))]
 pub(crate) struct Label<'a> {
     pub(crate) id: &'a str,
     pub(crate) path: &'a str,

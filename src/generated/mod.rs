@@ -22,7 +22,7 @@ include!(concat!(env!("OUT_DIR"), "/client.rs"));
 impl progenitor_client::ClientHooks for Client {}
 
 /// The mock's `Call` enum, one variant per spec operation.
-#[cfg(feature = "mock")]
+#[cfg(feature = "mock-server")]
 pub(crate) mod calls {
     include!(concat!(env!("OUT_DIR"), "/calls.rs"));
 }

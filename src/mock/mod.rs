@@ -1,5 +1,6 @@
 //! A test kit for services that call PHLO: [`MockPhlo`], a local mock PHLO
-//! runner, and progenitor's typed httpmock helpers ([`typed`]).
+//! runner (features `mock` or `mock-server`), and progenitor's typed
+//! httpmock helpers (`typed`, feature `mock`).
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -20,6 +21,8 @@ mod check;
 mod reply;
 mod routes;
 mod server;
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod typed;
 
 pub use crate::generated::calls::Call;
