@@ -19,9 +19,9 @@ Exit codes:
   1  phlo itself failed (a file it could not read, a port it could not bind)
   2  invalid input or configuration: nothing was sent
   3  Plivo refused the request (4xx, or a 2xx whose `error` is not empty)
-  4  Plivo or a proxy failed (5xx, or an answer that is not an API answer)
+  4  Plivo or a proxy failed (5xx, or a status no API answer has, such as a redirect)
   5  the request did not reach Plivo (connection refused or never made): safe to retry
-  6  unknown outcome: the request may have reached Plivo; check the call before retrying";
+  6  unknown outcome: the request may have reached Plivo (a timeout or reset after sending, a 2xx that could not be read); check the call before retrying";
 
 /// The answer on stdout, the summary on stderr.
 pub(crate) fn answer(summary: &str, answer: &Value) -> ExitCode {
