@@ -21,7 +21,7 @@
 use std::fmt;
 
 /// A phone number or a SIP URI, checked against the spec's `Address` rule
-/// (see the [module docs](self) or the README).
+/// (described in full in the README's "Addresses" section).
 ///
 /// ```
 /// use plivo_phlo::Address;

@@ -36,7 +36,7 @@ impl PhloClient {
     /// let node: serde_json::Value = client
     ///     .request(
     ///         Method::GET,
-    ///         "/phlo/{phlo_id}/conference_bridge/{node_id}",
+    ///         "/phlo/{phlo_id}/queue/{node_id}",
     ///         &["4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20", "5f1e2d3c-4b5a-4969-8877-665544332211"],
     ///         None::<&()>,
     ///     )

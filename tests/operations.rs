@@ -29,8 +29,11 @@ fn retrying(mock: &MockPhlo) -> PhloClient {
         .unwrap()
 }
 
+/// The seven operations the crate shipped with, each called by hand; an
+/// operation added to the spec is covered by its wire test
+/// (`spec_coverage.rs`) and by the growth drill.
 #[tokio::test]
-async fn every_operation_is_on_operations_and_answers_from_the_mock() {
+async fn the_shipped_operations_are_on_operations_and_answer_from_the_mock() {
     let mock = MockPhlo::start().await.unwrap();
     let client = mock.client();
     let ops = client.operations();
@@ -75,10 +78,20 @@ async fn every_operation_is_on_operations_and_answers_from_the_mock() {
         .iter()
         .map(|r| r.call.operation_id().unwrap())
         .collect();
-    let spec: Vec<_> = OPERATIONS.iter().map(|o| o.id).collect();
-    assert_eq!(
-        seen, spec,
-        "one call per spec operation, in the spec's order"
+    let called = [
+        "get_phlo",
+        "run_phlo",
+        "get_phlo_run",
+        "get_multi_party_call",
+        "update_multi_party_call",
+        "update_multi_party_call_member",
+        "update_conference_bridge_member",
+    ];
+    assert_eq!(seen, called, "one call each, routed to its operation");
+    assert!(
+        called
+            .iter()
+            .all(|id| OPERATIONS.iter().any(|o| o.id == *id))
     );
     assert_eq!(
         requests[5].path,

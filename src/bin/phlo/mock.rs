@@ -9,7 +9,8 @@ use std::{
 
 use clap::{Arg, ArgMatches, Command, parser::ValueSource};
 use plivo_phlo::mock::{Call, MockPhlo, Recorded};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::output;
@@ -64,12 +65,12 @@ pub(crate) async fn run(matches: &ArgMatches) -> ExitCode {
         Err(e) => return output::fail(&format!("cannot listen on 127.0.0.1:{port}: {e}")),
     };
     let mut requests = mock.subscribe();
-    line(json!({
-        "event": "listening",
-        "base_url": mock.base_url(),
-        "auth_id": auth_id,
-        "auth_token": token,
-    }));
+    line(&Listening {
+        event: "listening",
+        base_url: mock.base_url(),
+        auth_id: &auth_id,
+        auth_token: &token,
+    });
     eprintln!("phlo mock: listening on {}", mock.base_url());
     eprintln!(
         "  export PLIVO_PHLO_URL={} PLIVO_AUTH_ID={auth_id} PLIVO_AUTH_TOKEN={token}",
@@ -80,7 +81,7 @@ pub(crate) async fn run(matches: &ArgMatches) -> ExitCode {
         tokio::select! {
             _ = tokio::signal::ctrl_c() => break,
             request = requests.recv() => match request {
-                Ok(request) => line(describe(&request)),
+                Ok(request) => line(&RequestLine::of(&request)),
                 Err(RecvError::Lagged(missed)) => eprintln!("phlo mock: {missed} requests not printed (stdout too slow)"),
                 Err(RecvError::Closed) => break,
             },
@@ -90,34 +91,64 @@ pub(crate) async fn run(matches: &ArgMatches) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn line(value: Value) {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{value}");
-    let _ = out.flush();
+/// The first line: where the mock listens and what it accepts.
+#[derive(Serialize)]
+struct Listening<'a> {
+    event: &'static str,
+    base_url: String,
+    auth_id: &'a str,
+    auth_token: &'a str,
 }
 
-fn describe(request: &Recorded) -> Value {
-    let body = if request.body.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(&request.body)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&request.body).into_owned()))
-    };
-    let mut line = json!({
-        "event": "request",
-        "method": request.method.as_str(),
-        "path": request.path,
-        "operation_id": request.call.operation_id(),
-        "status": request.status.map(|s| s.as_u16()),
-        "body": body,
-    });
-    match &request.call {
-        Call::Rejected { reason } => line["rejected"] = Value::String(reason.clone()),
-        Call::Custom { template, .. } => line["route"] = Value::String(template.clone()),
-        _ => {}
+/// One line per request, fields in this order.
+#[derive(Serialize)]
+struct RequestLine<'a> {
+    event: &'static str,
+    method: &'a str,
+    path: &'a str,
+    operation_id: Option<&'static str>,
+    status: Option<u16>,
+    body: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rejected: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    route: Option<&'a str>,
+}
+
+impl<'a> RequestLine<'a> {
+    fn of(request: &'a Recorded) -> Self {
+        let body = if request.body.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&request.body).unwrap_or_else(|_| {
+                Value::String(String::from_utf8_lossy(&request.body).into_owned())
+            })
+        };
+        RequestLine {
+            event: "request",
+            method: request.method.as_str(),
+            path: &request.path,
+            operation_id: request.call.operation_id(),
+            status: request.status.map(|s| s.as_u16()),
+            body,
+            rejected: match &request.call {
+                Call::Rejected { reason } => Some(reason),
+                _ => None,
+            },
+            route: match &request.call {
+                Call::Custom { template, .. } => Some(template),
+                _ => None,
+            },
+        }
     }
-    line
+}
+
+fn line(value: &impl Serialize) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = serde_json::to_writer(&mut out, value);
+    let _ = writeln!(out);
+    let _ = out.flush();
 }
 
 /// A fresh auth_id (`MA` and 18 upper-case letters or digits) and token,
