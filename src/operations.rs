@@ -74,6 +74,38 @@ pub struct Prepared<'c> {
     inner: &'c Inner,
     request: reqwest::Request,
     op: &'static Operation,
+    checked: SendChecked<'c>,
+}
+
+/// [`Prepared::send_checked`] for one operation's answer type.
+pub(crate) type SendChecked<'c> = fn(Prepared<'c>) -> BoxFuture<'c, Result<Value, Error>>;
+
+type BoxFuture<'c, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'c>>;
+
+/// Sends `prepared`, decodes the answer into `T` (the operation's own
+/// answer type) and hands back the JSON as received.
+pub(crate) fn send_checked_as<'c, T: DeserializeOwned + Send + 'c>(
+    prepared: Prepared<'c>,
+) -> BoxFuture<'c, Result<Value, Error>> {
+    Box::pin(async move { prepared.send::<Checked<T>>().await.map(|c| c.json) })
+}
+
+/// JSON that also decodes as `T`: a body of another shape is a decode
+/// error, with the status and excerpt the pipeline keeps for one.
+struct Checked<T> {
+    json: Value,
+    _typed: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<'de, T: DeserializeOwned> serde::Deserialize<'de> for Checked<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let json = <Value as serde::Deserialize>::deserialize(d)?;
+        <T as serde::Deserialize>::deserialize(&json).map_err(serde::de::Error::custom)?;
+        Ok(Checked {
+            json,
+            _typed: std::marker::PhantomData,
+        })
+    }
 }
 
 impl fmt::Debug for Prepared<'_> {
@@ -89,13 +121,15 @@ impl fmt::Debug for Prepared<'_> {
 impl<'c> Prepared<'c> {
     pub(crate) fn new(
         inner: &'c Inner,
-        request: reqwest::Result<reqwest::Request>,
+        request: Result<reqwest::Request, Error>,
         op: &'static Operation,
+        checked: SendChecked<'c>,
     ) -> Result<Self, Error> {
         Ok(Prepared {
             inner,
-            request: request.map_err(transport::unbuildable)?,
+            request: request?,
             op,
+            checked,
         })
     }
 
@@ -133,6 +167,17 @@ impl<'c> Prepared<'c> {
             path: self.op.path,
         };
         transport::execute(self.inner, Ok(self.request), label).await
+    }
+
+    /// Sends it through the pipeline, checks that the answer decodes as the
+    /// operation's own answer type (a 2xx of another shape is an
+    /// [`Error::Decode`]), and returns the answer as JSON, as received
+    /// (fields the spec does not know yet included). What the `phlo` CLI
+    /// prints.
+    pub fn send_checked(
+        self,
+    ) -> impl std::future::Future<Output = Result<Value, Error>> + Send + 'c {
+        (self.checked)(self)
     }
 }
 

@@ -33,7 +33,7 @@ pub(crate) struct Label<'a> {
 /// the reason it could not be built) through the pipeline.
 pub(crate) fn run<'c, T>(
     inner: &'c Inner,
-    request: reqwest::Result<Request>,
+    request: Result<Request, Error>,
     op: &'static Operation,
 ) -> impl Future<Output = Result<T, Error>> + Send + 'c
 where
@@ -41,7 +41,7 @@ where
 {
     execute(
         inner,
-        request.map_err(unbuildable),
+        request,
         Label {
             id: op.id,
             path: op.path,

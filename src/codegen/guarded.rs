@@ -26,7 +26,45 @@ pub(super) struct Arg {
     /// The spec's name for it (`body` for the body).
     pub(super) api_name: String,
     ty: Type,
+    /// The owned form of the type (`str` becomes `String`).
     pub(super) shape: Shape,
+    /// Whether it is a path parameter.
+    pub(super) in_path: bool,
+}
+
+impl Arg {
+    /// A path value that cannot change the route whatever it holds: the
+    /// hand-written `Id`, `AuthId` and `Address` (checked when made), and
+    /// numbers and booleans.
+    fn route_safe(&self) -> bool {
+        let (Shape::Ref(t) | Shape::Value(t) | Shape::OptionRef(t) | Shape::OptionValue(t)) =
+            &self.shape;
+        let Type::Path(path) = t else { return false };
+        let segments: Vec<String> = path
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
+        let joined = segments.join("::");
+        matches!(
+            joined.as_str(),
+            "crate::ids::Id" | "crate::ids::AuthId" | "crate::address::Address"
+        ) || (segments.len() == 1
+            && matches!(
+                segments[0].as_str(),
+                "u8" | "u16"
+                    | "u32"
+                    | "u64"
+                    | "i8"
+                    | "i16"
+                    | "i32"
+                    | "i64"
+                    | "usize"
+                    | "isize"
+                    | "bool"
+            ))
+    }
 }
 
 pub(super) enum Shape {
@@ -38,6 +76,11 @@ pub(super) enum Shape {
     Value(Type),
     /// `Option<T>`
     OptionValue(Type),
+}
+
+/// Whether `t` is `String`, the owned form of a `&str` argument.
+fn is_str(t: &Type) -> bool {
+    matches!(t, Type::Path(p) if p.path.is_ident("String"))
 }
 
 /// Finds each operation method progenitor generated on `Client`.
@@ -137,11 +180,27 @@ fn operation(method: &syn::ImplItemFn, table: &Table) -> Result<Option<Op>, Stri
         };
         let shape = shape(&ty)
             .ok_or_else(|| shape_error(&format!("argument {ident} has an unexpected type")))?;
+        let (Shape::Ref(inner)
+        | Shape::Value(inner)
+        | Shape::OptionRef(inner)
+        | Shape::OptionValue(inner)) = &shape;
+        if generic_arg(inner, "Vec").is_some() {
+            return Err(format!(
+                "operation {name}: parameter {api_name} is an array; the guarded layer, the \
+                 mock and the CLI take one value per parameter. Use a string (say, \
+                 comma-separated, in its description)"
+            ));
+        }
+        let in_path = spec_op
+            .params
+            .iter()
+            .any(|p| p.name == api_name && p.location == "Path");
         args.push(Arg {
             ident,
             api_name,
             ty,
             shape,
+            in_path,
         });
     }
     let output = success_type(&method.sig.output)
@@ -182,6 +241,19 @@ pub fn operations_impl(ops: &[Op], table: &Table) -> syn::Item {
             })
             .collect();
         let names: Vec<_> = op.args.iter().map(|a| &a.ident).collect();
+        // Path values of a type the crate did not write by hand (a plain
+        // string, a generated newtype) are percent-encoded by progenitor's
+        // code, which leaves `.` and `\` alone: refuse what would still
+        // change the route (empty, `.`, `..`, `\`), by name.
+        let checks: Vec<_> = op
+            .args
+            .iter()
+            .filter(|a| a.in_path && !a.route_safe())
+            .map(|a| {
+                let (ident, api) = (&a.ident, &a.api_name);
+                quote!(crate::input::path_segment(#api, #ident)?;)
+            })
+            .collect();
         let route = format!("`{} {}`", table.ops[index].method, table.ops[index].path);
         let guarded_doc = format!(
             " Guarded: {route} through the crate's pipeline (checks, typed [`Error`](crate::Error), \
@@ -198,9 +270,12 @@ pub fn operations_impl(ops: &[Op], table: &Table) -> syn::Item {
                 crate::transport::run(self.inner, self.#build(#(#names),*), &crate::spec::OPERATIONS[#index])
             }
 
-            fn #build(&self, #(#params),*) -> ::reqwest::Result<::reqwest::Request> {
+            fn #build(&self, #(#params),*)
+                -> ::std::result::Result<::reqwest::Request, crate::Error>
+            {
+                #(#checks)*
                 #(#stmts)*
-                request
+                request.map_err(crate::transport::unbuildable)
             }
         });
 
@@ -217,6 +292,10 @@ pub fn operations_impl(ops: &[Op], table: &Table) -> syn::Item {
                 Shape::Ref(t) => (
                     quote!(crate::operations::value::<#t>(op, params, #api)?),
                     quote!(&#ident),
+                ),
+                Shape::OptionRef(t) if is_str(t) => (
+                    quote!(crate::operations::optional::<#t>(op, params, #api)?),
+                    quote!(#ident.as_deref()),
                 ),
                 Shape::Value(t) => (
                     quote!(crate::operations::value::<#t>(op, params, #api)?),
@@ -239,7 +318,12 @@ pub fn operations_impl(ops: &[Op], table: &Table) -> syn::Item {
                 let op = &crate::spec::OPERATIONS[#index];
                 crate::operations::check_inputs(op, params, &body)?;
                 #(#parse)*
-                crate::operations::Prepared::new(self.inner, self.#build(#(#pass),*), op)
+                crate::operations::Prepared::new(
+                    self.inner,
+                    self.#build(#(#pass),*),
+                    op,
+                    crate::operations::send_checked_as::<#output>,
+                )
             }
         });
     }
@@ -278,15 +362,24 @@ impl VisitMut for StripLifetimes {
 
 fn shape(ty: &Type) -> Option<Shape> {
     if let Type::Reference(r) = ty {
-        return Some(Shape::Ref((*r.elem).clone()));
+        return Some(Shape::Ref(owned(&r.elem)));
     }
     if let Some(inner) = generic_arg(ty, "Option") {
         return Some(match inner {
-            Type::Reference(r) => Shape::OptionRef((*r.elem).clone()),
+            Type::Reference(r) => Shape::OptionRef(owned(&r.elem)),
             other => Shape::OptionValue(other.clone()),
         });
     }
     Some(Shape::Value(ty.clone()))
+}
+
+/// The type a value is parsed into: `str` (a plain `type: string`
+/// parameter, which progenitor takes as `&str`) becomes `String`.
+fn owned(elem: &Type) -> Type {
+    match elem {
+        Type::Path(p) if p.path.is_ident("str") => syn::parse_quote!(String),
+        other => other.clone(),
+    }
 }
 
 /// `T` in `Result<ResponseValue<T>, Error<E>>`.

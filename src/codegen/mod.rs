@@ -45,9 +45,10 @@ pub fn generate(text: &str) -> Result<[String; 4], String> {
 
     let tokens = catching("generating the client", || generator.generate_tokens(&spec))?;
     let mut client = parse(tokens, "the generated client")?;
-    passes::drop_api_version(&mut client)?;
+    passes::refuse_foreign_crates(&mut client)?;
+    passes::drop_api_version(&mut client, table.ops.len())?;
     passes::raw_safe_ids(&mut client, &table.path_safe_params())?;
-    passes::non_exhaustive_enums(&mut client)?;
+    passes::non_exhaustive_enums(&mut client, &table.enum_schemas(&spec))?;
     passes::field_docs(&mut client, &table::Table::property_docs(&spec))?;
     let ops = guarded::extract(&client, &table)?;
     client.items.push(guarded::operations_impl(&ops, &table));

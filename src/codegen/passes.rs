@@ -15,7 +15,8 @@ use syn::{
 /// with no other header, the map's allocation
 /// (`HeaderMap::with_capacity(1)` becomes `HeaderMap::new()`, which does
 /// not allocate).
-pub fn drop_api_version(file: &mut syn::File) -> Result<(), String> {
+/// `operations` is how many operations the spec has: one header each.
+pub fn drop_api_version(file: &mut syn::File, operations: usize) -> Result<(), String> {
     struct Pass {
         dropped: usize,
     }
@@ -44,12 +45,12 @@ pub fn drop_api_version(file: &mut syn::File) -> Result<(), String> {
     }
     let mut pass = Pass { dropped: 0 };
     pass.visit_file_mut(file);
-    if pass.dropped == 0 {
-        return Err(
-            "found no `header_map.append(\"api-version\", ..)` in the generated client; \
-                    update drop_api_version in src/codegen/passes.rs"
-                .into(),
-        );
+    if pass.dropped != operations {
+        return Err(format!(
+            "found {} `header_map.append(\"api-version\", ..)` in the generated client for \
+             {operations} operations; update drop_api_version in src/codegen/passes.rs",
+            pass.dropped
+        ));
     }
     Ok(())
 }
@@ -157,9 +158,14 @@ fn encoded_path_param(expr: &Expr) -> Option<String> {
 
 /// Every generated enum becomes `#[non_exhaustive]`, so a value the spec
 /// gains later is not a breaking change for code that matches on it.
-pub fn non_exhaustive_enums(file: &mut syn::File) -> Result<(), String> {
+/// `expected` names the enums the spec's component schemas define; each
+/// must be found (a spec without enums is fine).
+pub fn non_exhaustive_enums(
+    file: &mut syn::File,
+    expected: &std::collections::BTreeSet<String>,
+) -> Result<(), String> {
     struct Pass {
-        marked: usize,
+        marked: Vec<String>,
     }
     impl VisitMut for Pass {
         fn visit_item_enum_mut(&mut self, item: &mut syn::ItemEnum) {
@@ -169,20 +175,77 @@ pub fn non_exhaustive_enums(file: &mut syn::File) -> Result<(), String> {
                 .any(|a| a.path().is_ident("non_exhaustive"))
             {
                 item.attrs.push(syn::parse_quote!(#[non_exhaustive]));
-                self.marked += 1;
             }
+            self.marked.push(item.ident.to_string());
         }
     }
-    let mut pass = Pass { marked: 0 };
+    let mut pass = Pass { marked: Vec::new() };
     pass.visit_file_mut(file);
-    if pass.marked == 0 {
-        return Err(
-            "found no enum in the generated types; update non_exhaustive_enums in \
-                    src/codegen/passes.rs"
-                .into(),
-        );
+    if let Some(missing) = expected.iter().find(|e| !pass.marked.contains(e)) {
+        return Err(format!(
+            "schema {missing}: found no generated `enum {missing}`; update \
+             non_exhaustive_enums in src/codegen/passes.rs"
+        ));
     }
     Ok(())
+}
+
+/// Refuses generated code that needs a crate plivo-phlo does not depend on
+/// at run time: typify turns a string `pattern` into a `regress` regex and
+/// `format: uuid` / `date-time` / `date` into `uuid` / `chrono` types. The
+/// message names the schema and what to do instead.
+pub fn refuse_foreign_crates(file: &mut syn::File) -> Result<(), String> {
+    const FOREIGN: [(&str, &str); 3] = [
+        ("regress", "a string `pattern`"),
+        ("uuid", "`format: uuid`"),
+        ("chrono", "`format: date-time` or `date`"),
+    ];
+    struct Pass {
+        item: String,
+        found: Option<(String, &'static str, &'static str)>,
+    }
+    impl VisitMut for Pass {
+        fn visit_item_mut(&mut self, item: &mut syn::Item) {
+            let name = match item {
+                syn::Item::Struct(s) => Some(s.ident.to_string()),
+                syn::Item::Enum(e) => Some(e.ident.to_string()),
+                syn::Item::Type(t) => Some(t.ident.to_string()),
+                syn::Item::Impl(i) => match &*i.self_ty {
+                    syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let outer = name.map(|n| std::mem::replace(&mut self.item, n));
+            visit_mut::visit_item_mut(self, item);
+            if let Some(outer) = outer {
+                self.item = outer;
+            }
+        }
+
+        fn visit_path_mut(&mut self, path: &mut syn::Path) {
+            if self.found.is_none()
+                && let Some(first) = path.segments.first()
+                && let Some((krate, why)) = FOREIGN.iter().find(|(k, _)| first.ident == k)
+            {
+                self.found = Some((self.item.clone(), krate, why));
+            }
+            visit_mut::visit_path_mut(self, path);
+        }
+    }
+    let mut pass = Pass {
+        item: String::new(),
+        found: None,
+    };
+    pass.visit_file_mut(file);
+    match pass.found {
+        None => Ok(()),
+        Some((item, krate, why)) => Err(format!(
+            "schema {item}: its generated type needs the `{krate}` crate (from {why}), which \
+             plivo-phlo does not depend on at run time. Drop the `pattern`/`format` and say \
+             the rule in the description, or reuse a hand-written schema (Id, AuthId, Address)"
+        )),
+    }
 }
 
 /// typify drops a property's description when the property wraps a `$ref`

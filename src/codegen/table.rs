@@ -155,6 +155,23 @@ impl Table {
         docs
     }
 
+    /// The component schemas that are string enums: each is a generated
+    /// `enum` of the same name.
+    pub fn enum_schemas(&self, spec: &OpenAPI) -> BTreeSet<String> {
+        let Some(components) = spec.components.as_ref() else {
+            return BTreeSet::new();
+        };
+        components
+            .schemas
+            .iter()
+            .filter(|(_, schema)| {
+                matches!(schema.as_item().map(|s| &s.schema_kind),
+                    Some(SchemaKind::Type(Type::String(s))) if !s.enumeration.is_empty())
+            })
+            .map(|(name, _)| name.clone())
+            .collect()
+    }
+
     /// Path parameters whose pattern admits only unreserved characters
     /// wherever they appear: they need no percent-encoding.
     pub fn path_safe_params(&self) -> BTreeSet<String> {

@@ -18,6 +18,7 @@
 //! ```
 
 mod check;
+mod record;
 mod reply;
 mod routes;
 mod server;
@@ -30,5 +31,6 @@ pub use crate::generated::calls::Call;
 // parameters, which the spec may not have).
 #[allow(unused_imports)]
 pub(crate) use check::{Refusal, body, optional, value};
+pub use record::{DEFAULT_RECORD_LIMIT, Recorded};
 pub use reply::{Fault, Reply};
-pub use server::{MockPhlo, Recorded};
+pub use server::{MAX_REQUEST_BODY, MockPhlo};

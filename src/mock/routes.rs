@@ -39,6 +39,7 @@ pub(super) fn answer(
     method: &Method,
     headers: &HeaderMap,
     path: &str,
+    query: Option<&str>,
     body: &[u8],
 ) -> Answer {
     let auth = headers
@@ -58,7 +59,15 @@ pub(super) fn answer(
     let Some((routed, template)) = route(shared, method, &segments) else {
         return refuse(shared, None, Refusal::no_route(&format!("{method} {path}")));
     };
-    let params = params(&template, &segments);
+    let mut params = params(&template, &segments);
+    // Query values by name, as sent (`limit=2`, `lang=en`).
+    params.extend(
+        query
+            .unwrap_or_default()
+            .split('&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| pair.split_once('=').unwrap_or((pair, ""))),
+    );
     let json = match json_body(headers, body) {
         Ok(json) => json,
         Err(refusal) => return refuse(shared, Some(target_of(&routed, &template)), refusal),
@@ -143,6 +152,11 @@ fn json_body(headers: &HeaderMap, body: &[u8]) -> Result<Option<Value>, Refusal>
             "Request body must be a JSON object.",
         )
     })
+}
+
+/// A request refused before routing (its body too large, say).
+pub(super) fn refused(shared: &Shared, status: StatusCode, reason: &str) -> Answer {
+    refuse(shared, None, Refusal::new(status, reason))
 }
 
 fn refuse(shared: &Shared, target: Option<String>, refusal: Refusal) -> Answer {

@@ -11,10 +11,10 @@ use std::{
 };
 
 use base64::Engine as _;
-use http_body_util::{BodyExt, Full};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::{Request, Response, body::Bytes, server::conn::http1, service::service_fn};
 use hyper_util::rt::TokioIo;
-use reqwest::{Method, StatusCode, header::HeaderMap};
+use reqwest::{Method, StatusCode};
 use tokio::{
     net::{TcpListener, TcpStream},
     sync::Notify,
@@ -23,35 +23,19 @@ use tokio::{
 
 use super::{
     Call,
+    record::{Recorded, Records},
     reply::{Kind, Reply},
     routes::{self, Route},
 };
-use crate::{PhloClient, PhloClientBuilder};
 
-/// One request the mock received, in the order received.
-#[derive(Clone, Debug)]
-pub struct Recorded {
-    /// The HTTP method.
-    pub method: Method,
-    /// The path exactly as it came on the wire (no decoding), e.g.
-    /// `/v1/phlo/…/members/+14152225555`.
-    pub path: String,
-    /// The request headers.
-    pub headers: HeaderMap,
-    /// The raw body.
-    pub body: Bytes,
-    /// The operation the request was routed to, with its decoded body.
-    pub call: Call,
-    /// The status the mock answered with; `None` while the answer is still
-    /// delayed, when the client went away before it was sent, or when a
-    /// [`Fault::close`](super::Fault::close) / [`Fault::reset`](super::Fault::reset)
-    /// sent none.
-    pub status: Option<StatusCode>,
-}
+/// The largest request body the mock reads (Plivo's requests are under
+/// 1 KiB); a larger one is answered 413 and recorded as refused.
+pub const MAX_REQUEST_BODY: usize = 1024 * 1024;
+use crate::{PhloClient, PhloClientBuilder};
 
 #[derive(Default)]
 pub(super) struct State {
-    recorded: Vec<Recorded>,
+    recorded: Records,
     /// Scripted replies: (operationId or route template, or any; how many
     /// more requests; the reply).
     faults: VecDeque<(Option<String>, usize, Reply)>,
@@ -193,9 +177,17 @@ impl MockPhlo {
             .expect("the mock's own configuration is valid")
     }
 
-    /// Every request received so far, in order.
+    /// Every request received so far (at most the record limit, the
+    /// newest), in order.
     pub fn requests(&self) -> Vec<Recorded> {
-        self.shared.lock().recorded.clone()
+        self.shared.lock().recorded.iter().cloned().collect()
+    }
+
+    /// Keeps at most `limit` requests (10 000 by default), dropping the
+    /// oldest: a long-running mock stays bounded. [`hits`](Self::hits)
+    /// still counts every request.
+    pub fn set_record_limit(&self, limit: usize) {
+        self.shared.lock().recorded.set_limit(limit);
     }
 
     /// The decoded operations received so far, in order.
@@ -204,9 +196,10 @@ impl MockPhlo {
         state.recorded.iter().map(|r| r.call.clone()).collect()
     }
 
-    /// How many requests reached the mock.
+    /// How many requests reached the mock since it started (or since
+    /// [`reset`](Self::reset)), kept or not.
     pub fn hits(&self) -> usize {
-        self.shared.lock().recorded.len()
+        self.shared.lock().recorded.total()
     }
 
     /// How many TCP connections the mock accepted.
@@ -221,9 +214,12 @@ impl MockPhlo {
         self.shared.answered.subscribe()
     }
 
-    /// Forgets the recorded requests.
+    /// Forgets the recorded requests and any scripted fault not used yet
+    /// (routes added with [`on`](Self::on) stay).
     pub fn reset(&self) {
-        self.shared.lock().recorded.clear();
+        let mut state = self.shared.lock();
+        state.recorded.clear();
+        state.faults.clear();
     }
 
     /// Answers the next `n` requests, whatever they are, with `fault`
@@ -303,27 +299,55 @@ async fn handle(
     reset: &Notify,
 ) -> Result<Response<Full<Bytes>>, Dropped> {
     let (parts, body) = req.into_parts();
-    let body = body
-        .collect()
-        .await
-        .map(|b| b.to_bytes())
-        .unwrap_or_default();
-    let path = parts.uri.path().to_string();
-    let answer = routes::answer(shared, &parts.method, &parts.headers, &path, &body);
+    let path = parts
+        .uri
+        .path_and_query()
+        .map_or_else(|| parts.uri.path().to_string(), |p| p.as_str().to_string());
+    let (body, answer) = match Limited::new(body, MAX_REQUEST_BODY).collect().await {
+        Ok(body) => {
+            let body = body.to_bytes();
+            let answer = routes::answer(
+                shared,
+                &parts.method,
+                &parts.headers,
+                parts.uri.path(),
+                parts.uri.query(),
+                &body,
+            );
+            (body, answer)
+        }
+        Err(e) if e.is::<LengthLimitError>() => (
+            Bytes::new(),
+            routes::refused(
+                shared,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Request body too large.",
+            ),
+        ),
+        // The body was cut off: nothing to answer, but the attempt counts.
+        Err(_) => {
+            let reason = "the request body could not be read".to_string();
+            shared.lock().recorded.push(Recorded {
+                method: parts.method,
+                path,
+                headers: parts.headers,
+                body: Bytes::new(),
+                call: Call::Rejected { reason },
+                status: None,
+            });
+            return Err(Dropped);
+        }
+    };
     let fault = shared.take_fault(answer.target.as_deref());
     // Recorded on arrival, so a request whose client gave up still counts.
-    let index = {
-        let mut state = shared.lock();
-        state.recorded.push(Recorded {
-            method: parts.method,
-            path,
-            headers: parts.headers,
-            body,
-            call: answer.call,
-            status: None,
-        });
-        state.recorded.len() - 1
-    };
+    let index = shared.lock().recorded.push(Recorded {
+        method: parts.method,
+        path,
+        headers: parts.headers,
+        body,
+        call: answer.call,
+        status: None,
+    });
     let reply = fault.or(answer.custom);
     if let Some(delay) = reply.as_ref().map(|r| r.delay).filter(|d| !d.is_zero()) {
         tokio::time::sleep(delay).await;
@@ -350,7 +374,7 @@ async fn handle(
 }
 
 /// Notes the status of request `index` and tells the subscribers.
-fn answered(shared: &Shared, index: usize, status: Option<StatusCode>) {
+fn answered(shared: &Shared, index: u64, status: Option<StatusCode>) {
     let record = {
         let mut state = shared.lock();
         let Some(record) = state.recorded.get_mut(index) else {

@@ -1,0 +1,140 @@
+//! What [`MockPhlo`](super::MockPhlo) keeps of each request: [`Recorded`],
+//! and a bounded log of them (a long-running `phlo mock` must not grow
+//! without limit).
+
+use std::collections::VecDeque;
+
+use hyper::body::Bytes;
+use reqwest::{Method, StatusCode, header::HeaderMap};
+
+use super::Call;
+
+/// How many requests the mock keeps by default; older ones are dropped
+/// (see [`MockPhlo::set_record_limit`](super::MockPhlo::set_record_limit)).
+pub const DEFAULT_RECORD_LIMIT: usize = 10_000;
+
+/// One request the mock received, in the order received.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    /// The HTTP method.
+    pub method: Method,
+    /// The path and query exactly as they came on the wire (no decoding),
+    /// e.g. `/v1/phlo/…/members/+14152225555`.
+    pub path: String,
+    /// The request headers.
+    pub headers: HeaderMap,
+    /// The raw body.
+    pub body: Bytes,
+    /// The operation the request was routed to, with its decoded body.
+    pub call: Call,
+    /// The status the mock answered with; `None` while the answer is still
+    /// delayed, when the client went away before it was sent, or when a
+    /// [`Fault::close`](super::Fault::close) / [`Fault::reset`](super::Fault::reset)
+    /// sent none.
+    pub status: Option<StatusCode>,
+}
+
+/// The requests kept, oldest first, at most `limit` of them; each has a
+/// sequence number that stays valid while older ones are dropped.
+pub(super) struct Records {
+    kept: VecDeque<Recorded>,
+    /// The sequence number of `kept[0]`.
+    first: u64,
+    /// Requests received since the last reset, kept or not.
+    total: usize,
+    limit: usize,
+}
+
+impl Default for Records {
+    fn default() -> Self {
+        Records {
+            kept: VecDeque::new(),
+            first: 0,
+            total: 0,
+            limit: DEFAULT_RECORD_LIMIT,
+        }
+    }
+}
+
+impl Records {
+    /// Keeps `record`, dropping the oldest past the limit; its sequence number.
+    pub(super) fn push(&mut self, record: Recorded) -> u64 {
+        let seq = self.first + self.kept.len() as u64;
+        self.kept.push_back(record);
+        self.total += 1;
+        self.trim();
+        seq
+    }
+
+    /// The record with sequence number `seq`, if it is still kept.
+    pub(super) fn get_mut(&mut self, seq: u64) -> Option<&mut Recorded> {
+        let at = seq.checked_sub(self.first)?;
+        self.kept.get_mut(usize::try_from(at).ok()?)
+    }
+
+    /// Forgets every record; sequence numbers go on (an answer still on its
+    /// way for a forgotten request finds nothing).
+    pub(super) fn clear(&mut self) {
+        self.first += self.kept.len() as u64;
+        self.kept.clear();
+        self.total = 0;
+    }
+
+    pub(super) fn set_limit(&mut self, limit: usize) {
+        self.limit = limit;
+        self.trim();
+    }
+
+    fn trim(&mut self) {
+        while self.kept.len() > self.limit {
+            self.kept.pop_front();
+            self.first += 1;
+        }
+    }
+
+    pub(super) fn iter(&self) -> impl Iterator<Item = &Recorded> {
+        self.kept.iter()
+    }
+
+    pub(super) fn total(&self) -> usize {
+        self.total
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(path: &str) -> Recorded {
+        Recorded {
+            method: Method::GET,
+            path: path.into(),
+            headers: HeaderMap::new(),
+            body: Bytes::new(),
+            call: Call::Rejected {
+                reason: String::new(),
+            },
+            status: None,
+        }
+    }
+
+    #[test]
+    fn the_log_keeps_the_newest_and_sequence_numbers_stay_valid() {
+        let mut records = Records::default();
+        records.set_limit(2);
+        let a = records.push(record("/a"));
+        let b = records.push(record("/b"));
+        let c = records.push(record("/c"));
+        assert!(records.get_mut(a).is_none(), "the oldest was dropped");
+        assert_eq!(records.get_mut(b).unwrap().path, "/b");
+        assert_eq!(records.get_mut(c).unwrap().path, "/c");
+        assert_eq!(records.total(), 3);
+        let paths: Vec<_> = records.iter().map(|r| r.path.as_str()).collect();
+        assert_eq!(paths, ["/b", "/c"]);
+        records.clear();
+        assert!(records.get_mut(c).is_none(), "a late answer finds nothing");
+        let d = records.push(record("/d"));
+        assert_eq!(records.get_mut(d).unwrap().path, "/d");
+        assert_eq!(records.total(), 1);
+    }
+}
