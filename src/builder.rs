@@ -20,6 +20,21 @@ use crate::{
     scrub::{REDACTED, Secrets},
 };
 
+impl PhloClient {
+    /// A builder with the defaults: Plivo's URL, 30 s timeout, 10 s connect
+    /// timeout, no retries.
+    pub fn builder() -> PhloClientBuilder {
+        PhloClientBuilder::default()
+    }
+
+    /// A client from `PLIVO_AUTH_ID`, `PLIVO_AUTH_TOKEN` and, if set,
+    /// `PLIVO_PHLO_URL`. A missing or malformed variable is an
+    /// [`Error::InvalidInput`] naming it.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::builder().from_env()?.build()
+    }
+}
+
 /// Builds a [`PhloClient`]. [`build`](Self::build) never panics: bad
 /// configuration is an [`Error::InvalidInput`] that names the setting.
 #[derive(Clone, Default)]

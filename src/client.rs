@@ -1,13 +1,11 @@
 //! [`PhloClient`]: the configured client every handle and operation uses.
-//! Its builder is in `builder.rs`; the handles (`multi_party_call`, `phlo`,
-//! ...) are made beside their types, so this file knows none of them.
+//! Its builder (with `PhloClient::builder` and `from_env`) is in
+//! `builder.rs`; the handles (`multi_party_call`, `phlo`, ...) are made
+//! beside their types, so this file imports neither.
 
 use std::{fmt, sync::Arc, time::Duration};
 
-use crate::{
-    builder::PhloClientBuilder, error::Error, generated, ids::AuthId, retry::RetryPolicy,
-    scrub::Secrets,
-};
+use crate::{generated, ids::AuthId, retry::RetryPolicy, scrub::Secrets};
 
 /// Plivo's PHLO runner.
 pub const DEFAULT_BASE_URL: &str = "https://phlorunner.plivo.com/v1";
@@ -84,19 +82,6 @@ impl fmt::Debug for PhloClient {
 }
 
 impl PhloClient {
-    /// A builder with the defaults: Plivo's URL, 30 s timeout, 10 s connect
-    /// timeout, no retries.
-    pub fn builder() -> PhloClientBuilder {
-        PhloClientBuilder::default()
-    }
-
-    /// A client from `PLIVO_AUTH_ID`, `PLIVO_AUTH_TOKEN` and, if set,
-    /// `PLIVO_PHLO_URL`. A missing or malformed variable is an
-    /// [`Error::InvalidInput`] naming it.
-    pub fn from_env() -> Result<Self, Error> {
-        Self::builder().from_env()?.build()
-    }
-
     /// The unguarded layer: progenitor's generated client, every operation
     /// in `spec/phlo.yaml` with this client's credentials, timeouts and user
     /// agent, and nothing else. It returns progenitor's error type, keeps no

@@ -13,7 +13,8 @@ use crate::{
     error::Error,
     ids::{id_reason, mask},
     spec::Operation,
-    transport::{self, Label},
+    trace::Label,
+    transport,
 };
 
 /// Every operation in `spec/phlo.yaml`, one method each, named after its

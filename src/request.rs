@@ -12,7 +12,8 @@ use crate::{
     client::PhloClient,
     error::Error,
     ids::{Id, route_reason},
-    transport::{self, Label},
+    trace::Label,
+    transport,
 };
 
 impl PhloClient {

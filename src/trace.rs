@@ -13,7 +13,16 @@ use std::time::Instant;
 
 use reqwest::{Request, StatusCode};
 
-use crate::{client::Inner, error::Error, transport::Label};
+use crate::{client::Inner, error::Error};
+
+/// Which operation a request is, for tracing: the operationId (or
+/// `request` for a raw one) and the path template, never the values.
+#[derive(Clone, Copy, Debug)]
+#[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+pub(crate) struct Label<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) path: &'a str,
+}
 
 /// The span of one call (none when nobody listens), and when it began.
 #[derive(Clone)]

@@ -17,17 +17,8 @@ use crate::{
     response::{self, Body},
     retry::{RetryPolicy, parse_retry_after},
     spec::Operation,
-    trace::Trace,
+    trace::{Label, Trace},
 };
-
-/// Which operation a request is, for tracing: the operationId (or
-/// `request` for a raw one) and the path template, never the values.
-#[derive(Clone, Copy, Debug)]
-#[cfg_attr(not(feature = "tracing"), allow(dead_code))]
-pub(crate) struct Label<'a> {
-    pub(crate) id: &'a str,
-    pub(crate) path: &'a str,
-}
 
 /// Runs a generated operation's request (built by the generated code, or
 /// the reason it could not be built) through the pipeline.
