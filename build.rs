@@ -1,9 +1,10 @@
 //! Turns `spec/phlo.yaml` into the crate's generated code, in `$OUT_DIR`.
 //!
 //! With the default `codegen` feature: spec -> checks -> progenitor ->
-//! syn passes (src/codegen/passes.rs) -> the guarded operation layer and the
-//! mock's `Call` enum (src/codegen/guarded.rs) and the operations table
-//! (src/codegen/table.rs) -> prettyplease -> `$OUT_DIR/*.rs`.
+//! syn passes (src/codegen/passes.rs) -> the guarded operation layer
+//! (src/codegen/guarded.rs), the mock's `Call` enum (src/codegen/calls.rs)
+//! and the operations table (src/codegen/table.rs) -> prettyplease ->
+//! `$OUT_DIR/*.rs`.
 //!
 //! Without it: the checked-in copy under `src/generated/` is used, after
 //! checking that it was generated from this very spec (a hash in each file's
@@ -66,6 +67,8 @@ fn generate(text: &str) -> Result<Vec<(&'static str, String)>, String> {
         let checked_in = fs::read_to_string(&path).map_err(|e| {
             format!("cannot read {path} ({e}); build with the default `codegen` feature")
         })?;
+        // A checkout that turned line endings into CRLF is not stale.
+        let checked_in = checked_in.replace("\r\n", "\n");
         let Some(body) = checked_in.strip_prefix(&want) else {
             let found = checked_in.lines().nth(1).unwrap_or("no header");
             return Err(format!(

@@ -39,6 +39,10 @@ mod path_safe;
 #[cfg(test)]
 #[path = "codegen/yaml_keys.rs"]
 mod yaml_keys;
+#[cfg(all(test, feature = "codegen"))]
+#[path = "codegen/passes.rs"]
+#[allow(dead_code)]
+mod passes;
 
 pub use address::{ADDRESS_MAX_LEN, Address, InvalidAddress};
 pub use builder::PhloClientBuilder;

@@ -1,5 +1,6 @@
-//! The guarded operation layer (`client.operations()`) and the mock's `Call`
-//! enum, generated for every operation progenitor generated.
+//! The guarded operation layer (`client.operations()`), generated for every
+//! operation progenitor generated (the mock's `Call` enum, from the same
+//! operations, is in `calls.rs`).
 //!
 //! Each guarded operation reuses progenitor's request building (URL, path
 //! encoding, query, JSON body: every statement before its `OperationInfo`),
