@@ -1,67 +1,16 @@
-//! The `phlo` binary, run as a process: every subcommand against MockPhlo
-//! with the request asserted on the wire, `--dry-run` sending nothing, each
-//! exit code from the fault that should produce it, the token never in its
-//! output or arguments, and `phlo mock` driven by a plain HTTP client.
+//! The `phlo` binary, run as a process against MockPhlo: every subcommand
+//! with the request asserted on the wire (path, body, Authorization,
+//! content-type), `--dry-run` sending nothing, `--base-url`, required body
+//! fields, and `--help` listing every operation without showing secrets.
+//! Exit codes: tests/cli_exit.rs; `phlo mock`: tests/cli_mock.rs.
 #![cfg(feature = "cli")]
 
-use std::process::Output;
+mod cli_support;
 
-use plivo_phlo::{
-    mock::{Fault, MockPhlo},
-    spec::{Field, OPERATIONS},
-};
+use cli_support::{PHLO, basic, code, kebab, phlo, run, sample, text};
+use plivo_phlo::{mock::MockPhlo, spec::OPERATIONS};
 use serde_json::{Map, Value, json};
-use tokio::{
-    io::{AsyncBufReadExt, AsyncWriteExt, BufReader},
-    process::Command,
-};
-
-const PHLO: &str = env!("CARGO_BIN_EXE_phlo");
-
-fn phlo(mock_url: &str) -> Command {
-    let mut command = Command::new(PHLO);
-    command
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("PLIVO_AUTH_ID", MockPhlo::AUTH_ID)
-        .env("PLIVO_AUTH_TOKEN", MockPhlo::AUTH_TOKEN)
-        .env("PLIVO_PHLO_URL", mock_url);
-    command
-}
-
-async fn run(command: &mut Command, args: &[&str]) -> Output {
-    let output = command.args(args).output().await.unwrap();
-    let (out, err) = (text(&output.stdout), text(&output.stderr));
-    assert!(
-        !out.contains(MockPhlo::AUTH_TOKEN) && !err.contains(MockPhlo::AUTH_TOKEN),
-        "{out}{err}"
-    );
-    output
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn code(output: &Output) -> i32 {
-    output.status.code().unwrap_or(-1)
-}
-
-fn kebab(s: &str) -> String {
-    s.replace('_', "-")
-}
-
-/// A value the spec accepts for a field, as a flag's text and as JSON.
-fn sample(field: &Field) -> (String, Value) {
-    let text = match (field.schema, field.values.first()) {
-        ("Address", _) => "sip:agent1@phone.plivo.com".to_string(),
-        ("Id", _) if field.name == "node_id" => MockPhlo::NODE_ID.to_string(),
-        ("Id", _) => MockPhlo::PHLO_ID.to_string(),
-        (_, Some(value)) => value.to_string(),
-        _ => "x".to_string(),
-    };
-    (text.clone(), Value::String(text))
-}
+use tokio::process::Command;
 
 #[tokio::test]
 async fn every_generated_subcommand_sends_its_operation() {
@@ -78,6 +27,7 @@ async fn every_generated_subcommand_sends_its_operation() {
                 text
             };
             path = path.replace(&format!("{{{}}}", field.name), &text);
+            // The account's auth_id comes from PLIVO_AUTH_ID.
             if field.schema != "AuthId" {
                 args.extend([format!("--{}", kebab(field.name)), text]);
             }
@@ -104,8 +54,18 @@ async fn every_generated_subcommand_sends_its_operation() {
         let request = &requests[0];
         assert_eq!(request.method.as_str(), op.method);
         assert_eq!(request.path, format!("/v1{path}"), "{args:?}");
+        assert!(!request.path.contains(MockPhlo::AUTH_TOKEN));
         assert_eq!(request.call.operation_id(), Some(op.id));
+        assert_eq!(
+            request.headers["authorization"],
+            basic(MockPhlo::AUTH_ID, MockPhlo::AUTH_TOKEN).as_str(),
+            "{args:?}"
+        );
         if op.body.is_some() {
+            assert_eq!(
+                request.headers["content-type"], "application/json",
+                "{args:?}"
+            );
             let sent: Value = serde_json::from_slice(&request.body).unwrap();
             // Fields with a spec default may be filled in by the client.
             for (key, value) in &body {
@@ -266,192 +226,133 @@ async fn a_dry_run_prints_the_request_and_sends_nothing() {
 }
 
 #[tokio::test]
-async fn each_outcome_has_its_exit_code() {
-    let mock = MockPhlo::start().await.unwrap();
-    let hold = [
-        "mpc",
-        "member",
-        "+14152225555",
-        "hold",
-        "--phlo",
-        "p1",
-        "--node",
-        "n1",
-    ];
-    // 2: invalid input, nothing sent (also an unknown option).
-    let output = run(
-        &mut phlo(&mock.base_url()),
-        &[
-            "mpc", "member", "0415", "hold", "--phlo", "p", "--node", "n",
-        ],
-    )
-    .await;
-    assert_eq!(code(&output), 2, "{}", text(&output.stderr));
-    assert!(text(&output.stderr).contains("invalid member_address \"0415\""));
-    assert_eq!(
-        code(&run(&mut phlo(&mock.base_url()), &["mpc", "add-user", "--bogus"]).await),
-        2
-    );
-    assert_eq!(mock.connections(), 0);
-    // 3: refused (4xx), 4: server failure (5xx).
-    for (fault, expected) in [
-        (
-            Fault::status(404).json(json!({"api_id": "a", "error": "node not found"})),
-            3,
-        ),
-        (Fault::status(503), 4),
-    ] {
-        mock.fail_next(1, fault);
-        let output = run(&mut phlo(&mock.base_url()), &hold).await;
-        assert_eq!(code(&output), expected, "{}", text(&output.stderr));
-    }
-    // 5: did not reach Plivo (nothing listens).
-    let output = run(&mut phlo("http://127.0.0.1:1/v1"), &hold).await;
-    assert_eq!(code(&output), 5, "{}", text(&output.stderr));
-    assert!(text(&output.stderr).contains("safe to try again"));
-    // 6: unknown outcome (the connection reset after the request was read).
-    mock.reset();
-    mock.fail_next(1, Fault::reset());
-    let output = run(
-        &mut phlo(&mock.base_url()),
-        &[
-            "--retry", hold[0], hold[1], hold[2], hold[3], hold[4], hold[5], hold[6], hold[7],
-        ],
-    )
-    .await;
-    assert_eq!(code(&output), 6, "{}", text(&output.stderr));
-    assert!(
-        text(&output.stderr).contains("Check the call"),
-        "{}",
-        text(&output.stderr)
-    );
-    assert_eq!(mock.hits(), 1, "never a second dial");
-}
-
-#[tokio::test]
-async fn the_token_comes_from_env_a_file_or_stdin_never_an_argument() {
+async fn base_url_as_a_flag_wins_over_the_environment() {
     let mock = MockPhlo::start().await.unwrap();
     let get = ["phlo", "get-phlo", "--phlo-id", MockPhlo::PHLO_ID];
-    // No option takes it.
-    for flag in ["--token", "--auth-token", "--password"] {
-        let mut command = phlo(&mock.base_url());
-        command.env_remove("PLIVO_AUTH_TOKEN");
-        let output = run(&mut command, &[flag, "x", get[0], get[1], get[2], get[3]]).await;
-        assert_eq!(code(&output), 2, "{flag}");
-    }
-    // From a file.
-    let file = std::env::temp_dir().join(format!("phlo-token-{}", std::process::id()));
-    std::fs::write(&file, format!("{}\n", MockPhlo::AUTH_TOKEN)).unwrap();
-    let mut command = phlo(&mock.base_url());
-    command.env_remove("PLIVO_AUTH_TOKEN");
-    let path = file.to_string_lossy().into_owned();
+    // PLIVO_PHLO_URL points where nothing listens; the flag at the mock.
+    let base = mock.base_url();
     let output = run(
-        &mut command,
-        &["--token-file", &path, get[0], get[1], get[2], get[3]],
+        &mut phlo("http://127.0.0.1:1/v1"),
+        &["--base-url", &base, get[0], get[1], get[2], get[3]],
     )
     .await;
-    std::fs::remove_file(&file).unwrap();
     assert_eq!(code(&output), 0, "{}", text(&output.stderr));
-    // From stdin.
-    let mut command = phlo(&mock.base_url());
-    command
-        .env_remove("PLIVO_AUTH_TOKEN")
-        .arg("--token-stdin")
-        .args(get);
-    command
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let mut child = command.spawn().unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{}\n", MockPhlo::AUTH_TOKEN).as_bytes())
-        .await
-        .unwrap();
-    let output = child.wait_with_output().await.unwrap();
+    // And with no PLIVO_PHLO_URL at all, after the subcommand.
+    let mut command = phlo("");
+    command.env_remove("PLIVO_PHLO_URL");
+    let output = run(
+        &mut command,
+        &[get[0], get[1], get[2], get[3], "--base-url", &base],
+    )
+    .await;
     assert_eq!(code(&output), 0, "{}", text(&output.stderr));
-    assert!(!text(&output.stdout).contains(MockPhlo::AUTH_TOKEN));
-    assert_eq!(mock.hits(), 2, "the file and the stdin runs were sent");
-    // None at all: a clear error, nothing sent.
-    let mut command = phlo(&mock.base_url());
-    command.env_remove("PLIVO_AUTH_TOKEN");
-    let output = run(&mut command, &get).await;
-    assert_eq!(code(&output), 2);
-    assert!(
-        text(&output.stderr).contains("PLIVO_AUTH_TOKEN"),
-        "{}",
-        text(&output.stderr)
-    );
-    assert_eq!(mock.hits(), 2, "nothing sent without a token");
+    let requests = mock.requests();
+    assert_eq!(requests.len(), 2);
+    for request in requests {
+        assert_eq!(request.path, format!("/v1/phlo/{}", MockPhlo::PHLO_ID));
+    }
 }
 
 #[tokio::test]
-async fn phlo_mock_serves_a_plain_http_client_and_stops_on_ctrl_c() {
-    let mut child = Command::new(PHLO)
-        .args(["mock", "--port", "0"])
-        .env_clear()
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let listening: Value =
-        serde_json::from_str(&lines.next_line().await.unwrap().unwrap()).unwrap();
-    assert_eq!(listening["event"], "listening");
-    let base = listening["base_url"].as_str().unwrap();
-    let (id, token) = (
-        listening["auth_id"].as_str().unwrap(),
-        listening["auth_token"].as_str().unwrap(),
-    );
-    assert!(id.starts_with("MA") && id.len() == 20, "{id}");
-
-    // Any HTTP client: reqwest here, as curl in the README.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let http = reqwest::Client::new();
-    let url = format!(
-        "{base}/phlo/{}/multi_party_call/{}",
+async fn a_required_body_field_is_asked_for_unless_body_json_is_given() {
+    let mock = MockPhlo::start().await.unwrap();
+    let node = [
+        "multi-party-call",
+        "update-multi-party-call",
+        "--phlo-id",
         MockPhlo::PHLO_ID,
-        MockPhlo::NODE_ID
+        "--node-id",
+        MockPhlo::NODE_ID,
+    ];
+    let mut args = node.to_vec();
+    args.extend(["--to", "+14152225555", "--trigger-source", "+14152223333"]);
+    let output = run(&mut phlo(&mock.base_url()), &args).await;
+    assert_eq!(code(&output), 2, "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains("--action <ACTION>"),
+        "{}",
+        text(&output.stderr)
     );
-    let body = json!({"action": "call", "to": "+14152225555", "trigger_source": "+14152223333"});
-    let answer = http
-        .post(&url)
-        .basic_auth(id, Some(token))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(answer.status().as_u16(), 201);
-    let refused = http
-        .post(&url)
-        .basic_auth(id, Some("wrong"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(refused.status().as_u16(), 401);
+    assert_eq!(mock.connections(), 0);
 
-    let first: Value = serde_json::from_str(&lines.next_line().await.unwrap().unwrap()).unwrap();
-    assert_eq!(first["event"], "request");
-    assert_eq!(first["operation_id"], "update_multi_party_call");
-    assert_eq!(first["status"], 201);
-    assert_eq!(first["body"]["to"], "+14152225555");
-    let second: Value = serde_json::from_str(&lines.next_line().await.unwrap().unwrap()).unwrap();
-    assert_eq!(
-        (second["status"].as_u64(), second["rejected"].as_str()),
-        (Some(401), Some("Authentication failed."))
+    let body =
+        json!({"action": "cold_transfer", "to": "+14152225555", "trigger_source": "+14152223333"});
+    let mut args = node.to_vec();
+    let text_body = body.to_string();
+    args.extend(["--body-json", &text_body]);
+    let output = run(&mut phlo(&mock.base_url()), &args).await;
+    assert_eq!(code(&output), 0, "{}", text(&output.stderr));
+    let requests = mock.requests();
+    assert_eq!(requests.len(), 1);
+    let sent: Value = serde_json::from_slice(&requests[0].body).unwrap();
+    for key in ["action", "to", "trigger_source"] {
+        assert_eq!(sent[key], body[key], "{sent}");
+    }
+}
+
+#[tokio::test]
+async fn a_2xx_that_is_not_the_operations_answer_is_an_unknown_outcome() {
+    let mock = MockPhlo::start().await.unwrap();
+    mock.fail_next_for(
+        "update_multi_party_call_member",
+        1,
+        plivo_phlo::mock::Fault::status(200).body("{\"unexpected\":1}"),
     );
+    let output = run(&mut phlo(&mock.base_url()), &cli_support::HOLD).await;
+    assert_eq!(code(&output), 6, "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("Check the call"));
+    assert!(output.stdout.is_empty(), "{}", text(&output.stdout));
+    assert_eq!(mock.hits(), 1);
+}
 
-    let pid = child.id().unwrap().to_string();
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &pid])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let exit = child.wait().await.unwrap();
-    assert_eq!(exit.code(), Some(0), "stopped cleanly on Ctrl-C");
+/// Every help page and completion script, for the secrets test.
+fn help_pages() -> Vec<Vec<String>> {
+    let mut pages = vec![vec!["--help".to_string()], vec!["-h".to_string()]];
+    for op in OPERATIONS {
+        pages.push(vec![kebab(op.tag), "--help".into()]);
+        pages.push(vec![kebab(op.tag), kebab(op.id), "--help".into()]);
+    }
+    for command in ["add-user", "warm-transfer", "cold-transfer", "member"] {
+        pages.push(vec!["mpc".into(), command.into(), "--help".into()]);
+    }
+    for command in ["mpc", "run", "mock", "completions"] {
+        pages.push(vec![command.into(), "--help".into()]);
+    }
+    for shell in ["bash", "zsh", "fish"] {
+        pages.push(vec!["completions".into(), shell.into()]);
+    }
+    pages
+}
+
+#[tokio::test]
+async fn help_and_completions_never_show_the_environments_credentials() {
+    let (id, token, url) = (
+        "MAHELPHELPHELPHELP01",
+        "t0ken-that-must-not-show-9f2c",
+        "http://127.0.0.1:9/secret-path/v1",
+    );
+    for page in help_pages() {
+        let args: Vec<&str> = page.iter().map(String::as_str).collect();
+        let mut command = phlo(url);
+        command
+            .env("PLIVO_AUTH_ID", id)
+            .env("PLIVO_AUTH_TOKEN", token)
+            .env("PLIVO_PHLO_ID", "phlo-id-from-env")
+            .env("PLIVO_NODE_ID", "node-id-from-env");
+        let output = run(&mut command, &args).await;
+        assert_eq!(code(&output), 0, "{args:?}: {}", text(&output.stderr));
+        let shown = format!("{}{}", text(&output.stdout), text(&output.stderr));
+        assert!(shown.len() > 100, "{args:?}: {shown}");
+        for secret in [
+            token,
+            id,
+            "secret-path",
+            "phlo-id-from-env",
+            "node-id-from-env",
+        ] {
+            assert!(!shown.contains(secret), "{args:?} shows {secret}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -463,7 +364,10 @@ async fn help_lists_every_operation_and_completions_print() {
     for tag in tags {
         assert!(help.contains(&format!("  {}", kebab(tag))), "{tag}: {help}");
     }
+    // Every operationId, as the subcommand to type, in the top-level help.
     for op in OPERATIONS {
+        let usage = format!("  phlo {} {} ", kebab(op.tag), kebab(op.id));
+        assert!(help.contains(&usage), "{}: {help}", op.id);
         let group = run(&mut Command::new(PHLO), &[&kebab(op.tag), "--help"]).await;
         assert!(text(&group.stdout).contains(&kebab(op.id)), "{}", op.id);
     }

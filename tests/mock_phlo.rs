@@ -208,33 +208,57 @@ async fn the_mock_reads_at_most_a_mebibyte_and_keeps_a_bounded_log() {
     assert_eq!(plivo_error(&body), "Request body too large.");
     let recorded = mock.requests();
     assert!(recorded[0].body.is_empty(), "the body was not kept");
-    assert!(matches!(&recorded[0].call, Call::Rejected { reason } if reason == "Request body too large."));
+    assert!(
+        matches!(&recorded[0].call, Call::Rejected { reason } if reason == "Request body too large.")
+    );
 
     // The log keeps the newest; hits() counts them all.
     mock.reset();
     mock.set_record_limit(3);
     for n in 0..5 {
         let path = format!("/v1/phlo/{}/runs/run-{n}", MockPhlo::PHLO_ID);
-        assert_eq!(raw(&mock, reqwest::Method::GET, &path, None, true).await.0, 200);
+        assert_eq!(
+            raw(&mock, reqwest::Method::GET, &path, None, true).await.0,
+            200
+        );
     }
     assert_eq!(mock.hits(), 5);
     let paths: Vec<String> = mock.requests().into_iter().map(|r| r.path).collect();
     assert_eq!(paths.len(), 3);
-    assert!(paths[0].ends_with("/runs/run-2") && paths[2].ends_with("/runs/run-4"), "{paths:?}");
+    assert!(
+        paths[0].ends_with("/runs/run-2") && paths[2].ends_with("/runs/run-4"),
+        "{paths:?}"
+    );
     // Statuses still land on the right record once older ones are gone.
-    assert!(mock.requests().iter().all(|r| r.status.map(|s| s.as_u16()) == Some(200)));
+    assert!(
+        mock.requests()
+            .iter()
+            .all(|r| r.status.map(|s| s.as_u16()) == Some(200))
+    );
 }
 
 #[tokio::test]
 async fn reset_forgets_records_and_unused_faults_but_keeps_routes() {
     let mock = MockPhlo::start().await.unwrap();
-    mock.on(reqwest::Method::GET, "/phlo/{phlo_id}/notes", Fault::status(200).json(json!({"n": 1})));
+    mock.on(
+        reqwest::Method::GET,
+        "/phlo/{phlo_id}/notes",
+        Fault::status(200).json(json!({"n": 1})),
+    );
     mock.fail_next(2, Fault::status(503));
     mock.reset();
     let path = format!("/v1/phlo/{}", MockPhlo::PHLO_ID);
-    assert_eq!(raw(&mock, reqwest::Method::GET, &path, None, true).await.0, 200, "no fault left");
+    assert_eq!(
+        raw(&mock, reqwest::Method::GET, &path, None, true).await.0,
+        200,
+        "no fault left"
+    );
     let notes = format!("/v1/phlo/{}/notes?limit=2", MockPhlo::PHLO_ID);
     let (status, body) = raw(&mock, reqwest::Method::GET, &notes, None, true).await;
     assert_eq!((status, body), (200, json!({"n": 1})), "the route stays");
-    assert_eq!(mock.requests()[1].path, notes, "the query is recorded as sent");
+    assert_eq!(
+        mock.requests()[1].path,
+        notes,
+        "the query is recorded as sent"
+    );
 }

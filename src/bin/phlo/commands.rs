@@ -2,75 +2,86 @@
 //! (`plivo_phlo::spec::OPERATIONS`): grouped by tag, named after the
 //! operationId in kebab case, a typed flag per path or query parameter and
 //! per body property (enum values and descriptions from the spec), and
-//! `--body-json` for a whole body. An operation added to the spec is here
-//! at the next build.
+//! `--body-json` for a whole body (names made collision-free in `flags`).
+//! An operation added to the spec is here at the next build.
 
 use clap::{Arg, ArgAction, ArgMatches, Command, builder::PossibleValuesParser};
-use plivo_phlo::spec::{Field, Kind, OPERATIONS, Operation};
+use plivo_phlo::spec::{Field, Kind, Operation};
 use serde_json::{Map, Value};
 
-use crate::{Call, kebab};
-
-/// Names the friendly commands take; a tag with one of them is renamed.
-const TAKEN: &[&str] = &["mpc", "run", "mock", "completions", "help"];
-
-/// The subcommand name of a tag.
-fn group_name(tag: &str) -> String {
-    let name = kebab(tag);
-    if TAKEN.contains(&name.as_str()) {
-        format!("{name}-ops")
-    } else {
-        name
-    }
-}
+use crate::{
+    Call,
+    flags::{self, Named},
+};
 
 pub(crate) fn groups() -> Vec<Command> {
-    let mut tags: Vec<&str> = Vec::new();
-    for op in OPERATIONS {
-        if !tags.contains(&op.tag) {
-            tags.push(op.tag);
+    let commands = flags::commands();
+    let mut groups: Vec<(&str, &str)> = Vec::new();
+    for named in &commands {
+        if !groups.iter().any(|(group, _)| *group == named.group) {
+            groups.push((&named.group, named.op.tag));
         }
     }
-    tags.into_iter()
-        .map(|tag| {
-            Command::new(group_name(tag))
+    groups
+        .into_iter()
+        .map(|(group, tag)| {
+            Command::new(group.to_string())
                 .about(format!("Operations tagged `{tag}` in the spec"))
                 .subcommand_required(true)
                 .arg_required_else_help(true)
-                .subcommands(OPERATIONS.iter().filter(|op| op.tag == tag).map(command))
+                .subcommands(
+                    commands
+                        .iter()
+                        .filter(|named| named.group == group)
+                        .map(|named| command(named.op, &named.name)),
+                )
         })
         .collect()
 }
 
-/// The flag of a body field: its name, or `body-<name>` where a path or
-/// query parameter has that name.
-fn body_flag(op: &Operation, field: &Field) -> String {
-    if op.params.iter().any(|p| p.name == field.name) {
-        format!("body-{}", kebab(field.name))
-    } else {
-        kebab(field.name)
+/// `phlo --help`'s list of every generated subcommand.
+pub(crate) fn listing() -> String {
+    let commands = flags::commands();
+    let usage: Vec<String> = commands
+        .iter()
+        .map(|named| format!("phlo {} {}", named.group, named.name))
+        .collect();
+    let width = usage.iter().map(String::len).max().unwrap_or(0);
+    let mut text =
+        String::from("Operations of the spec (phlo <group> <operation> --help for its flags):\n");
+    for (usage, named) in usage.iter().zip(&commands) {
+        text.push_str(&format!("  {usage:<width$}  {}\n", named.op.summary));
     }
+    text
 }
 
-fn command(op: &'static Operation) -> Command {
-    let mut command = Command::new(kebab(op.id))
+/// The subcommand of one operation, named `name`.
+pub(crate) fn command(op: &Operation, name: &str) -> Command {
+    let flags = flags::flags(op);
+    let mut command = Command::new(name.to_string())
         .about(op.summary)
         .long_about(format!(
             "{}\n\n{}\n\n{} {}",
             op.summary, op.description, op.method, op.path
-        ));
-    for field in op.params {
+        ))
+        .after_long_help(flags::RULE);
+    for (field, flag) in op.params.iter().zip(&flags.params) {
         // The account's auth_id comes from the configuration when not given.
         let required = field.required && field.schema != "AuthId";
-        command = command.arg(flag(field, kebab(field.name), required));
+        command = command.arg(arg(field, flag).required(required));
     }
     if let Some(body) = &op.body {
-        let mut fields = Vec::new();
-        for field in body.fields {
-            let name = body_flag(op, field);
-            fields.push(name.clone());
-            command = command.arg(flag(field, name, false).help_heading("Body"));
+        for (field, flag) in body.fields.iter().zip(&flags.body) {
+            let mut arg = arg(field, flag).help_heading("Body");
+            if field.required {
+                let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+                arg = arg
+                    .required_unless_present("body-json")
+                    .help(format!("{help} [required unless --body-json]"));
+            }
+            command = command.arg(arg);
         }
+        let mut fields = flags.body.clone();
         if body.free_form {
             fields.push("param".into());
             command = command.arg(
@@ -97,15 +108,15 @@ fn command(op: &'static Operation) -> Command {
     command
 }
 
-fn flag(field: &Field, name: String, required: bool) -> Arg {
+/// The flag `--<flag>` of `field`.
+fn arg(field: &Field, flag: &str) -> Arg {
     let mut help = field.description.trim().to_string();
     if let Some(default) = field.default {
         help.push_str(&format!(" [default: {default}]"));
     }
-    let mut arg = Arg::new(name.clone())
-        .long(name)
+    let mut arg = Arg::new(flag.to_string())
+        .long(flag.to_string())
         .value_name(field.name.to_ascii_uppercase())
-        .required(required)
         .help(help);
     if !field.values.is_empty() {
         arg = arg.value_parser(PossibleValuesParser::new(field.values.iter().copied()));
@@ -116,25 +127,36 @@ fn flag(field: &Field, name: String, required: bool) -> Arg {
 /// The call a generated subcommand asks for.
 pub(crate) fn call(group: &str, matches: &ArgMatches) -> Result<Call, String> {
     let (name, matches) = matches.subcommand().ok_or("no operation given")?;
-    let op = OPERATIONS
-        .iter()
-        .find(|op| group_name(op.tag) == group && kebab(op.id) == name)
+    let Named { op, .. } = flags::commands()
+        .into_iter()
+        .find(|named| named.group == group && named.name == name)
         .ok_or_else(|| format!("no operation {group} {name}"))?;
+    call_of(op, matches)
+}
+
+/// The call `op`'s subcommand asks for, from its matches.
+fn call_of(op: &Operation, matches: &ArgMatches) -> Result<Call, String> {
+    let flags = flags::flags(op);
     let mut params = Vec::new();
-    for field in op.params {
-        if let Some(value) = matches.get_one::<String>(&kebab(field.name)) {
+    for (field, flag) in op.params.iter().zip(&flags.params) {
+        if let Some(value) = matches.get_one::<String>(flag) {
             params.push((field.name, value.clone()));
         }
     }
     let body = match &op.body {
         None => None,
         Some(body) => match matches.get_one::<String>("body-json") {
-            Some(text) => Some(read_json(text)?),
+            Some(text) => {
+                if text == "-" && matches.get_flag("token-stdin") {
+                    return Err(STDIN_TWICE.to_string());
+                }
+                Some(read_json(text)?)
+            }
             None => {
                 let mut object = Map::new();
-                for field in body.fields {
-                    if let Some(value) = matches.get_one::<String>(&body_flag(op, field)) {
-                        object.insert(field.name.to_string(), typed(field, value)?);
+                for (field, flag) in body.fields.iter().zip(&flags.body) {
+                    if let Some(value) = matches.get_one::<String>(flag) {
+                        object.insert(field.name.to_string(), typed(field, flag, value)?);
                     }
                 }
                 // `--param` exists only for a free-form body.
@@ -158,6 +180,10 @@ pub(crate) fn call(group: &str, matches: &ArgMatches) -> Result<Call, String> {
     })
 }
 
+/// Why `--token-stdin` and `--body-json -` are refused together.
+const STDIN_TWICE: &str = "--token-stdin and --body-json - both read stdin: give the token \
+     through PLIVO_AUTH_TOKEN or --token-file, or the body as --body-json @FILE";
+
 /// `key=value` as a body entry (the value a string).
 pub(crate) fn key_value(pair: &str) -> Result<(String, Value), String> {
     match pair.split_once('=') {
@@ -169,8 +195,8 @@ pub(crate) fn key_value(pair: &str) -> Result<(String, Value), String> {
 }
 
 /// A flag's text as the JSON the field's kind asks for.
-fn typed(field: &Field, text: &str) -> Result<Value, String> {
-    let bad = |what: &str| format!("--{} {text:?}: expected {what}", kebab(field.name));
+fn typed(field: &Field, flag: &str, text: &str) -> Result<Value, String> {
+    let bad = |what: &str| format!("--{flag} {text:?}: expected {what}");
     Ok(match field.kind {
         Kind::Integer => Value::from(text.parse::<i64>().map_err(|_| bad("an integer"))?),
         Kind::Number => Value::from(text.parse::<f64>().map_err(|_| bad("a number"))?),
@@ -190,4 +216,132 @@ fn read_json(text: &str) -> Result<Value, String> {
         text.to_string()
     };
     serde_json::from_str(&source).map_err(|e| format!("--body-json is not JSON: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use clap::{Command, error::ErrorKind};
+    use plivo_phlo::spec::{self, Kind, Operation};
+    use serde_json::json;
+
+    use super::{call_of, command};
+
+    /// `run_phlo` (path parameters `auth_id`, `phlo_id`) with a body whose
+    /// fields are named like the global options.
+    fn clashing() -> &'static Operation {
+        let add_user = spec::operation("update_multi_party_call").unwrap();
+        let mut body = add_user.body.unwrap();
+        let field = |name: &'static str, kind: Kind, required: bool| {
+            let mut field = body.fields[0];
+            (field.name, field.kind, field.required) = (name, kind, required);
+            (field.schema, field.values, field.default) = ("", &[], None);
+            field
+        };
+        let fields = vec![
+            field("timeout", Kind::Integer, true),
+            field("retry", Kind::Boolean, false),
+            field("dry_run", Kind::String, false),
+            field("body_json", Kind::String, false),
+        ];
+        body.fields = Box::leak(fields.into_boxed_slice());
+        body.free_form = false;
+        let mut op = *spec::operation("run_phlo").unwrap();
+        (op.id, op.body) = ("clashing", Some(body));
+        Box::leak(Box::new(op))
+    }
+
+    fn cli(op: &Operation) -> Command {
+        Command::new("phlo")
+            .args(crate::config::args())
+            .subcommand(Command::new("group").subcommand(command(op, "clashing")))
+    }
+
+    #[test]
+    fn spec_names_never_clash_with_the_global_options() {
+        let op = clashing();
+        cli(op).debug_assert();
+        let matches = cli(op)
+            .try_get_matches_from([
+                "phlo",
+                "--timeout",
+                "10s",
+                "group",
+                "clashing",
+                "--retry",
+                "--dry-run",
+                "--auth-id",
+                "MAGLOBALGLOBALGLOBAL",
+                "--param-auth-id",
+                "MAPATHPATHPATHPATH01",
+                "--phlo-id",
+                "p1",
+                "--body-timeout",
+                "5",
+                "--body-retry",
+                "true",
+                "--body-dry-run",
+                "yes",
+                "--body-body-json",
+                "x",
+            ])
+            .unwrap();
+        // The global options stay global...
+        assert_eq!(
+            matches.get_one::<Duration>("timeout"),
+            Some(&Duration::from_secs(10))
+        );
+        assert!(matches.get_flag("retry") && matches.get_flag("dry-run"));
+        assert_eq!(
+            matches.get_one::<String>("auth-id").map(String::as_str),
+            Some("MAGLOBALGLOBALGLOBAL")
+        );
+        // ...and the spec's fields go where the spec says.
+        let leaf = matches.subcommand().unwrap().1.subcommand().unwrap().1;
+        let call = call_of(op, leaf).unwrap();
+        assert_eq!(
+            call.params,
+            [
+                ("auth_id", "MAPATHPATHPATHPATH01".to_string()),
+                ("phlo_id", "p1".to_string())
+            ]
+        );
+        assert_eq!(
+            call.body,
+            Some(json!({"timeout": 5, "retry": true, "dry_run": "yes", "body_json": "x"}))
+        );
+    }
+
+    #[test]
+    fn a_required_body_field_is_required_unless_body_json_is_given() {
+        let op = clashing();
+        let missing = cli(op)
+            .try_get_matches_from(["phlo", "group", "clashing", "--phlo-id", "p1"])
+            .unwrap_err();
+        assert_eq!(missing.kind(), ErrorKind::MissingRequiredArgument);
+        assert!(missing.to_string().contains("--body-timeout"), "{missing}");
+        let whole = cli(op)
+            .try_get_matches_from([
+                "phlo",
+                "group",
+                "clashing",
+                "--phlo-id",
+                "p1",
+                "--body-json",
+                r#"{"timeout":1}"#,
+            ])
+            .unwrap();
+        let leaf = whole.subcommand().unwrap().1.subcommand().unwrap().1;
+        assert_eq!(call_of(op, leaf).unwrap().body, Some(json!({"timeout": 1})));
+        let help = cli(op)
+            .find_subcommand_mut("group")
+            .unwrap()
+            .find_subcommand_mut("clashing")
+            .unwrap()
+            .render_long_help()
+            .to_string();
+        assert!(help.contains("[required unless --body-json]"), "{help}");
+        assert!(help.contains("--body-<name> for a body field"), "{help}");
+    }
 }

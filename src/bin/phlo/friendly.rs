@@ -13,13 +13,48 @@ const ADD_USER: &str = "update_multi_party_call";
 const MEMBER: &str = "update_multi_party_call_member";
 const RUN: &str = "run_phlo";
 
-/// The values the spec allows for a body field of `operation`.
-fn values(operation: &str, field: &str) -> Vec<String> {
-    spec::operation(operation)
-        .and_then(|op| op.body)
-        .and_then(|body| body.fields.iter().find(|f| f.name == field))
-        .map(|f| f.values.iter().map(|v| kebab(v)).collect())
-        .unwrap_or_default()
+/// The values the spec allows for a body field, as shown (kebab case) and
+/// as sent (the spec's own text, exactly).
+struct Choices(Vec<(String, &'static str)>);
+
+impl Choices {
+    /// The choices of `field` in the body of `operation`.
+    fn of(operation: &str, field: &str) -> Self {
+        let values = spec::operation(operation)
+            .and_then(|op| op.body)
+            .and_then(|body| body.fields.iter().find(|f| f.name == field))
+            .map(|f| f.values)
+            .unwrap_or_default();
+        Self::new(values)
+    }
+
+    /// Each value in kebab case, unless two would then look alike: then
+    /// every value as the spec writes it.
+    fn new(values: &[&'static str]) -> Self {
+        let shown: Vec<String> = values.iter().map(|v| kebab(v)).collect();
+        let distinct = (0..shown.len()).all(|i| !shown[..i].contains(&shown[i]));
+        Choices(
+            values
+                .iter()
+                .zip(shown)
+                .map(|(value, shown)| (if distinct { shown } else { value.to_string() }, *value))
+                .collect(),
+        )
+    }
+
+    fn shown(&self) -> Vec<String> {
+        self.0.iter().map(|(shown, _)| shown.clone()).collect()
+    }
+
+    /// The spec's value shown as `shown` (clap allows only those; anything
+    /// else goes as typed, for the library to refuse).
+    fn sent(&self, shown: &str) -> String {
+        self.0
+            .iter()
+            .find(|(s, _)| s == shown)
+            .map_or(shown, |(_, value)| *value)
+            .to_string()
+    }
 }
 
 fn node_args() -> [Arg; 2] {
@@ -56,7 +91,9 @@ fn transfer(name: &'static str, about: &'static str) -> Command {
         Arg::new("role")
             .long("role")
             .default_value("agent")
-            .value_parser(PossibleValuesParser::new(values(ADD_USER, "role")))
+            .value_parser(PossibleValuesParser::new(
+                Choices::of(ADD_USER, "role").shown(),
+            ))
             .help("The new member's role"),
     ])
 }
@@ -92,7 +129,9 @@ pub(crate) fn mpc() -> Command {
                     Arg::new("action")
                         .required(true)
                         .value_name("ACTION")
-                        .value_parser(PossibleValuesParser::new(values(MEMBER, "action")))
+                        .value_parser(PossibleValuesParser::new(
+                            Choices::of(MEMBER, "action").shown(),
+                        ))
                         .help("What to do"),
                 ),
         )
@@ -136,11 +175,13 @@ pub(crate) fn mpc_call(matches: &ArgMatches) -> Result<Call, String> {
         return Ok(Call {
             operation: MEMBER,
             params,
-            body: Some(json!({ "action": action.replace('-', "_") })),
+            body: Some(json!({ "action": Choices::of(MEMBER, "action").sent(&action) })),
             summary: format!("{action} {address}"),
         });
     }
-    let action = name.replace('-', "_").replace("add_user", "call");
+    // `add-user` is the action `call`; the transfers are named after theirs.
+    let action =
+        Choices::of(ADD_USER, "action").sent(if name == "add-user" { "call" } else { name });
     let (to, role) = (text(m, "to"), text(m, "role"));
     Ok(Call {
         operation: ADD_USER,
@@ -148,7 +189,7 @@ pub(crate) fn mpc_call(matches: &ArgMatches) -> Result<Call, String> {
         body: Some(json!({
             "action": action,
             "to": to,
-            "role": role.replace('-', "_"),
+            "role": Choices::of(ADD_USER, "role").sent(&role),
             "trigger_source": text(m, "trigger-source"),
         })),
         summary: format!("{name} {to} as {role}"),
@@ -168,4 +209,40 @@ pub(crate) fn run_call(matches: &ArgMatches) -> Result<Call, String> {
         body: Some(Value::Object(body)),
         summary: format!("run PHLO {phlo}"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ADD_USER, Choices, MEMBER};
+
+    #[test]
+    fn a_shown_value_goes_on_the_wire_as_the_spec_writes_it() {
+        let choices = Choices::new(&["Voicemail-Drop", "resume_call", "HOLD"]);
+        assert_eq!(choices.shown(), ["voicemail-drop", "resume-call", "hold"]);
+        assert_eq!(choices.sent("voicemail-drop"), "Voicemail-Drop");
+        assert_eq!(choices.sent("resume-call"), "resume_call");
+        assert_eq!(choices.sent("hold"), "HOLD");
+        // Values kebab case would confuse are shown as they are.
+        let alike = Choices::new(&["a_b", "a-b"]);
+        assert_eq!(alike.shown(), ["a_b", "a-b"]);
+        assert_eq!(alike.sent("a-b"), "a-b");
+        assert_eq!(alike.sent("a_b"), "a_b");
+    }
+
+    #[test]
+    fn every_spec_value_round_trips() {
+        for (op, field) in [(MEMBER, "action"), (ADD_USER, "role"), (ADD_USER, "action")] {
+            let values = plivo_phlo::spec::operation(op)
+                .unwrap()
+                .body
+                .unwrap()
+                .fields;
+            let values = values.iter().find(|f| f.name == field).unwrap().values;
+            assert!(!values.is_empty(), "{op}.{field}");
+            let choices = Choices::of(op, field);
+            for (shown, value) in choices.shown().iter().zip(values) {
+                assert_eq!(&choices.sent(shown), value);
+            }
+        }
+    }
 }

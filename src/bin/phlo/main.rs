@@ -8,6 +8,7 @@
 
 mod commands;
 mod config;
+mod flags;
 mod friendly;
 mod mock;
 mod output;
@@ -40,7 +41,7 @@ fn cli() -> Command {
         )
         .subcommand_required(true)
         .arg_required_else_help(true)
-        .after_help(output::EXIT_CODES)
+        .after_help(format!("{}\n{}", commands::listing(), output::EXIT_CODES))
         .args(config::args())
         .subcommand(friendly::mpc())
         .subcommand(friendly::run());
@@ -123,7 +124,8 @@ async fn execute(client: &PhloClient, call: Call, dry_run: bool) -> ExitCode {
         output::dry_run(&prepared);
         return ExitCode::SUCCESS;
     }
-    match prepared.send::<Value>().await {
+    // A 2xx that is not the operation's answer is an unknown outcome.
+    match prepared.send_checked().await {
         Ok(answer) => output::answer(&call.summary, &answer),
         Err(e) => output::error(&e),
     }

@@ -1,9 +1,12 @@
 //! `phlo mock`: `MockPhlo` as a standalone server for services written in
 //! any language. One JSON line on stdout when it listens, then one per
-//! request; Ctrl-C stops it.
+//! request; Ctrl-C (SIGINT) or SIGTERM stops it.
 
 use std::{
+    future::Future,
     hash::{BuildHasher, Hasher},
+    net::IpAddr,
+    pin::Pin,
     process::ExitCode,
 };
 
@@ -17,20 +20,32 @@ use crate::output;
 
 pub(crate) fn command() -> Command {
     Command::new("mock")
-        .about("Run a local mock PHLO runner (MockPhlo) until Ctrl-C")
+        .about("Run a local mock PHLO runner (MockPhlo) until Ctrl-C or SIGTERM")
         .long_about(
-            "Run a local mock PHLO runner (MockPhlo) until Ctrl-C. It answers every operation of \
+            "Run a local mock PHLO runner (MockPhlo) until Ctrl-C or SIGTERM. It answers every operation of \
              the spec from its examples, refuses what Plivo refuses, and prints one JSON line on \
              stdout when it listens ({\"event\":\"listening\",\"base_url\",\"auth_id\",\
              \"auth_token\"}) and one per request ({\"event\":\"request\",\"method\",\"path\",\
              \"operation_id\",\"status\",\"body\"}).",
         )
         .arg(
+            Arg::new("host")
+                .long("host")
+                .value_parser(clap::value_parser!(IpAddr))
+                .default_value("127.0.0.1")
+                .value_name("IP")
+                .help(
+                    "The address to listen on. 127.0.0.1 is this machine only; 0.0.0.0 (or ::) \
+                     exposes the mock, and the credentials it accepts, to the network",
+                ),
+        )
+        .arg(
             Arg::new("port")
                 .long("port")
                 .value_parser(clap::value_parser!(u16))
                 .default_value("0")
-                .help("The port on 127.0.0.1 (0: any free port)"),
+                .value_name("PORT")
+                .help("The port to listen on (0: any free port)"),
         )
         .arg(
             Arg::new("mock-auth-token")
@@ -46,6 +61,10 @@ pub(crate) fn command() -> Command {
 
 pub(crate) async fn run(matches: &ArgMatches) -> ExitCode {
     let port = matches.get_one::<u16>("port").copied().unwrap_or(0);
+    let host = matches
+        .get_one::<IpAddr>("host")
+        .copied()
+        .unwrap_or(IpAddr::from([127, 0, 0, 1]));
     // Only an auth_id given here, not one from PLIVO_AUTH_ID: the mock
     // never takes on the account's real credentials by accident.
     let (generated_id, generated_token) = generated_credentials();
@@ -60,9 +79,16 @@ pub(crate) async fn run(matches: &ArgMatches) -> ExitCode {
     if let Err(e) = PhloClientCheck::credentials(&auth_id, &token) {
         return output::invalid(&e);
     }
-    let mock = match MockPhlo::serve(("127.0.0.1", port), &auth_id, &token).await {
+    // Armed before the first line: a signal sent once a script has read it
+    // always stops the mock cleanly.
+    let mut stop = match stop_signals() {
+        Ok(stop) => stop,
+        Err(e) => return output::fail(&format!("cannot watch for Ctrl-C: {e}")),
+    };
+    let addr = std::net::SocketAddr::new(host, port);
+    let mock = match MockPhlo::serve(addr, &auth_id, &token).await {
         Ok(mock) => mock,
-        Err(e) => return output::fail(&format!("cannot listen on 127.0.0.1:{port}: {e}")),
+        Err(e) => return output::fail(&format!("cannot listen on {addr}: {e}")),
     };
     let mut requests = mock.subscribe();
     line(&Listening {
@@ -76,10 +102,16 @@ pub(crate) async fn run(matches: &ArgMatches) -> ExitCode {
         "  export PLIVO_PHLO_URL={} PLIVO_AUTH_ID={auth_id} PLIVO_AUTH_TOKEN={token}",
         mock.base_url()
     );
-    eprintln!("  Ctrl-C to stop");
+    if !host.is_loopback() {
+        eprintln!("  listening beyond this machine: anyone who can reach {addr} can use it");
+    }
+    eprintln!("  Ctrl-C (or SIGTERM) to stop");
     loop {
         tokio::select! {
-            _ = tokio::signal::ctrl_c() => break,
+            signal = &mut stop => {
+                eprintln!("phlo mock: {signal}, stopping");
+                break;
+            }
             request = requests.recv() => match request {
                 Ok(request) => line(&RequestLine::of(&request)),
                 Err(RecvError::Lagged(missed)) => eprintln!("phlo mock: {missed} requests not printed (stdout too slow)"),
@@ -89,6 +121,32 @@ pub(crate) async fn run(matches: &ArgMatches) -> ExitCode {
     }
     eprintln!("phlo mock: stopped after {} requests", mock.hits());
     ExitCode::SUCCESS
+}
+
+/// Resolves on the first SIGINT or SIGTERM (Ctrl-C elsewhere), naming it.
+/// The handlers are registered here, not at the first poll.
+type Stop = Pin<Box<dyn Future<Output = &'static str>>>;
+
+#[cfg(unix)]
+fn stop_signals() -> std::io::Result<Stop> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(Box::pin(async move {
+        tokio::select! {
+            _ = interrupt.recv() => "SIGINT",
+            _ = terminate.recv() => "SIGTERM",
+        }
+    }))
+}
+
+#[cfg(windows)]
+fn stop_signals() -> std::io::Result<Stop> {
+    let mut ctrl_c = tokio::signal::windows::ctrl_c()?;
+    Ok(Box::pin(async move {
+        ctrl_c.recv().await;
+        "Ctrl-C"
+    }))
 }
 
 /// The first line: where the mock listens and what it accepts.

@@ -16,8 +16,8 @@ const UNKNOWN_OUTCOME: u8 = 6;
 pub(crate) const EXIT_CODES: &str = "\
 Exit codes:
   0  done
-  1  phlo itself failed (a file it could not read, a port it could not bind)
-  2  invalid input or configuration: nothing was sent
+  1  phlo itself failed (the runtime could not start, the mock's port could not be bound)
+  2  invalid input or configuration (a file or stdin that could not be read included): nothing was sent
   3  Plivo refused the request (4xx, or a 2xx whose `error` is not empty)
   4  Plivo or a proxy failed (5xx, or a status no API answer has, such as a redirect)
   5  the request did not reach Plivo (connection refused or never made): safe to retry

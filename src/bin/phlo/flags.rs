@@ -1,0 +1,152 @@
+//! The names the spec's operations and fields take on the command line,
+//! collision-free by construction. A name is the spec's, in kebab case;
+//! where that is already taken (by a global option, `--body-json`,
+//! `--param`, `--help`, `--version`, or an earlier name of the same
+//! command), it gets a prefix, again until it is free: `--param-` for a
+//! path or query parameter, `--body-` for a body field, `op-` for an
+//! operation. The spec's order decides who keeps the plain name, so the
+//! names only change when the spec does.
+
+use plivo_phlo::spec::{OPERATIONS, Operation};
+
+use crate::{config, kebab};
+
+/// How a clashing name is renamed, for each generated subcommand's help.
+pub(crate) const RULE: &str = "\
+Flag names: each flag is the spec's name in kebab case. A name that would clash with a \
+global option, --body-json, --param, --help, --version or an earlier flag gets a prefix \
+until it is free: --param-<name> for a path or query parameter, --body-<name> for a body \
+field (e.g. a body field `timeout` is --body-timeout).";
+
+/// Subcommand names the friendly commands hold; a tag with one of them is
+/// renamed `<name>-ops`.
+const TAKEN: &[&str] = &["mpc", "run", "mock", "completions", "help"];
+
+/// The flags of one operation, in the spec's order.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Flags {
+    /// One per path, query or header parameter.
+    pub(crate) params: Vec<String>,
+    /// One per body field.
+    pub(crate) body: Vec<String>,
+}
+
+/// The long flags a generated subcommand has besides its own.
+fn reserved() -> Vec<String> {
+    let mut names: Vec<String> = config::args()
+        .iter()
+        .filter_map(|arg| arg.get_long())
+        .map(str::to_string)
+        .collect();
+    names.extend(["body-json", "param", "help", "version"].map(String::from));
+    names
+}
+
+/// `name` in kebab case, prefixed with `prefix-` until it is not in `taken`;
+/// then it is taken.
+fn free(taken: &mut Vec<String>, name: &str, prefix: &str) -> String {
+    let mut flag = kebab(name);
+    while flag.is_empty() || taken.contains(&flag) {
+        flag = format!("{prefix}-{flag}");
+    }
+    taken.push(flag.clone());
+    flag
+}
+
+/// The flag of each parameter and body field of `op`.
+pub(crate) fn flags(op: &Operation) -> Flags {
+    let mut taken = reserved();
+    let params = op
+        .params
+        .iter()
+        .map(|field| free(&mut taken, field.name, "param"))
+        .collect();
+    let body = op
+        .body
+        .iter()
+        .flat_map(|body| body.fields)
+        .map(|field| free(&mut taken, field.name, "body"))
+        .collect();
+    Flags { params, body }
+}
+
+/// The subcommand name of a tag.
+fn group(tag: &str) -> String {
+    let name = kebab(tag);
+    if TAKEN.contains(&name.as_str()) {
+        format!("{name}-ops")
+    } else {
+        name
+    }
+}
+
+/// One generated subcommand: `phlo <group> <name>`.
+pub(crate) struct Named {
+    pub(crate) group: String,
+    pub(crate) name: String,
+    pub(crate) op: &'static Operation,
+}
+
+/// Every operation of the spec with its group and name, in the spec's order.
+pub(crate) fn commands() -> Vec<Named> {
+    let mut taken: Vec<(String, Vec<String>)> = Vec::new();
+    OPERATIONS
+        .iter()
+        .map(|op| {
+            let group = group(op.tag);
+            let at = match taken.iter().position(|(g, _)| *g == group) {
+                Some(at) => at,
+                None => {
+                    taken.push((group.clone(), vec!["help".to_string()]));
+                    taken.len() - 1
+                }
+            };
+            let name = free(&mut taken[at].1, op.id, "op");
+            Named { group, name, op }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clash_gets_a_prefix_until_it_is_free() {
+        let mut taken = reserved();
+        assert_eq!(free(&mut taken, "phlo_id", "param"), "phlo-id");
+        assert_eq!(free(&mut taken, "auth_id", "param"), "param-auth-id");
+        assert_eq!(free(&mut taken, "timeout", "body"), "body-timeout");
+        assert_eq!(
+            free(&mut taken, "body_timeout", "body"),
+            "body-body-timeout"
+        );
+        assert_eq!(free(&mut taken, "body_json", "body"), "body-body-json");
+        assert_eq!(free(&mut taken, "Phlo_Id", "body"), "body-phlo-id");
+        assert_eq!(free(&mut taken, "help", "body"), "body-help");
+    }
+
+    #[test]
+    fn the_specs_names_are_distinct_and_clear_of_every_global() {
+        let reserved = reserved();
+        for named in commands() {
+            let flags = flags(named.op);
+            let all: Vec<&String> = flags.params.iter().chain(&flags.body).collect();
+            for (i, flag) in all.iter().enumerate() {
+                assert!(!reserved.contains(flag), "{}: --{flag}", named.op.id);
+                assert!(!all[..i].contains(flag), "{}: --{flag} twice", named.op.id);
+            }
+        }
+        let commands = commands();
+        for (i, a) in commands.iter().enumerate() {
+            assert!(
+                !commands[..i]
+                    .iter()
+                    .any(|b| (&b.group, &b.name) == (&a.group, &a.name)),
+                "{} {}",
+                a.group,
+                a.name
+            );
+        }
+    }
+}
