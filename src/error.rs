@@ -232,13 +232,3 @@ impl fmt::Display for ApiDisplay<'_> {
         Ok(())
     }
 }
-
-/// Lossily decodes at most [`BODY_EXCERPT_LIMIT`] bytes of a body.
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    let mut end = body.len().min(BODY_EXCERPT_LIMIT);
-    // Do not split a UTF-8 sequence at the cut.
-    while end < body.len() && end > 0 && (body[end] & 0xC0) == 0x80 {
-        end -= 1;
-    }
-    String::from_utf8_lossy(&body[..end]).into_owned()
-}

@@ -132,10 +132,10 @@ impl fmt::Display for InvalidAuthId {
 
 impl std::error::Error for InvalidAuthId {}
 
-/// `"s3…" (12 characters)`: enough to recognise a value, not to use it.
+/// `s3… (12 characters)`: enough to recognise a value, not to use it.
 pub(crate) fn mask(value: &str) -> String {
     let head: String = value.chars().take(2).collect();
-    format!("\"{head}…\" ({} characters)", value.chars().count())
+    format!("{head}… ({} characters)", value.chars().count())
 }
 
 /// The reason shared by every value that goes into a path.
@@ -238,7 +238,7 @@ mod tests {
         let err = "my-secret-token".parse::<AuthId>().unwrap_err();
         assert_eq!(
             err.to_string(),
-            "invalid auth_id \"my…\" (15 characters): expected 20 characters: MA or SA \
+            "invalid auth_id my… (15 characters): expected 20 characters: MA or SA \
              followed by 18 upper-case letters or digits"
         );
         assert!(!format!("{err:?}").contains("secret"));

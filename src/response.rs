@@ -12,9 +12,12 @@ use serde::{Deserialize, de::DeserializeOwned};
 use serde_json::Value;
 
 use crate::{
-    error::{Error, excerpt},
+    error::{BODY_EXCERPT_LIMIT, Error},
     scrub::Secrets,
 };
+
+/// The longest `api_id` an error keeps (Plivo's are 36-byte UUIDs).
+const API_ID_LIMIT: usize = 128;
 
 /// The most of an error body that is read; the rest is dropped unread.
 /// Plivo's error bodies are a few dozen bytes; an HTML error page's start
@@ -135,9 +138,9 @@ pub(crate) fn decode<T: DeserializeOwned>(
         if !status.is_success() || message.is_some() {
             return Err(Error::Api {
                 status,
-                api_id: text(peek.api_id).map(|a| secrets.scrub(a)),
-                message: message.map(|m| secrets.scrub(m)),
-                body: secrets.scrub(excerpt(body)),
+                api_id: text(peek.api_id).map(|a| secrets.bounded(a, API_ID_LIMIT)),
+                message: message.map(|m| secrets.bounded(m, BODY_EXCERPT_LIMIT)),
+                body: secrets.excerpt(body, BODY_EXCERPT_LIMIT),
                 retry_after: retry_after.filter(|_| !status.is_success()),
             });
         }
@@ -151,17 +154,19 @@ pub(crate) fn decode<T: DeserializeOwned>(
     };
     serde_json::from_slice(json).map_err(|source| Error::Decode {
         status: Some(status),
-        body: secrets.scrub(excerpt(body)),
+        body: secrets.excerpt(body, BODY_EXCERPT_LIMIT),
         source: scrubbed(secrets, source),
     })
 }
 
-/// A decode error that quotes a secret is replaced by one with the same
-/// text, scrubbed.
+/// A decode error that quotes a secret, or quotes so much of the body
+/// that it would outgrow the excerpt, is replaced by one with the same
+/// text, scrubbed and cut.
 fn scrubbed(secrets: &Secrets, source: serde_json::Error) -> serde_json::Error {
     let text = source.to_string();
-    if secrets.found_in(&text) {
-        serde::de::Error::custom(secrets.scrub(text))
+    let bounded = secrets.bounded(text.clone(), BODY_EXCERPT_LIMIT);
+    if bounded != text {
+        serde::de::Error::custom(bounded)
     } else {
         source
     }

@@ -3,7 +3,9 @@
 //! A proxy that echoes the request head into its error page would otherwise
 //! put `Basic base64(auth_id:token)` into [`Error::Api`](crate::Error::Api)'s
 //! body excerpt, and from there into logs. Every text an error keeps from
-//! the network passes through [`Secrets::scrub`].
+//! the network passes through [`Secrets`]: the whole text is scrubbed before
+//! it is cut to its limit (so a secret across the cut is not half kept), and
+//! a cut text whose end is the start of a secret loses that end too.
 
 use std::fmt;
 
@@ -14,8 +16,14 @@ use secrecy::{ExposeSecret, SecretString};
 /// What replaces a secret in a scrubbed text.
 pub(crate) const REDACTED: &str = "** redacted **";
 
-/// The forms the token can take on the wire: as it is, and base64 (standard
-/// and URL-safe, padded or not) of `auth_id:token` and of the token alone.
+/// The shortest end of a cut text taken for the start of a secret.
+const MIN_TAIL: usize = 4;
+
+/// The forms the token can take in an echo: as it is, and base64 (standard
+/// and URL-safe, padded or not) of `auth_id:token` and of the token alone;
+/// each also as a JSON string escapes it (`\/`, `\"`, `\\`), as a URL
+/// percent-encodes it (upper- and lower-case hex), and as Rust's `{:?}`
+/// quotes it (what serde's messages do).
 pub(crate) struct Secrets {
     forms: Vec<SecretString>,
 }
@@ -30,11 +38,20 @@ impl Secrets {
     pub(crate) fn new(auth_id: &str, token: &SecretString) -> Self {
         let token = token.expose_secret();
         let pair = format!("{auth_id}:{token}");
-        let mut forms = vec![token.to_string()];
+        let mut base = vec![token.to_string()];
         for engine in [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD] {
-            forms.push(engine.encode(&pair));
-            forms.push(engine.encode(token));
+            base.push(engine.encode(&pair));
+            base.push(engine.encode(token));
         }
+        let mut forms = Vec::new();
+        for form in &base {
+            forms.push(json_escaped(form));
+            forms.push(percent_encoded(form, false));
+            forms.push(percent_encoded(form, true));
+            forms.push(form.clone());
+        }
+        let debug = format!("{token:?}");
+        forms.push(debug[1..debug.len() - 1].to_string());
         // Longest first, so a form is never left half-replaced by a shorter one.
         forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
         forms.dedup();
@@ -52,29 +69,148 @@ impl Secrets {
         self.forms.iter().any(|f| text.contains(f.expose_secret()))
     }
 
-    /// `text` with every form of the secret replaced by [`REDACTED`].
+    /// `text` with every form of the secret, and the value of anything that
+    /// looks like an `Authorization` header, replaced by [`REDACTED`].
     pub(crate) fn scrub(&self, text: String) -> String {
+        let mut text = redact_authorization(text);
         if !self.found_in(&text) {
             return text;
         }
-        let mut text = text;
         for form in &self.forms {
             text = text.replace(form.expose_secret(), REDACTED);
         }
         text
     }
+
+    /// At most `limit` bytes of `text`, scrubbed, `…` added where it was cut.
+    pub(crate) fn bounded(&self, text: String, limit: usize) -> String {
+        let mut text = self.scrub(text);
+        if text.len() > limit {
+            text.truncate(floor_char_boundary(&text, limit));
+            self.scrub_tail(&mut text);
+            text.push('…');
+        }
+        text
+    }
+
+    /// The start of `body` (at most `limit` bytes, lossily decoded),
+    /// scrubbed.
+    pub(crate) fn excerpt(&self, body: &[u8], limit: usize) -> String {
+        let mut text = self.scrub(String::from_utf8_lossy(body).into_owned());
+        if text.len() > limit {
+            text.truncate(floor_char_boundary(&text, limit));
+            self.scrub_tail(&mut text);
+        }
+        text
+    }
+
+    /// A cut text whose end is the start of a secret loses that end.
+    fn scrub_tail(&self, text: &mut String) {
+        for form in &self.forms {
+            let form = form.expose_secret();
+            let longest = (form.len() - 1).min(text.len());
+            if let Some(n) = (MIN_TAIL..=longest)
+                .rev()
+                .find(|&n| form.is_char_boundary(n) && text.ends_with(&form[..n]))
+            {
+                text.truncate(text.len() - n);
+                text.push_str(REDACTED);
+                return;
+            }
+        }
+    }
+}
+
+fn floor_char_boundary(text: &str, at: usize) -> usize {
+    (0..=at.min(text.len()))
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0)
+}
+
+/// `"`, `\` and `/` escaped as a JSON encoder may write them.
+fn json_escaped(form: &str) -> String {
+    form.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('/', "\\/")
+}
+
+/// Every byte but unreserved ones (`A-Z a-z 0-9 - . _ ~`) as `%XX`.
+fn percent_encoded(form: &str, lower: bool) -> String {
+    let mut out = String::with_capacity(form.len() * 3);
+    for b in form.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(char::from(b));
+        } else if lower {
+            out.push_str(&format!("%{b:02x}"));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The value after `authorization` (any case; then `:`, `=`, quotes or
+/// spaces, and an optional `Basic` / `Bearer`), whoever's credentials it
+/// holds, replaced by [`REDACTED`].
+fn redact_authorization(text: String) -> String {
+    const NAME: &str = "authorization";
+    let lower = text.to_ascii_lowercase();
+    if !lower.contains(NAME) {
+        return text;
+    }
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(found) = lower[from..].find(NAME) {
+        let mut at = from + found + NAME.len();
+        // `authorization: …`, `"authorization":"…"`, `authorization=…`, or a
+        // scheme after a space; not the word in a sentence.
+        let mut separators = 0;
+        let mut assigned = false;
+        while at < bytes.len() && b"\"': =\t".contains(&bytes[at]) && separators < 6 {
+            assigned |= bytes[at] == b':' || bytes[at] == b'=';
+            at += 1;
+            separators += 1;
+        }
+        for scheme in ["basic ", "bearer "] {
+            if separators > 0 && lower[at..].starts_with(scheme) {
+                at += scheme.len();
+                assigned = true;
+            }
+        }
+        let value_end = bytes[at..]
+            .iter()
+            .position(|b| !(b.is_ascii_alphanumeric() || b"+/=_-%.~\\".contains(b)))
+            .map_or(bytes.len(), |n| at + n);
+        if assigned && value_end > at {
+            out.push_str(&text[copied..at]);
+            out.push_str(REDACTED);
+            copied = value_end;
+        }
+        from = value_end.max(from + found + NAME.len());
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const AUTH_ID: &str = "MAXXXXXXXXXXXXXXXXXX";
+
+    fn secrets(token: &str) -> Secrets {
+        Secrets::new(AUTH_ID, &SecretString::from(token))
+    }
+
     #[test]
     fn every_form_is_replaced() {
-        let secrets = Secrets::new("MAXXXXXXXXXXXXXXXXXX", &SecretString::from("t0k3n-v4lue"));
+        let secrets = secrets("t0k3n-v4lue");
         let header = format!(
             "Basic {}",
-            STANDARD.encode("MAXXXXXXXXXXXXXXXXXX:t0k3n-v4lue")
+            STANDARD.encode(format!("{AUTH_ID}:t0k3n-v4lue"))
         );
         let echoed = format!(
             "<pre>Authorization: {header}\nx-token: t0k3n-v4lue\nb64: {}</pre>",
@@ -90,5 +226,73 @@ mod tests {
         );
         assert_eq!(secrets.scrub("nothing here".into()), "nothing here");
         assert_eq!(format!("{secrets:?}"), REDACTED);
+    }
+
+    #[test]
+    fn escaped_and_encoded_echoes_are_replaced() {
+        // A token whose base64 pair holds `/` and `+`, and with a quote.
+        let token = "s3cr\"t?>>>~~";
+        let secrets = secrets(token);
+        let b64 = STANDARD.encode(format!("{AUTH_ID}:{token}"));
+        assert!(b64.contains('/') || b64.contains('+'), "{b64}");
+        for echo in [
+            format!(r#"{{"headers":{{"x":"{}"}}}}"#, json_escaped(&b64)),
+            format!("GET /?auth={}", percent_encoded(&b64, false)),
+            format!("GET /?auth={}", percent_encoded(&b64, true)),
+            format!("invalid type: string {token:?}"),
+            format!("token={}", percent_encoded(token, true)),
+        ] {
+            let clean = secrets.scrub(echo.clone());
+            assert!(clean.contains(REDACTED), "{echo} -> {clean}");
+            assert!(!clean.contains("s3cr"), "{echo} -> {clean}");
+        }
+    }
+
+    #[test]
+    fn any_authorization_value_is_redacted() {
+        let secrets = secrets("mine");
+        for (echo, kept) in [
+            (
+                "authorization: Basic QWxhZGRpbjpvcGVu\r\nhost: x",
+                "host: x",
+            ),
+            (r#"{"Authorization":"Bearer abc.def-ghi"}"#, "\"}"),
+            ("AUTHORIZATION=Zm9vOmJhcg==&next=1", "&next=1"),
+        ] {
+            let clean = secrets.scrub(echo.into());
+            assert!(
+                clean.contains(REDACTED) && clean.ends_with(kept),
+                "{echo} -> {clean}"
+            );
+            assert!(
+                !clean.contains("QWxh") && !clean.contains("abc.") && !clean.contains("Zm9v"),
+                "{clean}"
+            );
+        }
+        // A word, not a header: left alone.
+        let text = "authorization failed".to_string();
+        assert_eq!(secrets.scrub(text.clone()), text);
+    }
+
+    #[test]
+    fn a_secret_across_the_cut_is_not_half_kept() {
+        let token = "tok-SUPERSECRET-123";
+        let secrets = secrets(token);
+        let header = STANDARD.encode(format!("{AUTH_ID}:{token}"));
+        for pad in 480..512 {
+            let body = format!("{}Authorizatio {header} and {token} again", "x".repeat(pad));
+            let excerpt = secrets.excerpt(body.as_bytes(), 512);
+            assert!(excerpt.len() <= 512 + REDACTED.len(), "{pad}");
+            for n in MIN_TAIL..header.len() {
+                assert!(!excerpt.ends_with(&header[..n]), "{pad}: {excerpt}");
+            }
+            assert!(!excerpt.contains("tok-SUP"), "{pad}: {excerpt}");
+        }
+        // A text cut inside a secret it never held whole (the body was
+        // itself cut) loses the secret's start.
+        let cut = format!("{}{}", "y".repeat(500), &token[..10]);
+        let bounded = secrets.bounded(cut, 505);
+        assert!(bounded.ends_with(&format!("{REDACTED}…")), "{bounded}");
+        assert!(!bounded.contains("tok-S"), "{bounded}");
     }
 }

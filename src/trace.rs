@@ -104,8 +104,10 @@ impl Trace {
         self.started.is_some()
     }
 
+    /// Records Plivo's `api_id` when it has an id's shape: it is the
+    /// server's text, and a hostile one could put anything there.
     pub(crate) fn api_id(&self, api_id: Option<&str>) {
-        if let Some(api_id) = api_id {
+        if let Some(api_id) = api_id.filter(|a| crate::ids::Id::is_valid(a)) {
             self.span.record("api_id", api_id);
         }
     }

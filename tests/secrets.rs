@@ -12,6 +12,21 @@ fn assert_clean(text: &str) {
     assert!(!text.contains(BASIC), "Authorization value leaked: {text}");
 }
 
+/// Not even a piece: no 6 characters in a row of the token, or of the
+/// part of the Authorization value that encodes it.
+fn assert_no_fragment(text: &str) {
+    let encoded = &BASIC[27..];
+    for secret in [TOKEN, encoded] {
+        for window in secret.as_bytes().windows(6) {
+            let piece = std::str::from_utf8(window).unwrap();
+            assert!(
+                !text.contains(piece),
+                "{piece:?} of a secret leaked: {text}"
+            );
+        }
+    }
+}
+
 #[test]
 fn builder_debug_is_redacted_exactly() {
     let builder = PhloClient::builder()
@@ -28,7 +43,7 @@ fn builder_debug_is_redacted_exactly() {
     let swapped = PhloClient::builder().credentials(TOKEN, AUTH_ID);
     assert_clean(&format!("{swapped:?}"));
     assert!(
-        format!("{swapped:?}").contains(r#"auth_id: Some("\"to…\" (19 characters)")"#),
+        format!("{swapped:?}").contains(r#"auth_id: Some("to… (19 characters)")"#),
         "{swapped:?}"
     );
 }
@@ -109,10 +124,7 @@ fn bad_configuration_is_a_typed_error_naming_the_setting() {
     let ok = || PhloClient::builder().credentials(AUTH_ID, TOKEN);
     assert_eq!(config_error(PhloClient::builder()).0, "auth_id");
     let (field, value, _) = config_error(PhloClient::builder().credentials("XX123", TOKEN));
-    assert_eq!(
-        (field, value.as_str()),
-        ("auth_id", r#""XX…" (5 characters)"#)
-    );
+    assert_eq!((field, value.as_str()), ("auth_id", "XX… (5 characters)"));
     // Swapped arguments: the token is where the auth_id belongs. The error
     // names the field and masks the value.
     let swapped = PhloClient::builder()
@@ -121,10 +133,7 @@ fn bad_configuration_is_a_typed_error_naming_the_setting() {
         .unwrap_err();
     assert_clean(&format!("{swapped} {swapped:?}"));
     let (field, value, _) = config_error(PhloClient::builder().credentials(TOKEN, AUTH_ID));
-    assert_eq!(
-        (field, value.as_str()),
-        ("auth_id", r#""to…" (19 characters)"#)
-    );
+    assert_eq!((field, value.as_str()), ("auth_id", "to… (19 characters)"));
     assert_eq!(
         config_error(PhloClient::builder().credentials(AUTH_ID, "")).0,
         "auth_token"
@@ -189,8 +198,9 @@ fn retry_policy_builder_clamps_attempts() {
 }
 
 /// A proxy that echoes the request head into its answer: with `status`, as
-/// an HTML page, or as a JSON string that does not fit the expected type.
-async fn echoing_proxy(status: &'static str, json: bool) -> String {
+/// an HTML page (after `pad` bytes), or as a JSON string that does not fit
+/// the expected type.
+async fn echoing_proxy(status: &'static str, json: bool, pad: usize) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -203,7 +213,7 @@ async fn echoing_proxy(status: &'static str, json: bool) -> String {
                 // A string where an array belongs: serde's message quotes it.
                 serde_json::json!({ "phlo_id": "p", "run_id": "r", "call_uuids": head }).to_string()
             } else {
-                format!("<html><pre>{head}</pre></html>")
+                format!("<html>{}<pre>{head}</pre></html>", "-".repeat(pad))
             };
             let answer = format!(
                 "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -220,7 +230,7 @@ async fn an_echoed_request_head_is_scrubbed_from_every_error_text() {
     for (status, json) in [("502 Bad Gateway", false), ("200 OK", true)] {
         let client = PhloClient::builder()
             .credentials(AUTH_ID, TOKEN)
-            .base_url(echoing_proxy(status, json).await)
+            .base_url(echoing_proxy(status, json, 0).await)
             .build()
             .unwrap();
         let err = client
@@ -243,6 +253,72 @@ async fn an_echoed_request_head_is_scrubbed_from_every_error_text() {
         while let Some(s) = source {
             assert_clean(&format!("{s} {s:?}"));
             source = s.source();
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_echo_across_the_excerpt_cut_leaves_no_piece_of_a_secret() {
+    // The Authorization value starts somewhere in the first ~200 bytes of
+    // the head: these paddings put it across byte 512 of the body.
+    for pad in (250..520).step_by(6) {
+        let client = PhloClient::builder()
+            .credentials(AUTH_ID, TOKEN)
+            .base_url(echoing_proxy("502 Bad Gateway", false, pad).await)
+            .build()
+            .unwrap();
+        let err = client
+            .phlo("4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20")
+            .get()
+            .await
+            .unwrap_err();
+        let Error::Api { body, .. } = &err else {
+            panic!("{err:?}")
+        };
+        assert!(
+            body.len() <= 512 + "** redacted **".len(),
+            "{pad}: {}",
+            body.len()
+        );
+        assert_no_fragment(&format!("{err} {err:?}"));
+    }
+}
+
+#[tokio::test]
+async fn texts_from_the_network_are_bounded_in_errors() {
+    let mock = MockPhlo::start().await.unwrap();
+    let huge = "x".repeat(200_000);
+    // A 2xx refusal with a huge message, a huge api_id, and a 2xx whose
+    // huge string does not fit the answer's type.
+    mock.fail_next(
+        1,
+        plivo_phlo::mock::Fault::status(200)
+            .json(serde_json::json!({"api_id": huge, "error": huge})),
+    );
+    mock.fail_next(
+        1,
+        plivo_phlo::mock::Fault::status(200)
+            .json(serde_json::json!({"api_id": "a", "phlo_id": 1, "name": huge})),
+    );
+    let phlo = mock.client().phlo(MockPhlo::PHLO_ID);
+    for _ in 0..2 {
+        let err = phlo.get().await.unwrap_err();
+        let shown = format!("{err}");
+        let debug = format!("{err:?}");
+        assert!(shown.len() < 2_000, "Display is {} bytes", shown.len());
+        assert!(debug.len() < 4_000, "Debug is {} bytes", debug.len());
+        if let Error::Api {
+            message, api_id, ..
+        } = &err
+        {
+            assert!(
+                message
+                    .as_deref()
+                    .is_some_and(|m| m.starts_with("xxx") && m.len() <= 512 + 3)
+            );
+            assert!(api_id.as_deref().is_some_and(|a| a.len() <= 128 + 3));
+        } else {
+            assert!(matches!(err, Error::Decode { .. }), "{err:?}");
         }
     }
 }
