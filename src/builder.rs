@@ -240,11 +240,45 @@ fn check_token(token: &SecretString) -> Result<(), Error> {
 /// Checks and normalises the base URL: http(s), a host, no query, fragment
 /// or credentials; `http` only on loopback unless allowed.
 fn base_url(raw: &str, allow_http: bool) -> Result<String, Error> {
-    let bad = |reason: &str| Error::invalid("base_url", raw, reason);
-    // URL parsing strips tabs and newlines and encodes spaces: a value like
-    // "…/v1\r\nX-Evil: 1" would be rewritten, not refused.
+    let shown = without_userinfo(raw);
+    let bad = |reason: &str| Error::invalid("base_url", &shown, reason);
+    // URL parsing strips tabs and newlines, encodes spaces, turns `\` into
+    // `/`, resolves dot segments and maps international names: a value like
+    // "…/v1\r\nX-Evil: 1" would be rewritten, not refused. Refuse instead.
     if raw.chars().any(|c| c.is_control() || c.is_whitespace()) {
         return Err(bad("contains whitespace or a control character"));
+    }
+    if raw.len() > MAX_BASE_URL {
+        return Err(bad(&format!(
+            "is {} bytes long; at most {MAX_BASE_URL}",
+            raw.len()
+        )));
+    }
+    if let Some(c) = raw.chars().find(|c| !c.is_ascii_graphic()) {
+        return Err(bad(&format!(
+            "contains {c:?}, which URL parsing would rewrite; write an international \
+             domain in its xn-- form"
+        )));
+    }
+    if let Some(c) = raw
+        .chars()
+        .find(|c| matches!(c, '\\' | '"' | '<' | '>' | '`' | '{' | '}' | '|' | '^'))
+    {
+        return Err(bad(&format!(
+            "contains {c:?}, which URL parsing would rewrite"
+        )));
+    }
+    let path = raw
+        .split_once("://")
+        .map_or("", |(_, rest)| rest.find('/').map_or("", |at| &rest[at..]));
+    let dot_segment = path.split('/').any(|segment| {
+        let segment = segment.to_ascii_lowercase().replace("%2e", ".");
+        segment == "." || segment == ".."
+    });
+    if dot_segment {
+        return Err(bad(
+            "has a dot segment (`.` or `..`), which URL parsing would resolve",
+        ));
     }
     let trimmed = raw.trim_end_matches('/');
     let url = reqwest::Url::parse(trimmed).map_err(|e| bad(&format!("is not a URL: {e}")))?;
@@ -272,6 +306,21 @@ fn base_url(raw: &str, allow_http: bool) -> Result<String, Error> {
         other => return Err(bad(&format!("has scheme {other:?}; expected https"))),
     }
     Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+/// The longest base URL accepted, in bytes.
+const MAX_BASE_URL: usize = 2048;
+
+/// `raw` with any `user:password@` masked, for an error that repeats it.
+fn without_userinfo(raw: &str) -> String {
+    let Some((scheme, rest)) = raw.split_once("://") else {
+        return raw.to_string();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+        None => raw.to_string(),
+    }
 }
 
 fn is_loopback(host: &str) -> bool {

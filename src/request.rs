@@ -120,6 +120,13 @@ fn fill(template: &str, values: &[&str]) -> Result<String, Error> {
                          -._~ (not empty, not a dot segment)"
                     )));
                 }
+                // The template is traced; values never are.
+                if longest_digit_run(segment) >= 6 {
+                    return Err(bad(format!(
+                        "segment {segment:?} looks like a phone number; pass it as a \
+                         {{placeholder}} value (the template is traced, values never are)"
+                    )));
+                }
                 path.push_str(segment);
             }
         }
@@ -131,6 +138,14 @@ fn fill(template: &str, values: &[&str]) -> Result<String, Error> {
         )));
     }
     Ok(path)
+}
+
+fn longest_digit_run(segment: &str) -> usize {
+    segment
+        .split(|c: char| !c.is_ascii_digit())
+        .map(str::len)
+        .max()
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -150,6 +165,7 @@ mod tests {
             ("/phlo/../{p}", &["a"][..], "dot segment"),
             ("/phlo/a?b", &[][..], "segment \"a?b\""),
             ("/phlo//x", &[][..], "segment \"\""),
+            ("/members/14155550123", &[][..], "looks like a phone number"),
         ] {
             let err = fill(template, values).unwrap_err().to_string();
             assert!(err.contains(needle), "{template}: {err}");

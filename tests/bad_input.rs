@@ -315,3 +315,27 @@ async fn good_addresses_pass() {
     }
     assert_eq!(mock.hits(), 12);
 }
+
+#[tokio::test]
+async fn a_url_reqwest_cannot_build_is_invalid_input_that_never_reached_plivo() {
+    let mock = MockPhlo::start().await.unwrap();
+    // Past the 64 KiB an HTTP URI may hold: reqwest refuses to send it.
+    let template = format!("/phlo/{{phlo_id}}/{}", "a".repeat(70_000));
+    let err = mock
+        .client()
+        .request::<serde_json::Value>(
+            plivo_phlo::reqwest::Method::POST,
+            &template,
+            &[PHLO],
+            Some(&json!({"x": 1})),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidInput { field: "request", reason, .. } if reason.starts_with("cannot be built")),
+        "{err:?}"
+    );
+    assert!(!err.may_have_reached_server());
+    assert!(!err.is_retryable());
+    assert_eq!(mock.connections(), 0, "nothing was sent");
+}

@@ -157,12 +157,36 @@ fn bad_configuration_is_a_typed_error_naming_the_setting() {
         (" https://phlorunner.plivo.com/v1", "whitespace"),
         ("https://phlorunner.plivo.com/v1\u{7f}", "control character"),
         ("https://phlorunner.plivo.com/v1?x=1", "query"),
-        ("https://user:pw@phlorunner.plivo.com/v1", "credentials"),
+        // Rewritten by URL parsing, so refused as written.
+        ("https://phlorunner.plivo.com\\v1", "'\\\\'"),
+        ("https://phlorunner.plivo.com/v1/../admin", "dot segment"),
+        ("https://phlorunner.plivo.com/v1/%2E%2e", "dot segment"),
+        ("https://phlo\u{ad}runner.plivo.com/v1", "xn--"),
+        ("https://phlorunner.plivo.com/v1/{x}", "'{'"),
     ] {
         let (field, value, reason) = config_error(ok().base_url(url));
         assert_eq!((field, value.as_str()), ("base_url", url));
         assert!(reason.contains(why), "{url}: {reason}");
     }
+    // Credentials in the URL are refused and never repeated.
+    for url in [
+        "https://user:pw@phlorunner.plivo.com/v1",
+        &format!("https://{AUTH_ID}:{TOKEN}@phlorunner.plivo.com/v1"),
+        &format!("https://{AUTH_ID}:{TOKEN}@phlorunner.plivo.com/v1\tx"),
+    ] {
+        let err = ok().base_url(url).build().unwrap_err();
+        let (field, value, _) = config_error(ok().base_url(url));
+        assert_eq!(field, "base_url");
+        assert!(
+            value.starts_with("https://***@phlorunner.plivo.com/v1"),
+            "{value}"
+        );
+        assert!(!value.contains("pw@") && !value.contains("user"), "{value}");
+        assert_clean(&format!("{err} {err:?}"));
+    }
+    let long = format!("https://phlorunner.plivo.com/{}", "a".repeat(3000));
+    let (_, _, reason) = config_error(ok().base_url(&long));
+    assert!(reason.contains("at most 2048"), "{reason}");
 }
 
 #[test]

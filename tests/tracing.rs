@@ -2,7 +2,8 @@
 //! duration and Plivo's api_id, and never the token or the Authorization
 //! header; events per attempt, retry and failure; and no personal data
 //! (phone numbers, SIP addresses) anywhere in what tracing sees, at TRACE,
-//! for every target, unless the client opted in.
+//! for every target, nor in what the `log` crate sees (reqwest logs
+//! through it), unless the client opted in.
 #![cfg(feature = "tracing")]
 
 use std::{
@@ -142,8 +143,27 @@ const PERSONAL: &[&str] = &[
     "pii.example.com",
 ];
 
+/// Every `log` record of the process (reqwest's connection logs), at TRACE.
+struct LogCapture;
+
+static LOGGED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+impl log::Log for LogCapture {
+    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+        true
+    }
+    fn log(&self, record: &log::Record<'_>) {
+        let line = format!("{} {} {}", record.level(), record.target(), record.args());
+        LOGGED.lock().unwrap().push(line);
+    }
+    fn flush(&self) {}
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn no_personal_data_reaches_tracing_at_trace_level_for_any_target() {
+    static LOGGER: LogCapture = LogCapture;
+    log::set_logger(&LOGGER).expect("the only logger of this test binary");
+    log::set_max_level(log::LevelFilter::Trace);
     let (spans, events): (Spans, Spans) = (Arc::default(), Arc::default());
     let subscriber = tracing_subscriber::registry().with(Capture(spans.clone(), events.clone()));
     let _guard = tracing::subscriber::set_default(subscriber);
@@ -182,20 +202,37 @@ async fn no_personal_data_reaches_tracing_at_trace_level_for_any_target() {
         .retry(policy)
         .build()
         .unwrap();
-    closed
+    let refused = closed
         .multi_party_call(MockPhlo::PHLO_ID, MockPhlo::NODE_ID)
         .member("+14155550123")
         .hangup()
         .await
         .unwrap_err();
+    // The error itself, its Debug and its source chain hold no URL either.
+    let mut texts = vec![format!("{refused} {refused:?}")];
+    let mut source = std::error::Error::source(&refused);
+    while let Some(s) = source {
+        texts.push(format!("{s} {s:?}"));
+        source = s.source();
+    }
+    assert!(texts.len() > 1, "the source is kept");
+    for text in &texts {
+        assert!(
+            !text.contains("4155550123") && !text.contains("/members/"),
+            "{text}"
+        );
+    }
 
     let spans = spans.lock().unwrap().clone();
     let events = events.lock().unwrap().clone();
-    let everything = format!("{spans:?} {events:?}");
+    let logged = LOGGED.lock().unwrap().clone();
+    // reqwest logged its connections: the log check is not vacuous.
+    assert!(logged.iter().any(|l| l.contains("reqwest")), "{logged:?}");
+    let everything = format!("{spans:?} {events:?} {logged:?}");
     for personal in PERSONAL {
         assert!(
             !everything.contains(personal),
-            "{personal} reached tracing: {everything}"
+            "{personal} reached tracing or log: {everything}"
         );
     }
     assert!(!everything.contains(MockPhlo::AUTH_TOKEN), "{everything}");
