@@ -39,6 +39,7 @@ pub struct Address(String);
 pub struct InvalidAddress(String);
 
 checked_string!(Address, InvalidAddress, "Address", crate::spec::ADDRESS);
+string_storage!(Address);
 
 /// The longest address, in bytes (the spec's `maxLength`).
 pub const ADDRESS_MAX_LEN: usize = 400;

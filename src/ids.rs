@@ -14,8 +14,17 @@ use std::fmt;
 /// let err = "../admin".parse::<plivo_phlo::Id>().unwrap_err();
 /// assert_eq!(err.to_string(), r#"invalid id "../admin": contains '/', which would change the request path"#);
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Id(String);
+///
+/// Kept inline (no heap allocation): a handle made per call costs the check
+/// and a copy, nothing more.
+#[derive(Clone)]
+pub struct Id {
+    len: u8,
+    bytes: [u8; ID_MAX],
+}
+
+/// The longest id, in bytes.
+const ID_MAX: usize = 64;
 
 /// A Plivo auth_id: `MA` (main account) or `SA` (subaccount) and 18
 /// upper-case letters or digits.
@@ -33,6 +42,7 @@ pub struct InvalidAuthId(String);
 
 checked_string!(Id, InvalidId, "Id", crate::spec::ID);
 checked_string!(AuthId, InvalidAuthId, "AuthId", crate::spec::AUTH_ID);
+string_storage!(AuthId);
 
 impl Id {
     /// Whether `value` matches the spec's `Id` pattern, `^[A-Za-z0-9_-]{1,64}$`.
@@ -40,8 +50,61 @@ impl Id {
         (1..=64).contains(&value.len()) && value.bytes().all(is_id_byte)
     }
 
-    fn canonical(value: String) -> String {
-        value
+    /// The value as sent.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII is ever stored (`is_valid`), so this cannot fail.
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+    }
+
+    fn into_string(self) -> String {
+        self.as_str().to_string()
+    }
+
+    /// A valid id (1 to 64 bytes), copied in.
+    fn from_valid_str(value: &str) -> Self {
+        let mut bytes = [0; ID_MAX];
+        let len = value.len().min(ID_MAX);
+        bytes[..len].copy_from_slice(&value.as_bytes()[..len]);
+        Id {
+            len: len as u8,
+            bytes,
+        }
+    }
+
+    fn from_valid(value: String) -> Self {
+        Self::from_valid_str(&value)
+    }
+}
+
+impl PartialEq for Id {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Id {}
+
+impl std::hash::Hash for Id {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for Id {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Id {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl fmt::Debug for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Id").field(&self.as_str()).finish()
     }
 }
 
@@ -242,5 +305,41 @@ mod tests {
              followed by 18 upper-case letters or digits"
         );
         assert!(!format!("{err:?}").contains("secret"));
+    }
+
+    #[test]
+    fn an_inline_id_behaves_as_its_string() {
+        let long = "a".repeat(64);
+        let ids: Vec<Id> = ["b-2", "a_1", &long, "A"]
+            .iter()
+            .map(|s| s.parse().unwrap())
+            .collect();
+        assert_eq!(ids[2].as_str(), long);
+        assert_eq!(format!("{:?}", ids[0]), r#"Id("b-2")"#);
+        assert_eq!(ids[1].to_string(), "a_1");
+        assert_eq!(String::from(ids[1].clone()), "a_1");
+        let mut sorted = ids.clone();
+        sorted.sort();
+        let mut strings: Vec<&str> = ids.iter().map(Id::as_str).collect();
+        strings.sort();
+        assert_eq!(sorted.iter().map(Id::as_str).collect::<Vec<_>>(), strings);
+        assert_eq!(ids[0], "b-2".parse::<Id>().unwrap());
+        assert_ne!(ids[0], ids[1]);
+        let hash = |id: &Id| {
+            use std::hash::{BuildHasher, RandomState};
+            let state = RandomState::new();
+            (state.hash_one(id), state.hash_one(id.as_str()))
+        };
+        let (a, b) = hash(&ids[0]);
+        assert_eq!(a, b, "hashes as its string (Borrow<str>-compatible)");
+        // serde: borrowed, owned, and refused with the worded reason.
+        let borrowed: Id = serde_json::from_str(r#""x-1""#).unwrap();
+        let owned: Id = serde_json::from_value(serde_json::json!("x-1")).unwrap();
+        assert_eq!(borrowed, owned);
+        let err = serde_json::from_str::<Id>(r#""../x""#)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("which would change the request path"), "{err}");
+        assert!("a".repeat(65).parse::<Id>().is_err());
     }
 }

@@ -177,10 +177,11 @@ fn scrubbed(secrets: &Secrets, source: serde_json::Error) -> serde_json::Error {
 /// then parses the body's top level to be sure.
 fn may_refuse(body: &[u8]) -> bool {
     const KEY: &[u8] = b"\"error\"";
-    // A plain pass over a body of a few dozen bytes: cheaper than setting
-    // up a vectorised search per quote.
-    let quotes = body.iter().enumerate().filter(|(_, b)| **b == b'"');
-    for (at, _) in quotes {
+    // Quote to quote with memchr (a few per answer), not byte by byte.
+    let mut from = 0;
+    while let Some(found) = memchr::memchr(b'"', &body[from..]) {
+        let at = from + found;
+        from = at + 1;
         if !body[at..].starts_with(KEY) {
             continue;
         }
