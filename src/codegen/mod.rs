@@ -21,8 +21,13 @@ use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagSt
 /// The four generated files: client (types, progenitor client, guarded
 /// operations), operations table, the mock's `Call` enum, httpmock helpers.
 pub fn generate(text: &str) -> Result<[String; 4], String> {
-    // serde's YAML parsers keep the last of two equal keys: check the text.
+    // serde's YAML parsers keep the last of two equal keys when they fill a
+    // struct: check the text (block style, naming both lines), then parse it
+    // as a plain YAML value, which refuses a duplicate in any style (flow
+    // mappings `{a: 1, a: 2}` included).
     yaml_keys::refuse_duplicates(text)?;
+    serde_norway::from_str::<serde_norway::Value>(text)
+        .map_err(|e| format!("not valid YAML: {e}"))?;
     let spec: openapiv3::OpenAPI = serde_norway::from_str(text)
         .map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
     checks::check(&spec)?;
