@@ -18,10 +18,7 @@ use std::fmt;
 /// Kept inline (no heap allocation): a handle made per call costs the check
 /// and a copy, nothing more.
 #[derive(Clone)]
-pub struct Id {
-    len: u8,
-    bytes: [u8; ID_MAX],
-}
+pub struct Id(arrayvec::ArrayString<ID_MAX>);
 
 /// The longest id, in bytes.
 const ID_MAX: usize = 64;
@@ -47,13 +44,12 @@ string_storage!(AuthId);
 impl Id {
     /// Whether `value` matches the spec's `Id` pattern, `^[A-Za-z0-9_-]{1,64}$`.
     pub fn is_valid(value: &str) -> bool {
-        (1..=64).contains(&value.len()) && value.bytes().all(is_id_byte)
+        (1..=64).contains(&value.len()) && all_id_bytes(value.as_bytes())
     }
 
     /// The value as sent.
     pub fn as_str(&self) -> &str {
-        // Only ASCII is ever stored (`is_valid`), so this cannot fail.
-        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+        self.0.as_str()
     }
 
     fn into_string(self) -> String {
@@ -62,13 +58,10 @@ impl Id {
 
     /// A valid id (1 to 64 bytes), copied in.
     fn from_valid_str(value: &str) -> Self {
-        let mut bytes = [0; ID_MAX];
-        let len = value.len().min(ID_MAX);
-        bytes[..len].copy_from_slice(&value.as_bytes()[..len]);
-        Id {
-            len: len as u8,
-            bytes,
-        }
+        let mut id = arrayvec::ArrayString::new();
+        // Cannot fail: a valid id is at most ID_MAX bytes.
+        let _ = id.try_push_str(value);
+        Id(id)
     }
 
     fn from_valid(value: String) -> Self {
@@ -123,22 +116,18 @@ impl AuthId {
     }
 }
 
-fn is_id_byte(b: u8) -> bool {
-    ID_BYTES[usize::from(b)]
+/// Whether every byte is a letter, a digit, `-` or `_`: without an early
+/// exit or a table, so the compiler can check 16 bytes at a time (ids are
+/// checked on every handle made).
+fn all_id_bytes(bytes: &[u8]) -> bool {
+    bytes.iter().fold(true, |ok, &b| {
+        let lower = b | 0x20;
+        ok & ((lower >= b'a') & (lower <= b'z')
+            | (b >= b'0') & (b <= b'9')
+            | (b == b'-')
+            | (b == b'_'))
+    })
 }
-
-/// Which bytes an id may hold: one lookup per byte (ids are checked on
-/// every handle made).
-static ID_BYTES: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        table[b] = c.is_ascii_alphanumeric() || c == b'-' || c == b'_';
-        b += 1;
-    }
-    table
-};
 
 impl InvalidId {
     fn new(value: String) -> Self {

@@ -177,14 +177,10 @@ fn scrubbed(secrets: &Secrets, source: serde_json::Error) -> serde_json::Error {
 /// then parses the body's top level to be sure.
 fn may_refuse(body: &[u8]) -> bool {
     const KEY: &[u8] = b"\"error\"";
-    // Quote to quote with memchr (a few per answer), not byte by byte.
-    let mut from = 0;
-    while let Some(found) = memchr::memchr(b'"', &body[from..]) {
-        let at = from + found;
-        from = at + 1;
-        if !body[at..].starts_with(KEY) {
-            continue;
-        }
+    // One vectorised search for the key (built once), not a step per byte.
+    static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(KEY));
+    for at in FINDER.find_iter(body) {
         let after = trim(&body[at + KEY.len()..]);
         let Some(value) = after.strip_prefix(b":") else {
             continue;
