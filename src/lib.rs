@@ -33,16 +33,19 @@ mod trace;
 mod transport;
 
 // The build-time generator's parts that can be tested alone.
+#[cfg(all(test, feature = "codegen"))]
+#[path = "codegen/foreign.rs"]
+mod foreign;
+#[cfg(all(test, feature = "codegen"))]
+#[path = "codegen/passes.rs"]
+#[allow(dead_code)]
+mod passes;
 #[cfg(test)]
 #[path = "codegen/path_safe.rs"]
 mod path_safe;
 #[cfg(test)]
 #[path = "codegen/yaml_keys.rs"]
 mod yaml_keys;
-#[cfg(all(test, feature = "codegen"))]
-#[path = "codegen/passes.rs"]
-#[allow(dead_code)]
-mod passes;
 
 pub use address::{ADDRESS_MAX_LEN, Address, InvalidAddress};
 pub use builder::PhloClientBuilder;

@@ -9,9 +9,13 @@
 //! under `src/`.
 
 use quote::{format_ident, quote};
-use syn::{Expr, FnArg, GenericArgument, PathArguments, Stmt, Type, visit_mut::VisitMut};
+use syn::{Expr, FnArg, Stmt, Type, visit_mut::VisitMut};
 
-use super::table::Table;
+pub(super) use super::args::{Arg, Shape};
+use super::{
+    args::{StripLifetimes, generic_arg, is_str, shape},
+    table::Table,
+};
 
 pub struct Op {
     pub(super) id: String,
@@ -22,69 +26,6 @@ pub struct Op {
     build: Vec<Stmt>,
 }
 
-pub(super) struct Arg {
-    pub(super) ident: syn::Ident,
-    /// The spec's name for it (`body` for the body).
-    pub(super) api_name: String,
-    ty: Type,
-    /// The owned form of the type (`str` becomes `String`).
-    pub(super) shape: Shape,
-    /// Whether it is a path parameter.
-    pub(super) in_path: bool,
-}
-
-impl Arg {
-    /// A path value that cannot change the route whatever it holds: the
-    /// hand-written `Id`, `AuthId` and `Address` (checked when made), and
-    /// numbers and booleans.
-    fn route_safe(&self) -> bool {
-        let (Shape::Ref(t) | Shape::Value(t) | Shape::OptionRef(t) | Shape::OptionValue(t)) =
-            &self.shape;
-        let Type::Path(path) = t else { return false };
-        let segments: Vec<String> = path
-            .path
-            .segments
-            .iter()
-            .map(|s| s.ident.to_string())
-            .collect();
-        let joined = segments.join("::");
-        matches!(
-            joined.as_str(),
-            "crate::ids::Id" | "crate::ids::AuthId" | "crate::address::Address"
-        ) || (segments.len() == 1
-            && matches!(
-                segments[0].as_str(),
-                "u8" | "u16"
-                    | "u32"
-                    | "u64"
-                    | "i8"
-                    | "i16"
-                    | "i32"
-                    | "i64"
-                    | "usize"
-                    | "isize"
-                    | "bool"
-            ))
-    }
-}
-
-pub(super) enum Shape {
-    /// `&T`
-    Ref(Type),
-    /// `Option<&T>`
-    OptionRef(Type),
-    /// `T`
-    Value(Type),
-    /// `Option<T>`
-    OptionValue(Type),
-}
-
-/// Whether `t` is `String`, the owned form of a `&str` argument.
-fn is_str(t: &Type) -> bool {
-    matches!(t, Type::Path(p) if p.path.is_ident("String"))
-}
-
-/// Finds each operation method progenitor generated on `Client`.
 pub fn extract(file: &syn::File, table: &Table) -> Result<Vec<Op>, String> {
     let mut ops = Vec::new();
     for item in &file.items {
@@ -185,7 +126,7 @@ fn operation(method: &syn::ImplItemFn, table: &Table) -> Result<Option<Op>, Stri
         | Shape::Value(inner)
         | Shape::OptionRef(inner)
         | Shape::OptionValue(inner)) = &shape;
-        if generic_arg(inner, "Vec").is_some() {
+        if ident != "body" && generic_arg(inner, "Vec").is_some() {
             return Err(format!(
                 "operation {name}: parameter {api_name} is an array; the guarded layer, the \
                  mock and the CLI take one value per parameter. Use a string (say, \
@@ -352,37 +293,6 @@ pub fn operations_impl(ops: &[Op], table: &Table) -> syn::Item {
     }
 }
 
-struct StripLifetimes;
-
-impl VisitMut for StripLifetimes {
-    fn visit_type_reference_mut(&mut self, reference: &mut syn::TypeReference) {
-        reference.lifetime = None;
-        syn::visit_mut::visit_type_reference_mut(self, reference);
-    }
-}
-
-fn shape(ty: &Type) -> Option<Shape> {
-    if let Type::Reference(r) = ty {
-        return Some(Shape::Ref(owned(&r.elem)));
-    }
-    if let Some(inner) = generic_arg(ty, "Option") {
-        return Some(match inner {
-            Type::Reference(r) => Shape::OptionRef(owned(&r.elem)),
-            other => Shape::OptionValue(other.clone()),
-        });
-    }
-    Some(Shape::Value(ty.clone()))
-}
-
-/// The type a value is parsed into: `str` (a plain `type: string`
-/// parameter, which progenitor takes as `&str`) becomes `String`.
-fn owned(elem: &Type) -> Type {
-    match elem {
-        Type::Path(p) if p.path.is_ident("str") => syn::parse_quote!(String),
-        other => other.clone(),
-    }
-}
-
 /// `T` in `Result<ResponseValue<T>, Error<E>>`.
 fn success_type(output: &syn::ReturnType) -> Option<Type> {
     let syn::ReturnType::Type(_, ty) = output else {
@@ -390,22 +300,6 @@ fn success_type(output: &syn::ReturnType) -> Option<Type> {
     };
     let response = generic_arg(ty, "Result")?;
     generic_arg(response, "ResponseValue").cloned()
-}
-
-/// The first generic argument of a path type whose last segment is `name`.
-fn generic_arg<'a>(ty: &'a Type, name: &str) -> Option<&'a Type> {
-    let Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last()?;
-    if last.ident != name {
-        return None;
-    }
-    let PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    args.args.iter().find_map(|a| match a {
-        GenericArgument::Type(t) => Some(t),
-        _ => None,
-    })
 }
 
 fn local_name(stmt: &Stmt) -> Option<String> {

@@ -5,9 +5,11 @@
 //! `yaml_keys`). Every step returns `Err` with a message that names what was
 //! wrong (and the operation, where there is one); build.rs prefixes the spec.
 
+mod args;
 mod calls;
 mod checks;
 mod describe;
+mod foreign;
 mod guarded;
 mod passes;
 mod path_safe;
@@ -50,7 +52,7 @@ pub fn generate(text: &str) -> Result<[String; 4], String> {
 
     let tokens = catching("generating the client", || generator.generate_tokens(&spec))?;
     let mut client = parse(tokens, "the generated client")?;
-    passes::refuse_foreign_crates(&mut client)?;
+    foreign::refuse_foreign_crates(&mut client)?;
     passes::drop_api_version(&mut client, table.ops.len())?;
     passes::raw_safe_ids(&mut client, &table.path_safe_params())?;
     passes::non_exhaustive_enums(&mut client, &table.enum_schemas(&spec))?;

@@ -168,7 +168,8 @@ impl Table {
                 matches!(schema.as_item().map(|s| &s.schema_kind),
                     Some(SchemaKind::Type(Type::String(s))) if !s.enumeration.is_empty())
             })
-            .map(|(name, _)| name.clone())
+            // typify names a schema's type in PascalCase.
+            .map(|(name, _)| super::guarded::pascal(name))
             .collect()
     }
 
