@@ -311,15 +311,18 @@ fn base_url(raw: &str, allow_http: bool) -> Result<String, Error> {
 /// The longest base URL accepted, in bytes.
 const MAX_BASE_URL: usize = 2048;
 
-/// `raw` with any `user:password@` masked, for an error that repeats it.
+/// `raw` with any `user:password@` masked, for an error that repeats it:
+/// everything before the last `@` (after the scheme, if any), whatever it
+/// holds (a `/` in a password ends no authority here).
 fn without_userinfo(raw: &str) -> String {
-    let Some((scheme, rest)) = raw.split_once("://") else {
+    let Some(at) = raw.rfind('@') else {
         return raw.to_string();
     };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
-        None => raw.to_string(),
+    match raw.find("://") {
+        Some(scheme_end) if scheme_end < at => {
+            format!("{}***@{}", &raw[..scheme_end + 3], &raw[at + 1..])
+        }
+        _ => format!("***@{}", &raw[at + 1..]),
     }
 }
 

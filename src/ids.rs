@@ -44,7 +44,7 @@ string_storage!(AuthId);
 impl Id {
     /// Whether `value` matches the spec's `Id` pattern, `^[A-Za-z0-9_-]{1,64}$`.
     pub fn is_valid(value: &str) -> bool {
-        (1..=64).contains(&value.len()) && all_id_bytes(value.as_bytes())
+        (1..=ID_MAX).contains(&value.len()) && all_id_bytes(value.as_bytes())
     }
 
     /// The value as sent.
@@ -59,8 +59,9 @@ impl Id {
     /// A valid id (1 to 64 bytes), copied in.
     fn from_valid_str(value: &str) -> Self {
         let mut id = arrayvec::ArrayString::new();
-        // Cannot fail: a valid id is at most ID_MAX bytes.
-        let _ = id.try_push_str(value);
+        // A valid id is at most ID_MAX bytes (`is_valid`): this cannot fail.
+        let pushed = id.try_push_str(value);
+        debug_assert!(pushed.is_ok(), "is_valid and ID_MAX disagree");
         Id(id)
     }
 

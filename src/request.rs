@@ -120,8 +120,11 @@ fn fill(template: &str, values: &[&str]) -> Result<String, Error> {
                          -._~ (not empty, not a dot segment)"
                     )));
                 }
-                // The template is traced; values never are.
-                if longest_digit_run(segment) >= 6 {
+                // The template is traced; values never are. A segment that is
+                // all digits, 6 to 15 of them, is a phone number (an id
+                // written into the template, with its letters, is not).
+                if (6..=15).contains(&segment.len()) && segment.bytes().all(|b| b.is_ascii_digit())
+                {
                     return Err(bad(format!(
                         "segment {segment:?} looks like a phone number; pass it as a \
                          {{placeholder}} value (the template is traced, values never are)"
@@ -138,14 +141,6 @@ fn fill(template: &str, values: &[&str]) -> Result<String, Error> {
         )));
     }
     Ok(path)
-}
-
-fn longest_digit_run(segment: &str) -> usize {
-    segment
-        .split(|c: char| !c.is_ascii_digit())
-        .map(str::len)
-        .max()
-        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -166,10 +161,14 @@ mod tests {
             ("/phlo/a?b", &[][..], "segment \"a?b\""),
             ("/phlo//x", &[][..], "segment \"\""),
             ("/members/14155550123", &[][..], "looks like a phone number"),
+            ("/members/441234", &[][..], "looks like a phone number"),
         ] {
             let err = fill(template, values).unwrap_err().to_string();
             assert!(err.contains(needle), "{template}: {err}");
         }
+        // Ids in the template (hex with digit runs) and short numbers pass.
+        fill("/phlo/4c9b2a31-7f8e-4d2c-9a6b-312345678920/notes/2024", &[]).unwrap();
+        fill("/v1x/12345/{p}", &["a"]).unwrap();
         let err = fill("/phlo/{p}", &["../x"]).unwrap_err().to_string();
         assert!(err.contains("for {p} contains '/'"), "{err}");
         let err = fill("/phlo/{p}", &["a b"]).unwrap_err().to_string();

@@ -19,6 +19,10 @@ pub(crate) const REDACTED: &str = "** redacted **";
 /// The shortest end of a cut text taken for the start of a secret.
 const MIN_TAIL: usize = 4;
 
+/// How far past an excerpt's end its scrubbing looks, beyond the longest
+/// secret form: room for an `Authorization:` prefix before the value.
+const WINDOW_SLACK: usize = 64;
+
 /// The forms the token can take in an echo: as it is, and base64 (standard
 /// and URL-safe, padded or not) of `auth_id:token` and of the token alone;
 /// each also as a JSON string escapes it (`\/`, `\"`, `\\`), as a URL
@@ -94,14 +98,21 @@ impl Secrets {
     }
 
     /// The start of `body` (at most `limit` bytes, lossily decoded),
-    /// scrubbed.
+    /// scrubbed. Only as much of the body as could hold a secret that
+    /// reaches into the excerpt is looked at.
     pub(crate) fn excerpt(&self, body: &[u8], limit: usize) -> String {
+        let window = limit + self.longest() + WINDOW_SLACK;
+        let body = &body[..body.len().min(window)];
         let mut text = self.scrub(String::from_utf8_lossy(body).into_owned());
         if text.len() > limit {
             text.truncate(floor_char_boundary(&text, limit));
             self.scrub_tail(&mut text);
         }
         text
+    }
+
+    fn longest(&self) -> usize {
+        self.forms.first().map_or(0, |f| f.expose_secret().len())
     }
 
     /// A cut text whose end is the start of a secret loses that end.
@@ -150,9 +161,11 @@ fn percent_encoded(form: &str, lower: bool) -> String {
     out
 }
 
-/// The value after `authorization` (any case; then `:`, `=`, quotes or
-/// spaces, and an optional `Basic` / `Bearer`), whoever's credentials it
-/// holds, replaced by [`REDACTED`].
+/// The value after `authorization` (any case), whoever's credentials it
+/// holds, replaced by [`REDACTED`]: after `:` or `=` (with quotes, brackets
+/// and spaces around them: `Authorization: Basic …`, `"authorization":
+/// ["Bearer …"]`, Go's `map[Authorization:[…]]`), or after a scheme word, up
+/// to the end of the line, of a quoted value, or of a bracket.
 fn redact_authorization(text: String) -> String {
     const NAME: &str = "authorization";
     let lower = text.to_ascii_lowercase();
@@ -164,32 +177,50 @@ fn redact_authorization(text: String) -> String {
     let mut copied = 0;
     let mut from = 0;
     while let Some(found) = lower[from..].find(NAME) {
-        let mut at = from + found + NAME.len();
-        // `authorization: …`, `"authorization":"…"`, `authorization=…`, or a
-        // scheme after a space; not the word in a sentence.
-        let mut separators = 0;
+        let name_end = from + found + NAME.len();
+        let mut at = name_end;
         let mut assigned = false;
-        while at < bytes.len() && b"\"': =\t".contains(&bytes[at]) && separators < 6 {
+        let mut quote = None;
+        while at < bytes.len() && at - name_end < 12 && b"\"': =\t[".contains(&bytes[at]) {
             assigned |= bytes[at] == b':' || bytes[at] == b'=';
-            at += 1;
-            separators += 1;
-        }
-        for scheme in ["basic ", "bearer "] {
-            if separators > 0 && lower[at..].starts_with(scheme) {
-                at += scheme.len();
-                assigned = true;
+            if bytes[at] == b'"' || bytes[at] == b'\'' {
+                quote = Some(bytes[at]);
             }
+            at += 1;
         }
-        let value_end = bytes[at..]
+        // `Authorization Basic …` with no `:`: a scheme word makes it a header.
+        let scheme_follows = ["basic ", "bearer ", "digest ", "token "]
             .iter()
-            .position(|b| !(b.is_ascii_alphanumeric() || b"+/=_-%.~\\".contains(b)))
-            .map_or(bytes.len(), |n| at + n);
-        if assigned && value_end > at {
+            .any(|scheme| lower[at..].starts_with(scheme));
+        let value_start = at;
+        // The scheme (a word and its spaces) stays readable.
+        let word = bytes[at..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphabetic())
+            .count();
+        let spaces = bytes[at + word..]
+            .iter()
+            .take_while(|b| **b == b' ')
+            .count();
+        if word > 0 && spaces > 0 {
+            at += word + spaces;
+        }
+        let end = match quote {
+            // Up to the closing quote that is not escaped.
+            Some(q) => (at..bytes.len())
+                .find(|&i| bytes[i] == q && (i == at || bytes[i - 1] != b'\\'))
+                .unwrap_or(bytes.len()),
+            None => bytes[at..]
+                .iter()
+                .position(|b| b"\r\n<]&".contains(b))
+                .map_or(bytes.len(), |n| at + n),
+        };
+        if (assigned || (value_start > name_end && scheme_follows)) && end > at {
             out.push_str(&text[copied..at]);
             out.push_str(REDACTED);
-            copied = value_end;
+            copied = end;
         }
-        from = value_end.max(from + found + NAME.len());
+        from = end.max(name_end);
     }
     out.push_str(&text[copied..]);
     out
@@ -256,8 +287,27 @@ mod tests {
                 "authorization: Basic QWxhZGRpbjpvcGVu\r\nhost: x",
                 "host: x",
             ),
+            ("Authorization:  Basic  Zm9vOmJhcg==\nx", "\nx"),
             (r#"{"Authorization":"Bearer abc.def-ghi"}"#, "\"}"),
+            (
+                r#"{"authorization": ["Basic Zm9vOmJhcg=="], "x": 1}"#,
+                "\"], \"x\": 1}",
+            ),
+            (
+                "map[Authorization:[Basic Zm9vOmJhcg==] Host:[x]]",
+                "] Host:[x]]",
+            ),
             ("AUTHORIZATION=Zm9vOmJhcg==&next=1", "&next=1"),
+            (
+                "Authorization: Digest username=\"Zm9v\", response=\"abc.\"\r\n",
+                "\r\n",
+            ),
+            (
+                r#"{"authorization":"Digest username=\"Zm9v\", response=\"abc.\""}"#,
+                "\"}",
+            ),
+            ("authorization Token QWxhZGRpbjpvcGVu<br>", "<br>"),
+            ("Authorization: Basic Zm9vOmJhcg==é", ""),
         ] {
             let clean = secrets.scrub(echo.into());
             assert!(
@@ -269,9 +319,11 @@ mod tests {
                 "{clean}"
             );
         }
-        // A word, not a header: left alone.
-        let text = "authorization failed".to_string();
-        assert_eq!(secrets.scrub(text.clone()), text);
+        // A word, not a header: left alone; and no panic on a text that
+        // ends right after the name.
+        for text in ["authorization failed", "no authorization", "authorization:"] {
+            assert_eq!(secrets.scrub(text.to_string()), text);
+        }
     }
 
     #[test]

@@ -104,10 +104,11 @@ impl Trace {
         self.started.is_some()
     }
 
-    /// Records Plivo's `api_id` when it has an id's shape: it is the
-    /// server's text, and a hostile one could put anything there.
+    /// Records Plivo's `api_id` when it has the shape of Plivo's ids (a
+    /// UUID): it is the server's text, and a hostile one could put anything
+    /// there, a phone number included.
     pub(crate) fn api_id(&self, api_id: Option<&str>) {
-        if let Some(api_id) = api_id.filter(|a| crate::ids::Id::is_valid(a)) {
+        if let Some(api_id) = api_id.filter(|a| is_uuid(a)) {
             self.span.record("api_id", api_id);
         }
     }
@@ -146,6 +147,17 @@ impl Trace {
             );
         }
     }
+}
+
+/// `8-4-4-4-12` hexadecimal digits.
+#[cfg(feature = "tracing")]
+fn is_uuid(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 36
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => *b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
 }
 
 #[cfg(not(feature = "tracing"))]

@@ -261,4 +261,10 @@ async fn reset_forgets_records_and_unused_faults_but_keeps_routes() {
         notes,
         "the query is recorded as sent"
     );
+    // A query value never rewrites the example answer (its `error` is "").
+    let member = format!("{MPC}/members/+14152225555?error=x");
+    let hold = Some(json!({"action": "hold"}));
+    let (status, body) = raw(&mock, reqwest::Method::POST, &member, hold, true).await;
+    assert_eq!(status, 201);
+    assert_eq!(body["error"], "", "{body}");
 }

@@ -90,7 +90,9 @@ async fn each_request_gets_one_span_with_its_facts_and_no_secret() {
         .unwrap();
     mock.fail_next(
         1,
-        Fault::status(404).json(serde_json::json!({"api_id": "nf-1", "error": "node not found"})),
+        Fault::status(404).json(
+            serde_json::json!({"api_id": "3c2b1a09-8f7e-4d6c-b5a4-938271605f4e", "error": "node not found"}),
+        ),
     );
     mpc.member("sip:agent1@phone.plivo.com")
         .hold()
@@ -120,7 +122,7 @@ async fn each_request_gets_one_span_with_its_facts_and_no_secret() {
         "/phlo/{phlo_id}/multi_party_call/{node_id}/members/{member_address}"
     );
     assert_eq!(second["status"], "404");
-    assert_eq!(second["api_id"], "nf-1");
+    assert_eq!(second["api_id"], "3c2b1a09-8f7e-4d6c-b5a4-938271605f4e");
 
     let everything = format!("{spans:?}");
     assert!(!everything.contains(MockPhlo::AUTH_TOKEN), "{everything}");

@@ -18,6 +18,7 @@
 //! ```
 
 mod check;
+mod intake;
 mod record;
 mod reply;
 mod routes;
@@ -31,6 +32,7 @@ pub use crate::generated::calls::Call;
 // parameters, which the spec may not have).
 #[allow(unused_imports)]
 pub(crate) use check::{Refusal, body, optional, value};
+pub use intake::MAX_REQUEST_BODY;
 pub use record::{DEFAULT_RECORD_LIMIT, Recorded};
 pub use reply::{Fault, Reply};
-pub use server::{MAX_REQUEST_BODY, MockPhlo};
+pub use server::MockPhlo;

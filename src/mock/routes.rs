@@ -60,6 +60,7 @@ pub(super) fn answer(
         return refuse(shared, None, Refusal::no_route(&format!("{method} {path}")));
     };
     let mut params = params(&template, &segments);
+    let path_values = params.len();
     // Query values by name, as sent (`limit=2`, `lang=en`).
     params.extend(
         query
@@ -109,7 +110,7 @@ pub(super) fn answer(
                     } else {
                         StatusCode::OK
                     },
-                    json: example(shared, op, &params),
+                    json: example(shared, op, &params[..path_values]),
                     custom: None,
                 },
                 Err(refusal) => refuse(shared, target, refusal),
@@ -216,8 +217,9 @@ fn params<'a>(template: &'a str, segments: &[&'a str]) -> Vec<(&'a str, &'a str)
         .collect()
 }
 
-/// The spec's example answer for `op`, with the request's path values in
-/// place of the example's (wherever they appear) and a fresh `api_id`.
+/// The spec's example answer for `op`, with the request's path values (not
+/// its query: a client does not choose the answer's fields) in place of the
+/// example's, wherever they appear, and a fresh `api_id`.
 fn example(shared: &Shared, op: &Operation, params: &[(&str, &str)]) -> Value {
     let mut value: Value = serde_json::from_str(op.example).unwrap_or_else(|_| json!({}));
     let Value::Object(map) = &mut value else {
@@ -227,7 +229,7 @@ fn example(shared: &Shared, op: &Operation, params: &[(&str, &str)]) -> Value {
         .iter()
         .filter_map(|(name, new)| {
             let old = map.get(*name)?.as_str()?.to_string();
-            Some((old, new.to_string()))
+            (!old.is_empty()).then(|| (old, new.to_string()))
         })
         .collect();
     for field in map.values_mut() {

@@ -11,7 +11,7 @@ use std::{
 };
 
 use base64::Engine as _;
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http_body_util::Full;
 use hyper::{Request, Response, body::Bytes, server::conn::http1, service::service_fn};
 use hyper_util::rt::TokioIo;
 use reqwest::{Method, StatusCode};
@@ -23,14 +23,12 @@ use tokio::{
 
 use super::{
     Call,
+    intake::{BodyRead, read_body},
     record::{Recorded, Records},
     reply::{Kind, Reply},
     routes::{self, Route},
 };
 
-/// The largest request body the mock reads (Plivo's requests are under
-/// 1 KiB); a larger one is answered 413 and recorded as refused.
-pub const MAX_REQUEST_BODY: usize = 1024 * 1024;
 use crate::{PhloClient, PhloClientBuilder};
 
 #[derive(Default)]
@@ -303,9 +301,8 @@ async fn handle(
         .uri
         .path_and_query()
         .map_or_else(|| parts.uri.path().to_string(), |p| p.as_str().to_string());
-    let (body, answer) = match Limited::new(body, MAX_REQUEST_BODY).collect().await {
+    let (body, answer) = match read_body(body).await {
         Ok(body) => {
-            let body = body.to_bytes();
             let answer = routes::answer(
                 shared,
                 &parts.method,
@@ -316,7 +313,7 @@ async fn handle(
             );
             (body, answer)
         }
-        Err(e) if e.is::<LengthLimitError>() => (
+        Err(BodyRead::TooLarge) => (
             Bytes::new(),
             routes::refused(
                 shared,
@@ -325,7 +322,7 @@ async fn handle(
             ),
         ),
         // The body was cut off: nothing to answer, but the attempt counts.
-        Err(_) => {
+        Err(BodyRead::Broken) => {
             let reason = "the request body could not be read".to_string();
             shared.lock().recorded.push(Recorded {
                 method: parts.method,
