@@ -197,3 +197,46 @@ async fn phlo_mock_exits_1_when_its_port_is_taken() {
     assert_eq!(code(&output), 2, "{}", text(&output.stderr));
     drop(taken);
 }
+
+#[tokio::test]
+async fn phlo_mock_keeps_serving_when_nobody_reads_its_stdout() {
+    // The listening line is read, then stdout never again: the pipe fills
+    // after a few hundred request lines.
+    let mock = Mock::start(&[]).await;
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let url = node_url(&mock.field("base_url"));
+    for n in 0..600 {
+        let answer = http
+            .get(&url)
+            .basic_auth(mock.field("auth_id"), Some(mock.field("auth_token")))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("request {n}: {e}"));
+        assert_eq!(answer.status().as_u16(), 200, "request {n}");
+    }
+    assert_eq!(
+        mock.stop("INT").await,
+        Some(0),
+        "and it still stops cleanly"
+    );
+}
+
+#[tokio::test]
+async fn phlo_mock_on_every_address_prints_a_url_clients_accept() {
+    let mock = Mock::start(&["--host", "0.0.0.0"]).await;
+    let base = mock.field("base_url");
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+    // The library's own client takes it as it is (loopback, plain http).
+    let client = plivo_phlo::PhloClient::builder()
+        .credentials(mock.field("auth_id"), mock.field("auth_token"))
+        .base_url(&base)
+        .build()
+        .unwrap();
+    let phlo = client.phlo(MockPhlo::PHLO_ID).get().await.unwrap();
+    assert_eq!(phlo.phlo_id, MockPhlo::PHLO_ID);
+    assert_eq!(mock.stop("TERM").await, Some(0));
+}

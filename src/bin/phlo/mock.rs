@@ -91,21 +91,37 @@ pub(crate) async fn run(matches: &ArgMatches) -> ExitCode {
         Err(e) => return output::fail(&format!("cannot listen on {addr}: {e}")),
     };
     let mut requests = mock.subscribe();
+    // Bound to every address (0.0.0.0, ::): a client on this machine uses
+    // loopback, which the client accepts over plain http.
+    let base_url = if host.is_unspecified() {
+        let loopback = match host {
+            IpAddr::V4(_) => IpAddr::from([127, 0, 0, 1]),
+            IpAddr::V6(_) => IpAddr::from(std::net::Ipv6Addr::LOCALHOST),
+        };
+        format!(
+            "http://{}/v1",
+            std::net::SocketAddr::new(loopback, mock.addr().port())
+        )
+    } else {
+        mock.base_url()
+    };
     line(&Listening {
         event: "listening",
-        base_url: mock.base_url(),
+        base_url: base_url.clone(),
         auth_id: &auth_id,
         auth_token: &token,
     });
-    eprintln!("phlo mock: listening on {}", mock.base_url());
+    eprintln!("phlo mock: listening on {}", mock.addr());
     eprintln!(
-        "  export PLIVO_PHLO_URL={} PLIVO_AUTH_ID={auth_id} PLIVO_AUTH_TOKEN={token}",
-        mock.base_url()
+        "  export PLIVO_PHLO_URL={base_url} PLIVO_AUTH_ID={auth_id} PLIVO_AUTH_TOKEN={token}"
     );
     if !host.is_loopback() {
         eprintln!("  listening beyond this machine: anyone who can reach {addr} can use it");
     }
     eprintln!("  Ctrl-C (or SIGTERM) to stop");
+    // Lines are written by a thread of their own: a reader that stops
+    // reading stdout blocks that thread, never the server.
+    let printer = Printer::start();
     loop {
         tokio::select! {
             signal = &mut stop => {
@@ -113,14 +129,75 @@ pub(crate) async fn run(matches: &ArgMatches) -> ExitCode {
                 break;
             }
             request = requests.recv() => match request {
-                Ok(request) => line(&RequestLine::of(&request)),
-                Err(RecvError::Lagged(missed)) => eprintln!("phlo mock: {missed} requests not printed (stdout too slow)"),
+                Ok(request) => printer.print(&RequestLine::of(&request)),
+                Err(RecvError::Lagged(missed)) => printer.missed(missed as usize),
                 Err(RecvError::Closed) => break,
             },
         }
     }
+    printer.finish();
     eprintln!("phlo mock: stopped after {} requests", mock.hits());
     ExitCode::SUCCESS
+}
+
+/// Writes request lines to stdout from its own thread, through a bounded
+/// queue: lines that do not fit (stdout not read) are counted, not kept.
+struct Printer {
+    queue: std::sync::mpsc::SyncSender<String>,
+    done: std::sync::mpsc::Receiver<()>,
+    dropped: std::cell::Cell<usize>,
+}
+
+/// Lines waiting for stdout, at most.
+const PRINT_QUEUE: usize = 1024;
+
+impl Printer {
+    fn start() -> Printer {
+        let (queue, lines) = std::sync::mpsc::sync_channel::<String>(PRINT_QUEUE);
+        let (finished, done) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::Write;
+            for text in lines {
+                let mut out = std::io::stdout().lock();
+                let _ = writeln!(out, "{text}");
+                let _ = out.flush();
+            }
+            let _ = finished.send(());
+        });
+        Printer {
+            queue,
+            done,
+            dropped: std::cell::Cell::new(0),
+        }
+    }
+
+    fn print(&self, value: &impl Serialize) {
+        let Ok(text) = serde_json::to_string(value) else {
+            return;
+        };
+        if self.queue.try_send(text).is_err() {
+            self.missed(1);
+        }
+    }
+
+    fn missed(&self, n: usize) {
+        let before = self.dropped.get();
+        self.dropped.set(before + n);
+        // Said once per thousand, not once per line.
+        if before / 1000 != (before + n) / 1000 || before == 0 {
+            eprintln!(
+                "phlo mock: {} request lines not printed so far (stdout not read)",
+                before + n
+            );
+        }
+    }
+
+    /// Lets the queue drain, for a second at most (a reader that never
+    /// reads must not keep the mock from stopping).
+    fn finish(self) {
+        drop(self.queue);
+        let _ = self.done.recv_timeout(std::time::Duration::from_secs(1));
+    }
 }
 
 /// Resolves on the first SIGINT or SIGTERM (Ctrl-C elsewhere), naming it.
