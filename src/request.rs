@@ -28,6 +28,8 @@ impl PhloClient {
     /// each a whole segment: `/phlo/{phlo_id}/conference_bridge/{node_id}`.
     /// `values` fill them in order; each must be an id (letters, digits,
     /// `-`, `_`) or an address (phone number or SIP URI), and goes in raw.
+    /// The template is traced: a literal segment of 6 to 15 digits is
+    /// refused as a phone number (pass it as a value).
     /// `body`, if any, is sent as JSON. Decode the answer as
     /// `serde_json::Value` or as your own type.
     ///
