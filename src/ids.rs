@@ -123,10 +123,7 @@ impl AuthId {
 fn all_id_bytes(bytes: &[u8]) -> bool {
     bytes.iter().fold(true, |ok, &b| {
         let lower = b | 0x20;
-        ok & ((lower >= b'a') & (lower <= b'z')
-            | (b >= b'0') & (b <= b'9')
-            | (b == b'-')
-            | (b == b'_'))
+        ok & (lower.is_ascii_lowercase() | b.is_ascii_digit() | (b == b'-') | (b == b'_'))
     })
 }
 

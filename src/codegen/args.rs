@@ -66,8 +66,7 @@ pub(super) fn is_str(t: &Type) -> bool {
     matches!(t, Type::Path(p) if p.path.is_ident("String"))
 }
 
-/// Finds each operation method progenitor generated on `Client`.
-
+/// Drops the lifetimes of reference types (`&'a T` becomes `&T`).
 pub(super) struct StripLifetimes;
 
 impl VisitMut for StripLifetimes {

@@ -26,6 +26,7 @@ pub struct Op {
     build: Vec<Stmt>,
 }
 
+/// Finds each operation method progenitor generated on `Client`.
 pub fn extract(file: &syn::File, table: &Table) -> Result<Vec<Op>, String> {
     let mut ops = Vec::new();
     for item in &file.items {
