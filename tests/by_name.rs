@@ -3,27 +3,16 @@
 //! checked before any I/O and sent through the same pipeline as the typed
 //! operations, on the wire against MockPhlo.
 
-use std::time::Duration;
+mod mock_support;
 
+use mock_support::retrying;
 use plivo_phlo::{
-    Error, PhloClient, RetryPolicy,
+    Error,
     mock::{Call, Fault, MockPhlo, Reply},
     reqwest::Method,
     types,
 };
 use serde_json::{Value, json};
-
-fn retrying(mock: &MockPhlo) -> PhloClient {
-    mock.client_builder()
-        .retry(
-            RetryPolicy::exponential()
-                .max_attempts(3)
-                .base_delay(Duration::from_millis(1))
-                .jitter(false),
-        )
-        .build()
-        .unwrap()
-}
 
 #[tokio::test]
 async fn prepare_builds_by_operation_id_checks_before_io_and_sends_through_the_pipeline() {

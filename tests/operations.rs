@@ -2,10 +2,11 @@
 //! checked on the wire against MockPhlo. `prepare` (by operationId) and the
 //! raw `client.request` are in `by_name.rs`.
 
-use std::time::Duration;
+mod mock_support;
 
+use mock_support::retrying;
 use plivo_phlo::{
-    Error, PhloClient, RetryPolicy, TransportKind,
+    Error, TransportKind,
     mock::{Call, Fault, MockPhlo},
     spec::OPERATIONS,
     types,
@@ -14,18 +15,6 @@ use serde_json::json;
 
 fn id(s: &str) -> types::Id {
     s.parse().unwrap()
-}
-
-fn retrying(mock: &MockPhlo) -> PhloClient {
-    mock.client_builder()
-        .retry(
-            RetryPolicy::exponential()
-                .max_attempts(3)
-                .base_delay(Duration::from_millis(1))
-                .jitter(false),
-        )
-        .build()
-        .unwrap()
 }
 
 /// The seven operations the crate shipped with, each called by hand; an
