@@ -79,8 +79,8 @@ where
 }
 
 /// Refuses a path value that would change the route even percent-encoded
-/// (progenitor's encoding leaves `.` and `\\` alone): empty, `.`, `..`, or
-/// holding a `\\` (which URL parsing turns into `/`). Used by the guarded
+/// (progenitor's encoding leaves `.` and `\` alone): empty, `.`, `..`, or
+/// holding a `\` (which URL parsing turns into `/`). Used by the guarded
 /// layer for path parameters of types not written by hand.
 #[allow(
     dead_code,

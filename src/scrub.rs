@@ -89,9 +89,7 @@ impl Secrets {
     /// At most `limit` bytes of `text`, scrubbed, `…` added where it was cut.
     pub(crate) fn bounded(&self, text: String, limit: usize) -> String {
         let mut text = self.scrub(text);
-        if text.len() > limit {
-            text.truncate(floor_char_boundary(&text, limit));
-            self.scrub_tail(&mut text);
+        if self.cut(&mut text, limit) {
             text.push('…');
         }
         text
@@ -104,11 +102,19 @@ impl Secrets {
         let window = limit + self.longest() + WINDOW_SLACK;
         let body = &body[..body.len().min(window)];
         let mut text = self.scrub(String::from_utf8_lossy(body).into_owned());
-        if text.len() > limit {
-            text.truncate(floor_char_boundary(&text, limit));
-            self.scrub_tail(&mut text);
-        }
+        self.cut(&mut text, limit);
         text
+    }
+
+    /// Cuts a scrubbed `text` to at most `limit` bytes (at a character
+    /// boundary), dropping an end that starts a secret; whether it cut.
+    fn cut(&self, text: &mut String, limit: usize) -> bool {
+        if text.len() <= limit {
+            return false;
+        }
+        text.truncate(floor_char_boundary(text, limit));
+        self.scrub_tail(text);
+        true
     }
 
     fn longest(&self) -> usize {

@@ -20,9 +20,9 @@ impl Arg {
     /// hand-written `Id`, `AuthId` and `Address` (checked when made), and
     /// numbers and booleans.
     pub(super) fn route_safe(&self) -> bool {
-        let (Shape::Ref(t) | Shape::Value(t) | Shape::OptionRef(t) | Shape::OptionValue(t)) =
-            &self.shape;
-        let Type::Path(path) = t else { return false };
+        let Type::Path(path) = self.shape.inner() else {
+            return false;
+        };
         let segments: Vec<String> = path
             .path
             .segments
@@ -59,6 +59,14 @@ pub(super) enum Shape {
     Value(Type),
     /// `Option<T>`
     OptionValue(Type),
+}
+
+impl Shape {
+    /// The type inside the reference or the `Option`.
+    pub(super) fn inner(&self) -> &Type {
+        let (Shape::Ref(t) | Shape::Value(t) | Shape::OptionRef(t) | Shape::OptionValue(t)) = self;
+        t
+    }
 }
 
 /// Whether `t` is `String`, the owned form of a `&str` argument.

@@ -123,11 +123,7 @@ fn operation(method: &syn::ImplItemFn, table: &Table) -> Result<Option<Op>, Stri
         };
         let shape = shape(&ty)
             .ok_or_else(|| shape_error(&format!("argument {ident} has an unexpected type")))?;
-        let (Shape::Ref(inner)
-        | Shape::Value(inner)
-        | Shape::OptionRef(inner)
-        | Shape::OptionValue(inner)) = &shape;
-        if ident != "body" && generic_arg(inner, "Vec").is_some() {
+        if ident != "body" && generic_arg(shape.inner(), "Vec").is_some() {
             return Err(format!(
                 "operation {name}: parameter {api_name} is an array; the guarded layer, the \
                  mock and the CLI take one value per parameter. Use a string (say, \
