@@ -1,10 +1,11 @@
 //! Turns `spec/phlo.yaml` into the crate's generated code, in `$OUT_DIR`.
 //!
-//! With the default `codegen` feature: spec -> checks -> progenitor ->
-//! syn passes (src/codegen/passes.rs) -> the guarded operation layer
-//! (src/codegen/guarded.rs), the mock's `Call` enum (src/codegen/calls.rs)
-//! and the operations table (src/codegen/table.rs) -> prettyplease ->
-//! `$OUT_DIR/*.rs`.
+//! With the default `codegen` feature: spec -> the spec model
+//! (src/codegen/model.rs) -> progenitor's types and client (from the model's
+//! normalised document), the crate's enums, the guarded operation layer and
+//! its checks (src/codegen/guarded.rs), the mock's `Call` enum
+//! (src/codegen/calls.rs) and the operations table (src/codegen/table.rs),
+//! all from the model -> prettyplease -> `$OUT_DIR/*.rs`.
 //!
 //! Without it: the checked-in copy under `src/generated/` is used, after
 //! checking that it was generated from this very spec (a hash in each file's
@@ -53,7 +54,10 @@ fn run() -> Result<(), String> {
 
 #[cfg(feature = "codegen")]
 fn generate(text: &str) -> Result<Vec<(&'static str, String)>, String> {
-    let files = codegen::generate(text)?;
+    let (files, warnings) = codegen::generate(text)?;
+    for warning in warnings {
+        println!("cargo:warning={SPEC}: {warning}");
+    }
     Ok(FILES.iter().copied().zip(files).collect())
 }
 

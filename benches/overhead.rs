@@ -145,7 +145,7 @@ impl Clients {
             body: types::MultiPartyCallRequest {
                 action: types::MultiPartyCallAction::Call,
                 to: "+14152225555".parse().unwrap(),
-                role: Role::Agent,
+                role: Some(Role::Agent),
                 trigger_source: "+14152223333".parse().unwrap(),
             },
             raw,

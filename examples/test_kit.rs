@@ -36,7 +36,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
                     "{} {} as {} (asked by {})",
                     body.action,
                     body.to.as_str(),
-                    body.role,
+                    body.role.unwrap_or_default(),
                     body.trigger_source.as_str()
                 )
             }

@@ -9,8 +9,8 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::{
     client::{
-        DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT,
-        ENV_AUTH_ID, ENV_AUTH_TOKEN, ENV_BASE_URL, Inner, PhloClient, USER_AGENT,
+        DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, ENV_AUTH_ID,
+        ENV_AUTH_TOKEN, ENV_BASE_URL, Inner, PhloClient, USER_AGENT,
     },
     error::Error,
     generated,
@@ -42,6 +42,7 @@ pub struct PhloClientBuilder {
     auth_id: Option<String>,
     auth_token: Option<SecretString>,
     base_url: Option<String>,
+    server_urls: Vec<(String, String)>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     allow_http: bool,
@@ -56,6 +57,7 @@ impl fmt::Debug for PhloClientBuilder {
             .field("auth_id", &self.auth_id.as_deref().map(shown_auth_id))
             .field("auth_token", &self.auth_token.as_ref().map(|_| REDACTED))
             .field("base_url", &self.base_url)
+            .field("server_urls", &self.server_urls)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("allow_http", &self.allow_http)
@@ -102,10 +104,24 @@ impl PhloClientBuilder {
         Ok(self)
     }
 
-    /// Where requests go, e.g. `http://127.0.0.1:8080/v1` for a local mock.
-    /// Default [`DEFAULT_BASE_URL`]; trailing slashes are dropped.
+    /// Where requests go, for every server of the spec at once: e.g.
+    /// `http://127.0.0.1:8080/v1` for a local mock (MockPhlo and `phlo mock`
+    /// serve every operation on one address). Without it, each operation
+    /// goes to its own server ([`crate::spec::SERVERS`]: the PHLO runner,
+    /// [`DEFAULT_BASE_URL`](crate::DEFAULT_BASE_URL), and any other the spec names for an
+    /// operation). Trailing slashes are dropped.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self
+    }
+
+    /// Where the operations of one of the spec's servers go: `server` is its
+    /// URL as the spec gives it (one of [`crate::spec::SERVERS`], e.g.
+    /// `https://phlorunner.plivo.com/v1`). Wins over
+    /// [`base_url`](Self::base_url) for that server. A server the spec does
+    /// not have is an error at [`build`](Self::build).
+    pub fn server_url(mut self, server: impl Into<String>, url: impl Into<String>) -> Self {
+        self.server_urls.push((server.into(), url.into()));
         self
     }
 
@@ -166,10 +182,33 @@ impl PhloClientBuilder {
             .auth_token
             .ok_or_else(|| Error::invalid("auth_token", "", "is not set"))?;
         check_token(&token)?;
-        let base_url = base_url(
-            self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
-            self.allow_http,
-        )?;
+        if let Some((unknown, _)) = self
+            .server_urls
+            .iter()
+            .find(|(s, _)| !crate::spec::SERVERS.contains(&s.trim_end_matches('/')))
+        {
+            return Err(Error::invalid(
+                "server_url",
+                unknown,
+                format!(
+                    "is not a server of the spec; it has {:?}",
+                    crate::spec::SERVERS
+                ),
+            ));
+        }
+        let mut servers = Vec::with_capacity(crate::spec::SERVERS.len());
+        for spec_url in crate::spec::SERVERS {
+            let chosen = self
+                .server_urls
+                .iter()
+                .rev()
+                .find(|(s, _)| s.trim_end_matches('/') == *spec_url)
+                .map(|(_, url)| url.as_str())
+                .or(self.base_url.as_deref())
+                .unwrap_or(spec_url);
+            servers.push(base_url(chosen, self.allow_http)?);
+        }
+        let https = servers.iter().any(|s| s.starts_with("https:"));
 
         let credentials = base64::engine::general_purpose::STANDARD.encode(format!(
             "{}:{}",
@@ -183,7 +222,7 @@ impl PhloClientBuilder {
         headers.insert(AUTHORIZATION, auth);
 
         let secrets = Secrets::new(auth_id.as_str(), &token);
-        let http = tls(reqwest::Client::builder(), base_url.starts_with("https:"))?
+        let http = tls(reqwest::Client::builder(), https)?
             .default_headers(headers)
             .user_agent(USER_AGENT)
             // Plivo does not redirect; following one would re-send a POST
@@ -193,9 +232,11 @@ impl PhloClientBuilder {
             .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
             .build()
             .map_err(|e| Error::invalid("http_client", "", format!("cannot be built: {e}")))?;
-        let api = generated::Client::new_with_client(&base_url, http);
+        let servers: crate::client::Servers = servers.into();
+        let api = generated::Client::new_with_client(&servers[0], http, servers.clone());
         Ok(PhloClient::from_parts(Inner {
             api,
+            servers,
             auth_id,
             retry: self.retry,
             body_limit: self.max_body_size.unwrap_or(DEFAULT_MAX_BODY_SIZE),

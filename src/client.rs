@@ -53,8 +53,13 @@ pub struct PhloClient {
     inner: Arc<Inner>,
 }
 
+/// The URL of each of the spec's servers ([`crate::spec::SERVERS`], in
+/// order), after the builder's overrides: where each operation goes.
+pub(crate) type Servers = Arc<[String]>;
+
 pub(crate) struct Inner {
     pub(crate) api: generated::Client,
+    pub(crate) servers: Servers,
     pub(crate) auth_id: AuthId,
     pub(crate) retry: RetryPolicy,
     pub(crate) body_limit: usize,
@@ -73,7 +78,7 @@ impl fmt::Debug for PhloClient {
         f.debug_struct("PhloClient")
             .field("auth_id", &self.inner.auth_id.as_str())
             .field("auth_token", &REDACTED)
-            .field("base_url", &self.inner.api.baseurl)
+            .field("servers", &self.inner.servers)
             .field("retry", &self.inner.retry)
             .field("max_body_size", &self.inner.body_limit)
             .field("record_personal_data", &self.inner.personal_data)
@@ -97,9 +102,16 @@ impl PhloClient {
         self.inner.auth_id.as_str()
     }
 
-    /// The base URL requests go to, without a trailing slash.
+    /// Where the document's own server (the PHLO runner) is reached,
+    /// without a trailing slash: the first of [`server_urls`](Self::server_urls).
     pub fn base_url(&self) -> &str {
-        &self.inner.api.baseurl
+        &self.inner.servers[0]
+    }
+
+    /// Where each of the spec's servers ([`crate::spec::SERVERS`], in the
+    /// same order) is reached, after the builder's overrides.
+    pub fn server_urls(&self) -> &[String] {
+        &self.inner.servers
     }
 
     /// The retry policy.

@@ -11,6 +11,7 @@ mod builder;
 mod client;
 mod conference;
 mod error;
+mod formats;
 #[cfg(fuzzing)]
 #[doc(hidden)]
 pub mod fuzzing;
@@ -27,6 +28,7 @@ mod phlo;
 mod request;
 mod response;
 mod retry;
+mod rules;
 mod scrub;
 pub mod spec;
 mod trace;
@@ -37,12 +39,8 @@ mod transport;
 #[path = "codegen/foreign.rs"]
 mod foreign;
 #[cfg(all(test, feature = "codegen"))]
-#[path = "codegen/passes.rs"]
-#[allow(dead_code)]
-mod passes;
-#[cfg(test)]
-#[path = "codegen/path_safe.rs"]
-mod path_safe;
+#[path = "codegen/names.rs"]
+mod names;
 #[cfg(test)]
 #[path = "codegen/yaml_keys.rs"]
 mod yaml_keys;
@@ -55,6 +53,7 @@ pub use client::{
 };
 pub use conference::{ConferenceBridge, ConferenceMember};
 pub use error::{BODY_EXCERPT_LIMIT, Error, TransportKind};
+pub use formats::{Date, DateTime, InvalidFormat};
 pub use generated::types::Role;
 pub use ids::{AuthId, Id, InvalidAuthId, InvalidId};
 pub use member::Member;
@@ -64,16 +63,19 @@ pub use phlo::Phlo;
 /// The reqwest this crate is built on, so versions can match.
 pub use reqwest;
 pub use retry::RetryPolicy;
+pub use rules::InvalidValue;
 /// The schemars (1.x) whose `JsonSchema` every type in [`types`] implements,
 /// so versions can match.
 pub use schemars;
+/// The uuid crate whose `Uuid` `format: uuid` values are, so versions can match.
+pub use uuid;
 
 /// The request and response types of every spec operation, generated from
 /// `spec/phlo.yaml` (with the hand-written [`Address`], [`Id`] and
 /// [`AuthId`]). All derive `serde` and [`schemars::JsonSchema`].
 pub mod types {
     pub use crate::generated::types::*;
-    pub use crate::{Address, AuthId, Id};
+    pub use crate::{Address, AuthId, Date, DateTime, Id};
 }
 
 /// The unguarded layer: progenitor's generated client and its support types,

@@ -97,7 +97,7 @@ impl MultiPartyCall {
                 let body = MultiPartyCallRequest {
                     action,
                     to: input::address("to", to)?,
-                    role,
+                    role: Some(role),
                     trigger_source: input::address("trigger_source", trigger_source)?,
                 };
                 Ok(self

@@ -43,8 +43,6 @@ use crate::{
 /// ```
 #[derive(Clone, Copy)]
 pub struct Operations<'c> {
-    // Named as progenitor's generated request-building code expects.
-    pub(crate) baseurl: &'c str,
     pub(crate) client: &'c reqwest::Client,
     pub(crate) inner: &'c Inner,
 }
@@ -52,7 +50,7 @@ pub struct Operations<'c> {
 impl fmt::Debug for Operations<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Operations")
-            .field("base_url", &self.baseurl)
+            .field("servers", &self.inner.servers)
             .finish_non_exhaustive()
     }
 }
@@ -62,8 +60,7 @@ impl PhloClient {
     pub fn operations(&self) -> Operations<'_> {
         let inner = self.inner();
         Operations {
-            baseurl: &inner.api.baseurl,
-            client: &inner.api.client,
+            client: inner.http(),
             inner,
         }
     }
@@ -251,6 +248,30 @@ where
             reason,
         }
     })
+}
+
+/// Every value of array parameter `name` (its name repeated), each checked
+/// into its type.
+#[allow(dead_code, reason = "called by generated code for array parameters")]
+pub(crate) fn many<T: FromStr>(
+    op: &'static Operation,
+    params: &[(&str, &str)],
+    name: &'static str,
+) -> Result<Vec<T>, Error>
+where
+    T::Err: fmt::Display,
+{
+    params
+        .iter()
+        .filter(|(n, _)| *n == name)
+        .map(|(_, raw)| {
+            raw.parse().map_err(|e: T::Err| Error::InvalidInput {
+                field: name,
+                value: raw.to_string(),
+                reason: format!("{e} (a value of {})", op.id),
+            })
+        })
+        .collect()
 }
 
 /// The JSON body, checked into its generated type (`{}` when the body is

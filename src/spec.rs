@@ -21,15 +21,18 @@ pub struct Operation {
     pub id: &'static str,
     /// The HTTP method, upper case.
     pub method: &'static str,
-    /// The path template below the base URL, e.g. `/phlo/{phlo_id}`.
+    /// The path template below the server's URL, e.g. `/phlo/{phlo_id}`.
     pub path: &'static str,
+    /// The server the operation goes to, as the spec gives it (one of
+    /// [`SERVERS`]); the client builder can point it elsewhere.
+    pub server: &'static str,
     /// The operation's first tag (`phlo`, `multi_party_call`, ...).
     pub tag: &'static str,
     /// One line.
     pub summary: &'static str,
     /// The longer description.
     pub description: &'static str,
-    /// Path, query and header parameters, in the spec's order.
+    /// Path and query parameters, in the spec's order.
     pub params: &'static [Field],
     /// The JSON request body, if the operation takes one.
     pub body: Option<Body>,
@@ -52,6 +55,8 @@ pub struct Body {
     /// Whether it also takes keys the spec does not list (a PHLO run's
     /// parameters).
     pub free_form: bool,
+    /// The spec's example of the body, as JSON text (`null` for none).
+    pub example: &'static str,
 }
 
 /// A parameter or a body property.
@@ -71,9 +76,11 @@ pub struct Field {
     pub schema: &'static str,
     /// Its JSON type.
     pub kind: Kind,
-    /// The values an enum allows (empty for any).
+    /// The values an enum allows, exactly as they go on the wire (empty
+    /// for any; for an array parameter, its items' values).
     pub values: &'static [&'static str],
-    /// The default the spec gives, as text.
+    /// The default the spec gives, as text: the server's, applied when the
+    /// field is left out (the client never sends it on its own).
     pub default: Option<&'static str>,
 }
 
@@ -85,8 +92,6 @@ pub enum Location {
     Path,
     /// In the query string.
     Query,
-    /// In a header.
-    Header,
     /// In the JSON body.
     Body,
 }

@@ -35,7 +35,7 @@ async fn escalation_adds_transfers_holds_and_hangs_up() {
         Call::UpdateMultiPartyCall { body, .. } => {
             assert_eq!(body.action, MultiPartyCallAction::Call);
             assert_eq!(body.to.as_str(), "sip:supervisor@phone.plivo.com");
-            assert_eq!(body.role, Role::Agent);
+            assert_eq!(body.role, Some(Role::Agent));
             assert_eq!(body.trigger_source.as_str(), "+14152225555");
         }
         other => panic!("expected add user, got {other:?}"),

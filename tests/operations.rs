@@ -42,7 +42,7 @@ async fn the_shipped_operations_are_on_operations_and_answer_from_the_mock() {
     let body = types::MultiPartyCallRequest {
         action: types::MultiPartyCallAction::Call,
         to: "+14152225555".parse().unwrap(),
-        role: types::Role::Customer,
+        role: Some(types::Role::Customer),
         trigger_source: "+14152223333".parse().unwrap(),
     };
     ops.update_multi_party_call(&phlo, &node, &body)

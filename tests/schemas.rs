@@ -29,6 +29,16 @@ fn resolve<'a>(root: &'a Value, schema: &'a Value) -> &'a Value {
     if let Some([only]) = schema["allOf"].as_array().map(Vec::as_slice) {
         return resolve(root, only);
     }
+    // An optional field: `T` or null.
+    if let Some(list) = schema["anyOf"].as_array()
+        && let [one] = list
+            .iter()
+            .filter(|s| s["type"] != "null")
+            .collect::<Vec<_>>()
+            .as_slice()
+    {
+        return resolve(root, one);
+    }
     schema
 }
 

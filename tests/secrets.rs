@@ -35,7 +35,7 @@ fn builder_debug_is_redacted_exactly() {
     assert_eq!(
         format!("{builder:?}"),
         "PhloClientBuilder { auth_id: Some(\"MAXXXXXXXXXXXXXXXXXX\"), auth_token: Some(\"** redacted **\"), \
-         base_url: Some(\"http://127.0.0.1:9/v1\"), timeout: None, connect_timeout: None, allow_http: false, \
+         base_url: Some(\"http://127.0.0.1:9/v1\"), server_urls: [], timeout: None, connect_timeout: None, allow_http: false, \
          retry: RetryPolicy { max_attempts: 1, base_delay: 200ms, max_delay: 5s, jitter: true, max_retry_after: 30s }, \
          max_body_size: None, record_personal_data: false }"
     );
@@ -58,7 +58,7 @@ fn client_debug_is_redacted_exactly() {
     assert_eq!(
         format!("{client:?}"),
         "PhloClient { auth_id: \"MAXXXXXXXXXXXXXXXXXX\", auth_token: \"** redacted **\", \
-         base_url: \"http://127.0.0.1:9/v1\", \
+         servers: [\"http://127.0.0.1:9/v1\"], \
          retry: RetryPolicy { max_attempts: 1, base_delay: 200ms, max_delay: 5s, jitter: true, max_retry_after: 30s }, \
          max_body_size: 1048576, record_personal_data: false }"
     );

@@ -280,7 +280,7 @@ async fn update_multi_party_call_through_generated_client_sends_the_same_wire() 
     let body = types::MultiPartyCallRequest {
         action: types::MultiPartyCallAction::Call,
         to: PHONE.parse().unwrap(),
-        role: Role::Agent,
+        role: Some(Role::Agent),
         trigger_source: "+14152223333".parse().unwrap(),
     };
     let answer = client

@@ -1,64 +1,89 @@
-//! The mock's `Call` enum, generated for every operation: one variant per
-//! operation, path values as sent, the body decoded into its generated type,
-//! and `Call::decode`, which refuses what Plivo would refuse.
+//! The mock's `Call` enum, generated from the spec model: one variant per
+//! operation, path and query values as sent, the body decoded into its
+//! type, and `Call::decode`, which refuses what Plivo would refuse (values
+//! that do not parse, and the spec's rules, through the same `checks` the
+//! guarded layer runs).
 
 use quote::{format_ident, quote};
 
 use super::{
-    guarded::{Op, Shape, pascal},
-    table::Table,
+    model::{Model, Ty},
+    names::pascal,
+    rust::{owned, pass},
 };
 
-/// The mock's `Call` enum: one variant per operation, path values as sent,
-/// the body decoded into its generated type.
-pub fn calls(ops: &[Op], table: &Table) -> syn::File {
+pub fn calls(model: &Model) -> syn::File {
     let mut variants = Vec::new();
     let mut arms = Vec::new();
     let mut ids = Vec::new();
-    for op in ops {
-        let spec_op = &table.ops[op.index];
+    for (index, op) in model.ops.iter().enumerate() {
         let variant = format_ident!("{}", pascal(&op.id));
         let doc = format!(
             " `{} {}`: {}.",
-            spec_op.method,
-            spec_op.path,
-            spec_op.summary.trim_end_matches('.')
+            op.method,
+            op.path,
+            op.summary.trim_end_matches('.')
         );
-        let index = op.index;
+        let id = &op.id;
+        let check = format_ident!("{}", op.id);
         let mut fields = Vec::new();
+        let mut parse = Vec::new();
         let mut values = Vec::new();
-        for arg in &op.args {
-            let (ident, api) = (&arg.ident, &arg.api_name);
-            if api == "body" {
-                let Shape::Ref(t) = &arg.shape else { continue };
-                fields.push(quote!(#[doc = " The decoded body."] #ident: #t));
-                values.push(quote!(#ident: crate::mock::body::<#t>(op, body)?));
-                continue;
-            }
-            let text = spec_op
-                .params
-                .iter()
-                .find(|p| &p.name == api)
-                .map(|p| format!(" {} (as sent)", p.description.trim_end()))
-                .unwrap_or_default();
-            match &arg.shape {
-                Shape::Ref(t) | Shape::Value(t) => {
-                    fields.push(quote!(#[doc = #text] #ident: ::std::string::String));
-                    values.push(quote!(#ident: crate::mock::value::<#t>(op, params, #api)?));
+        let mut passed = Vec::new();
+        for p in &op.params {
+            let ident = format_ident!("{}", p.rust);
+            let parsed = format_ident!("__{}", p.rust);
+            let wire = &p.wire;
+            let text = format!(" {} (as sent)", p.description.trim_end());
+            let (field_ty, parser, given) = match (&p.ty, p.required) {
+                (Ty::Array(item, _), required) => {
+                    let item = owned(item);
+                    let given = if required {
+                        quote!(&#parsed)
+                    } else {
+                        quote!((!#parsed.is_empty()).then_some(#parsed.as_slice()))
+                    };
+                    (
+                        quote!(::std::vec::Vec<::std::string::String>),
+                        quote!(crate::mock::many::<#item>(op, params, #wire)?),
+                        given,
+                    )
                 }
-                Shape::OptionRef(t) | Shape::OptionValue(t) => {
-                    fields.push(
-                        quote!(#[doc = #text] #ident: ::std::option::Option<::std::string::String>),
-                    );
-                    values.push(quote!(#ident: crate::mock::optional::<#t>(op, params, #api)?));
+                (ty, true) => {
+                    let t = owned(ty);
+                    (
+                        quote!(::std::string::String),
+                        quote!(crate::mock::value::<#t>(op, params, #wire)?),
+                        pass(p, &quote!(#parsed)),
+                    )
                 }
-            }
+                (ty, false) => {
+                    let t = owned(ty);
+                    (
+                        quote!(::std::option::Option<::std::string::String>),
+                        quote!(crate::mock::optional::<#t>(op, params, #wire)?),
+                        pass(p, &quote!(#parsed)),
+                    )
+                }
+            };
+            fields.push(quote!(#[doc = #text] #ident: #field_ty));
+            parse.push(quote!(let (#ident, #parsed) = #parser;));
+            values.push(quote!(#ident));
+            passed.push(given);
+        }
+        if let Some(b) = &op.body {
+            let t = owned(&b.ty);
+            fields.push(quote!(#[doc = " The decoded body."] body: #t));
+            parse.push(quote!(let body = crate::mock::body::<#t>(op, body)?;));
+            values.push(quote!(body));
+            passed.push(quote!(&body));
         }
         variants.push(quote!(#[doc = #doc] #variant { #(#fields),* }));
-        let id = &op.id;
         arms.push(quote! {
             #id => {
                 let op = &crate::spec::OPERATIONS[#index];
+                #(#parse)*
+                super::checks::#check(#(#passed),*).map_err(crate::mock::Refusal::rule)?;
                 Ok(Call::#variant { #(#values),* })
             }
         });
@@ -69,7 +94,7 @@ pub fn calls(ops: &[Op], table: &Table) -> syn::File {
 
         /// A request [`MockPhlo`](crate::mock::MockPhlo) received, decoded into the
         /// generated types: one variant per operation in `spec/phlo.yaml` (path
-        /// values as sent, the body typed), plus routes added with
+        /// and query values as sent, the body typed), plus routes added with
         /// [`MockPhlo::on`](crate::mock::MockPhlo::on) and refused requests.
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
@@ -105,12 +130,12 @@ pub fn calls(ops: &[Op], table: &Table) -> syn::File {
             }
 
             /// Decodes a routed request, refusing what Plivo would refuse.
+            #[allow(unused_variables)]
             pub(crate) fn decode(
                 operation_id: &str,
                 params: &[(&str, &str)],
                 body: ::std::option::Option<::serde_json::Value>,
             ) -> ::std::result::Result<Call, crate::mock::Refusal> {
-                let _ = (params, &body);
                 match operation_id {
                     #(#arms)*
                     other => Err(crate::mock::Refusal::no_route(other)),

@@ -1,207 +1,39 @@
-//! The guarded operation layer (`client.operations()`), generated for every
-//! operation progenitor generated (the mock's `Call` enum, from the same
-//! operations, is in `calls.rs`).
-//!
-//! Each guarded operation reuses progenitor's request building (URL, path
-//! encoding, query, JSON body: every statement before its `OperationInfo`),
-//! then hands the request to `crate::transport::run`, the crate's one
-//! pipeline. An operation added to the spec gets the pipeline with no edit
-//! under `src/`.
+//! The guarded operation layer (`client.operations()`), generated from the
+//! spec model for every operation: the request built from the operation's
+//! server, path template, query and JSON body, every rule of the spec
+//! checked first (`mod checks`, which the mock shares), then
+//! `crate::transport::run`, the crate's one pipeline. Nothing here reads
+//! progenitor's methods; only typify's types are used.
 
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use syn::{Expr, FnArg, Stmt, Type, visit_mut::VisitMut};
 
-pub(super) use super::args::{Arg, Shape};
 use super::{
-    args::{StripLifetimes, generic_arg, is_str, shape},
-    table::Table,
+    model::{Location, Model, Named, Op, Param, Ty},
+    rust::{self, arg_type, owned, pass},
 };
 
-pub struct Op {
-    pub(super) id: String,
-    pub(super) index: usize,
-    docs: Vec<syn::Attribute>,
-    pub(super) args: Vec<Arg>,
-    output: Type,
-    build: Vec<Stmt>,
-}
-
-/// Finds each operation method progenitor generated on `Client`.
-pub fn extract(file: &syn::File, table: &Table) -> Result<Vec<Op>, String> {
-    let mut ops = Vec::new();
-    for item in &file.items {
-        let syn::Item::Impl(block) = item else {
-            continue;
-        };
-        if block.trait_.is_some()
-            || !matches!(&*block.self_ty, Type::Path(p) if p.path.is_ident("Client"))
-        {
-            continue;
-        }
-        for item in &block.items {
-            let syn::ImplItem::Fn(method) = item else {
-                continue;
-            };
-            if let Some(op) = operation(method, table)? {
-                ops.push(op);
-            }
-        }
-    }
-    for op in &table.ops {
-        if !ops.iter().any(|o| o.id == op.id) {
-            return Err(format!(
-                "operation {}: found no generated method with its OperationInfo; update \
-                 src/codegen/guarded.rs",
-                op.id
-            ));
-        }
-    }
-    ops.sort_by_key(|o| o.index);
-    Ok(ops)
-}
-
-fn operation(method: &syn::ImplItemFn, table: &Table) -> Result<Option<Op>, String> {
-    let stmts = &method.block.stmts;
-    let Some(info_at) = stmts
-        .iter()
-        .position(|s| local_name(s).as_deref() == Some("info"))
-    else {
-        return Ok(None);
-    };
-    let name = method.sig.ident.to_string();
-    let shape_error = |what: &str| {
-        format!(
-            "operation {name}: {what}; progenitor's output changed shape, update src/codegen/guarded.rs"
-        )
-    };
-    let id = operation_id(&stmts[info_at])
-        .ok_or_else(|| shape_error("no operation_id in OperationInfo"))?;
-    let index = table
-        .index(&id)
-        .ok_or_else(|| shape_error("its operationId is not in the table"))?;
-    // `let mut request = <builder>.build()?;` becomes `let request = <builder>.build();`
-    let request_at = info_at
-        .checked_sub(1)
-        .filter(|&i| local_name(&stmts[i]).as_deref() == Some("request"))
-        .ok_or_else(|| shape_error("`let request` does not precede `let info`"))?;
-    let mut request = stmts[request_at].clone();
-    let Stmt::Local(local) = &mut request else {
-        unreachable!()
-    };
-    let init = local
-        .init
-        .as_mut()
-        .ok_or_else(|| shape_error("`let request` has no value"))?;
-    let Expr::Try(built) = &*init.expr else {
-        return Err(shape_error("`let request = ...build()?` expected"));
-    };
-    init.expr = built.expr.clone();
-    local.attrs.clear();
-    local.pat = syn::parse_quote!(request);
-    let mut build: Vec<Stmt> = stmts[..request_at].to_vec();
-    build.push(request);
-
-    let spec_op = &table.ops[index];
-    let mut args = Vec::new();
-    for input in &method.sig.inputs {
-        let FnArg::Typed(typed) = input else { continue };
-        let syn::Pat::Ident(pat) = &*typed.pat else {
-            return Err(shape_error("an argument is not a plain name"));
-        };
-        let mut ty = (*typed.ty).clone();
-        StripLifetimes.visit_type_mut(&mut ty);
-        let ident = pat.ident.clone();
-        let api_name = if ident == "body" {
-            "body".to_string()
-        } else {
-            spec_op
-                .params
-                .iter()
-                .find(|p| ident == snake(&p.name))
-                .map(|p| p.name.clone())
-                .ok_or_else(|| shape_error(&format!("argument {ident} is not a spec parameter")))?
-        };
-        let shape = shape(&ty)
-            .ok_or_else(|| shape_error(&format!("argument {ident} has an unexpected type")))?;
-        if ident != "body" && generic_arg(shape.inner(), "Vec").is_some() {
-            return Err(format!(
-                "operation {name}: parameter {api_name} is an array; the guarded layer, the \
-                 mock and the CLI take one value per parameter. Use a string (say, \
-                 comma-separated, in its description)"
-            ));
-        }
-        let in_path = spec_op
-            .params
-            .iter()
-            .any(|p| p.name == api_name && p.location == "Path");
-        args.push(Arg {
-            ident,
-            api_name,
-            ty,
-            shape,
-            in_path,
-        });
-    }
-    let output = success_type(&method.sig.output)
-        .ok_or_else(|| shape_error("the return type is not Result<ResponseValue<T>, Error<E>>"))?;
-    let docs = method
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("doc"))
-        .cloned()
-        .collect();
-    Ok(Some(Op {
-        id,
-        index,
-        docs,
-        args,
-        output,
-        build,
-    }))
-}
-
-/// `impl<'c> Operations<'c> { <typed fns>, <request builders>, prepare }`.
-pub fn operations_impl(ops: &[Op], table: &Table) -> syn::Item {
+/// `impl Operations { .. }` and `mod checks { .. }`.
+pub fn items(model: &Model) -> Vec<syn::Item> {
     let mut methods = Vec::new();
+    let mut checks = Vec::new();
     let mut arms = Vec::new();
-    for op in ops {
+    for (index, op) in model.ops.iter().enumerate() {
         let name = format_ident!("{}", op.id);
         let build = format_ident!("request_{}", op.id);
-        let docs = &op.docs;
-        let index = op.index;
-        let output = &op.output;
-        let stmts = &op.build;
-        let params: Vec<_> = op
-            .args
-            .iter()
-            .map(|a| {
-                let (ident, ty) = (&a.ident, &a.ty);
-                quote!(#ident: #ty)
-            })
-            .collect();
-        let names: Vec<_> = op.args.iter().map(|a| &a.ident).collect();
-        // Path values of a type the crate did not write by hand (a plain
-        // string, a generated newtype) are percent-encoded by progenitor's
-        // code, which leaves `.` and `\` alone: refuse what would still
-        // change the route (empty, `.`, `..`, `\`), by name.
-        let checks: Vec<_> = op
-            .args
-            .iter()
-            .filter(|a| a.in_path && !a.route_safe())
-            .map(|a| {
-                let (ident, api) = (&a.ident, &a.api_name);
-                quote!(crate::input::path_segment(#api, #ident)?;)
-            })
-            .collect();
-        let route = format!("`{} {}`", table.ops[index].method, table.ops[index].path);
-        let guarded_doc = format!(
-            " Guarded: {route} through the crate's pipeline (checks, typed [`Error`](crate::Error), \
-             retry policy by method, body cap, tracing)."
-        );
+        let id = &op.id;
+        let output = output(op);
+        let (params, names) = signature(op);
+        let docs = docs(model, op);
+        let url = url(model, op);
+        let query = query(op);
+        let method = format_ident!("{}", op.method);
+        let body = op
+            .body
+            .as_ref()
+            .map(|_| quote!(let __request = __request.json(body);));
         methods.push(quote! {
-            #(#docs)*
-            #[doc = ""]
-            #[doc = #guarded_doc]
+            #(#[doc = #docs])*
             pub fn #name(&self, #(#params),*)
                 -> impl ::std::future::Future<Output = ::std::result::Result<#output, crate::Error>>
                 + ::std::marker::Send + use<'c>
@@ -209,72 +41,34 @@ pub fn operations_impl(ops: &[Op], table: &Table) -> syn::Item {
                 crate::transport::run(self.inner, self.#build(#(#names),*), &crate::spec::OPERATIONS[#index])
             }
 
-            fn #build(&self, #(#params),*)
-                -> ::std::result::Result<::reqwest::Request, crate::Error>
-            {
-                #(#checks)*
-                #(#stmts)*
-                request.map_err(crate::transport::unbuildable)
+            fn #build(&self, #(#params),*) -> ::std::result::Result<::reqwest::Request, crate::Error> {
+                checks::#name(#(#names),*).map_err(|v| v.into_error(#id))?;
+                #url
+                let __request = self
+                    .client
+                    .request(::reqwest::Method::#method, __url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    );
+                #query
+                #body
+                __request.build().map_err(crate::transport::unbuildable)
             }
         });
-
-        let id = &op.id;
-        let mut parse = Vec::new();
-        let mut pass = Vec::new();
-        for arg in &op.args {
-            let (ident, api) = (&arg.ident, &arg.api_name);
-            let (parsed, passed) = match &arg.shape {
-                Shape::Ref(t) if api == "body" => (
-                    quote!(crate::operations::json_body::<#t>(op, body)?),
-                    quote!(&#ident),
-                ),
-                Shape::Ref(t) => (
-                    quote!(crate::operations::value::<#t>(op, params, #api)?),
-                    quote!(&#ident),
-                ),
-                Shape::OptionRef(t) if is_str(t) => (
-                    quote!(crate::operations::optional::<#t>(op, params, #api)?),
-                    quote!(#ident.as_deref()),
-                ),
-                Shape::Value(t) => (
-                    quote!(crate::operations::value::<#t>(op, params, #api)?),
-                    quote!(#ident),
-                ),
-                Shape::OptionRef(t) => (
-                    quote!(crate::operations::optional::<#t>(op, params, #api)?),
-                    quote!(#ident.as_ref()),
-                ),
-                Shape::OptionValue(t) => (
-                    quote!(crate::operations::optional::<#t>(op, params, #api)?),
-                    quote!(#ident),
-                ),
-            };
-            parse.push(quote!(let #ident = #parsed;));
-            pass.push(passed);
-        }
-        arms.push(quote! {
-            #id => {
-                let op = &crate::spec::OPERATIONS[#index];
-                crate::operations::check_inputs(op, params, &body)?;
-                #(#parse)*
-                crate::operations::Prepared::new(
-                    self.inner,
-                    self.#build(#(#pass),*),
-                    op,
-                    crate::operations::send_checked_as::<#output>,
-                )
-            }
-        });
+        checks.push(check_fn(model, op));
+        arms.push(prepare_arm(model, op, index));
     }
-    syn::parse_quote! {
+    let operations: syn::Item = syn::parse_quote! {
         impl<'c> crate::operations::Operations<'c> {
             #(#methods)*
 
             /// Builds the request for `operation_id` from path and query values
-            /// (by the spec's parameter names) and a JSON body, checking each
-            /// into its generated type, without sending it: what the `phlo` CLI
-            /// runs. [`Prepared::send`](crate::Prepared::send) sends it through
-            /// the same pipeline as the typed methods.
+            /// (by the spec's parameter names; an array parameter's name
+            /// repeated for each of its values) and a JSON body, checking each
+            /// into its type and against the spec's rules, without sending it:
+            /// what the `phlo` CLI runs. [`Prepared::send`](crate::Prepared::send)
+            /// sends it through the same pipeline as the typed methods.
             pub fn prepare(
                 &self,
                 operation_id: &str,
@@ -287,64 +81,253 @@ pub fn operations_impl(ops: &[Op], table: &Table) -> syn::Item {
                 }
             }
         }
+    };
+    let checks: syn::Item = syn::parse_quote! {
+        /// The spec's rules of each operation's inputs, checked before any
+        /// request (by the guarded layer) and by the mock (which refuses
+        /// what breaks them as Plivo does).
+        #[allow(unused_variables, clippy::all)]
+        pub(crate) mod checks {
+            use super::types;
+            #(#checks)*
+        }
+    };
+    vec![operations, checks]
+}
+
+fn output(op: &Op) -> TokenStream {
+    op.output.as_ref().map_or_else(|| quote!(()), owned)
+}
+
+/// `name: Type` for each argument, and the names.
+fn signature(op: &Op) -> (Vec<TokenStream>, Vec<syn::Ident>) {
+    let mut params = Vec::new();
+    let mut names = Vec::new();
+    for p in &op.params {
+        let ident = format_ident!("{}", p.rust);
+        let ty = arg_type(p);
+        params.push(quote!(#ident: #ty));
+        names.push(ident);
     }
-}
-
-/// `T` in `Result<ResponseValue<T>, Error<E>>`.
-fn success_type(output: &syn::ReturnType) -> Option<Type> {
-    let syn::ReturnType::Type(_, ty) = output else {
-        return None;
-    };
-    let response = generic_arg(ty, "Result")?;
-    generic_arg(response, "ResponseValue").cloned()
-}
-
-fn local_name(stmt: &Stmt) -> Option<String> {
-    let Stmt::Local(local) = stmt else {
-        return None;
-    };
-    match &local.pat {
-        syn::Pat::Ident(p) => Some(p.ident.to_string()),
-        _ => None,
+    if let Some(body) = &op.body {
+        let ty = owned(&body.ty);
+        params.push(quote!(body: &#ty));
+        names.push(format_ident!("body"));
     }
+    (params, names)
 }
 
-/// The `operation_id: "..."` of `let info = OperationInfo { .. };`.
-fn operation_id(stmt: &Stmt) -> Option<String> {
-    let Stmt::Local(local) = stmt else {
-        return None;
+fn docs(model: &Model, op: &Op) -> Vec<String> {
+    let mut docs = Vec::new();
+    let line = |docs: &mut Vec<String>, text: &str| {
+        for l in text.trim().lines() {
+            docs.push(format!(" {l}"));
+        }
     };
-    let Expr::Struct(info) = &*local.init.as_ref()?.expr else {
-        return None;
+    line(&mut docs, &op.summary);
+    if !op.description.is_empty() {
+        docs.push(String::new());
+        line(&mut docs, &op.description);
+    }
+    docs.push(String::new());
+    let server = &model.servers[op.server];
+    docs.push(format!(" `{} {}` on `{server}`.", op.method, op.path));
+    if !op.params.is_empty() || op.body.is_some() {
+        docs.push(String::new());
+        docs.push(" Arguments:".into());
+        for p in &op.params {
+            let default = p
+                .default
+                .as_ref()
+                .map(|d| format!(" (the server's default: `{d}`)"))
+                .unwrap_or_default();
+            docs.push(format!(
+                " - `{}` (`{}`): {}{default}",
+                p.rust,
+                p.wire,
+                p.description.trim()
+            ));
+        }
+        if let Some(b) = &op.body {
+            docs.push(format!(" - `body`: {}", b.description.trim()));
+        }
+    }
+    docs
+}
+
+/// `let mut __url = ..;` from the server and the path template.
+fn url(model: &Model, op: &Op) -> TokenStream {
+    let server = op.server;
+    let mut out = quote! {
+        let mut __url = ::std::string::String::with_capacity(256);
+        __url.push_str(&self.inner.servers[#server]);
     };
-    info.fields.iter().find_map(|f| match (&f.member, &f.expr) {
-        (syn::Member::Named(n), Expr::Lit(lit)) if n == "operation_id" => match &lit.lit {
-            syn::Lit::Str(s) => Some(s.value()),
-            _ => None,
+    let mut literal = String::new();
+    for segment in op.path.trim_start_matches('/').split('/') {
+        literal.push('/');
+        let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) else {
+            literal.push_str(segment);
+            continue;
+        };
+        if !literal.is_empty() {
+            out.extend(quote!(__url.push_str(#literal);));
+            literal.clear();
+        }
+        let p = op
+            .params
+            .iter()
+            .find(|p| p.wire == name && p.location == Location::Path)
+            .expect("the model checked the template");
+        out.extend(path_value(model, p));
+    }
+    if !literal.is_empty() {
+        out.extend(quote!(__url.push_str(#literal);));
+    }
+    out
+}
+
+fn path_value(model: &Model, p: &Param) -> TokenStream {
+    let ident = format_ident!("{}", p.rust);
+    let wire = &p.wire;
+    match &p.ty {
+        // Checked when made: they hold nothing that changes the route.
+        Ty::Named(n) if matches!(model.named(n), Some(Named::Hand)) => {
+            quote!(__url.push_str(#ident.as_str());)
+        }
+        Ty::Integer(..) | Ty::Number(_) | Ty::Boolean | Ty::Uuid => quote! {
+            ::std::fmt::Write::write_fmt(&mut __url, format_args!("{}", #ident)).expect("a String takes any text");
         },
-        _ => None,
-    })
+        Ty::String(_) => quote!(crate::rules::push_path(&mut __url, #wire, #ident)?;),
+        _ => quote! {
+            crate::rules::push_path(&mut __url, #wire, &crate::rules::QueryText::query_text(#ident))?;
+        },
+    }
 }
 
-fn snake(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
+fn query(op: &Op) -> TokenStream {
+    let query: Vec<&Param> = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Query)
+        .collect();
+    if query.is_empty() {
+        return TokenStream::new();
+    }
+    let mut pushes = TokenStream::new();
+    for p in query {
+        let ident = format_ident!("{}", p.rust);
+        let wire = &p.wire;
+        let text = quote!(crate::rules::QueryText::query_text(&__v).into_owned());
+        let one = match &p.ty {
+            Ty::Array(..) => quote!(for __v in __values.iter() { __query.push((#wire, #text)); }),
+            _ => quote!(__query.push((#wire, #text));),
+        };
+        pushes.extend(match (&p.ty, p.required) {
+            (Ty::Array(..), true) => quote!({ let __values = #ident; #one }),
+            (Ty::Array(..), false) => {
+                quote!(if let ::std::option::Option::Some(__values) = #ident { #one })
             }
-        })
-        .collect()
+            (_, true) => quote!({ let __v = #ident; #one }),
+            (_, false) => quote!(if let ::std::option::Option::Some(__v) = #ident { #one }),
+        });
+    }
+    quote! {
+        let mut __query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+        #pushes
+        let __request = if __query.is_empty() { __request } else { __request.query(&__query) };
+    }
 }
 
-pub(super) fn pascal(id: &str) -> String {
-    id.split('_')
-        .map(|w| {
-            let mut c = w.chars();
-            c.next().map_or_else(String::new, |f| {
-                f.to_ascii_uppercase().to_string() + c.as_str()
-            })
-        })
-        .collect()
+fn check_fn(model: &Model, op: &Op) -> TokenStream {
+    let name = format_ident!("{}", op.id);
+    let (params, _) = signature(op);
+    let mut body = TokenStream::new();
+    for p in &op.params {
+        let ident = format_ident!("{}", p.rust);
+        // `__v` is a reference (or a `&str` / `&[T]`).
+        let check = rust::check_value(model, &p.wire, &p.ty, &quote!(__v));
+        if check.is_empty() {
+            continue;
+        }
+        let by_value = rust::by_value(&p.ty);
+        body.extend(match (p.required, by_value) {
+            (true, true) => quote!({ let __v = &#ident; #check }),
+            (true, false) => quote!({ let __v = #ident; #check }),
+            (false, true) => quote!(if let ::std::option::Option::Some(__v) = &#ident { #check }),
+            (false, false) => quote!(if let ::std::option::Option::Some(__v) = #ident { #check }),
+        });
+    }
+    if let Some(b) = &op.body {
+        let check = rust::check_value(model, "body", &b.ty, &quote!(body));
+        body.extend(check);
+    }
+    quote! {
+        #[inline]
+        pub(crate) fn #name(#(#params),*) -> ::std::result::Result<(), crate::rules::Violation> {
+            #body
+            Ok(())
+        }
+    }
+}
+
+fn prepare_arm(model: &Model, op: &Op, index: usize) -> TokenStream {
+    let _ = model;
+    let id = &op.id;
+    let build = format_ident!("request_{}", op.id);
+    let output = output(op);
+    let mut parse = Vec::new();
+    let mut passed = Vec::new();
+    for p in &op.params {
+        let ident = format_ident!("{}", p.rust);
+        let wire = &p.wire;
+        let local = quote!(#ident);
+        let (parsed, given) = match (&p.ty, p.required) {
+            (Ty::Array(item, _), required) => {
+                let item = owned(item);
+                let values = quote!(crate::operations::many::<#item>(op, params, #wire)?);
+                if required {
+                    (values, quote!(&#local))
+                } else {
+                    (
+                        values,
+                        quote!((!#local.is_empty()).then_some(#local.as_slice())),
+                    )
+                }
+            }
+            (ty, true) => {
+                let t = owned(ty);
+                (
+                    quote!(crate::operations::value::<#t>(op, params, #wire)?),
+                    pass(p, &local),
+                )
+            }
+            (ty, false) => {
+                let t = owned(ty);
+                (
+                    quote!(crate::operations::optional::<#t>(op, params, #wire)?),
+                    pass(p, &local),
+                )
+            }
+        };
+        parse.push(quote!(let #ident = #parsed;));
+        passed.push(given);
+    }
+    if let Some(b) = &op.body {
+        let t = owned(&b.ty);
+        parse.push(quote!(let body = crate::operations::json_body::<#t>(op, body)?;));
+        passed.push(quote!(&body));
+    }
+    quote! {
+        #id => {
+            let op = &crate::spec::OPERATIONS[#index];
+            crate::operations::check_inputs(op, params, &body)?;
+            #(#parse)*
+            crate::operations::Prepared::new(
+                self.inner,
+                self.#build(#(#passed),*),
+                op,
+                crate::operations::send_checked_as::<#output>,
+            )
+        }
+    }
 }

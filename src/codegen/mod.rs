@@ -1,65 +1,89 @@
 //! The code generator behind the `codegen` feature.
 //!
 //! Compiled into build.rs (`#[path]`), never into the crate; the crate's unit
-//! tests include the parts that can be tested alone (`path_safe`,
-//! `yaml_keys`). Every step returns `Err` with a message that names what was
-//! wrong (and the operation, where there is one); build.rs prefixes the spec.
+//! tests include the parts that can be tested alone (`names`, `yaml_keys`).
+//! Every step returns `Err` with a message that names what was wrong (and
+//! the operation or schema, where there is one); build.rs prefixes the spec.
+//!
+//! One spec model (model.rs) is built from the spec; everything else comes
+//! from it: the normalised document progenitor turns into types and its own
+//! client, the crate's enums (enums.rs), the guarded layer and its checks
+//! (guarded.rs), the mock's `Call` (calls.rs) and the operations table
+//! (table.rs).
 
-mod args;
 mod calls;
-mod checks;
-mod describe;
+mod enums;
 mod foreign;
 mod guarded;
+mod model;
+pub mod names;
 mod passes;
-mod path_safe;
+mod rust;
 mod table;
 mod yaml_keys;
 
 use std::panic;
 
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
+use serde_norway::Value;
+
+use model::{Model, Named, Ty};
 
 /// The four generated files: client (types, progenitor client, guarded
-/// operations), operations table, the mock's `Call` enum, httpmock helpers.
-pub fn generate(text: &str) -> Result<[String; 4], String> {
+/// operations), operations table, the mock's `Call` enum, httpmock helpers;
+/// and warnings for the build to print.
+pub fn generate(text: &str) -> Result<([String; 4], Vec<String>), String> {
     // serde's YAML parsers keep the last of two equal keys when they fill a
-    // struct: check the text (block style, naming both lines), then parse it
-    // as a plain YAML value, which refuses a duplicate in any style (flow
-    // mappings `{a: 1, a: 2}` included).
+    // struct: check the text (block style, naming both lines); the model's
+    // plain YAML parse refuses a duplicate in any style.
     yaml_keys::refuse_duplicates(text)?;
-    serde_norway::from_str::<serde_norway::Value>(text)
-        .map_err(|e| format!("not valid YAML: {e}"))?;
-    let spec: openapiv3::OpenAPI = serde_norway::from_str(text)
-        .map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
-    checks::check(&spec)?;
-    let table = table::Table::from_spec(&spec)?;
+    let model = model::build(text)?;
+    check_patterns(&model)?;
+    let mut warnings = Vec::new();
+    for (id, why) in &model.excluded {
+        warnings.push(format!(
+            "operation {id} is not on generated() (progenitor's own client): {why}; it is on operations(), MockPhlo and the CLI"
+        ));
+    }
+    let spec = progenitor_spec(&model)?;
 
-    let mut generator = Generator::new(
-        GenerationSettings::new()
-            .with_interface(InterfaceStyle::Positional)
-            .with_tag(TagStyle::Merged)
-            .with_hooks(HooksMode::Expected)
-            // Hand-written types, held equal to the spec's patterns by tests
-            // and the fuzzer (src/address.rs, src/ids.rs): worded errors, a
-            // schema that keeps the pattern, no regex engine at run time.
-            .with_replacement("Address", "crate::address::Address", text_impls())
-            .with_replacement("Id", "crate::ids::Id", text_impls())
-            .with_replacement("AuthId", "crate::ids::AuthId", text_impls())
-            .with_derive("schemars::JsonSchema")
-            .with_derive("PartialEq"),
-    );
-
+    let mut settings = GenerationSettings::new();
+    settings
+        .with_interface(InterfaceStyle::Positional)
+        .with_tag(TagStyle::Merged)
+        .with_hooks(HooksMode::Expected)
+        .with_inner_type(quote::quote!(crate::client::Servers))
+        // Hand-written types, held equal to the spec's patterns by tests
+        // and the fuzzer (src/address.rs, src/ids.rs): worded errors, a
+        // schema that keeps the pattern, no regex engine at run time.
+        .with_replacement("Address", "crate::address::Address", text_impls())
+        .with_replacement("Id", "crate::ids::Id", text_impls())
+        .with_replacement("AuthId", "crate::ids::AuthId", text_impls())
+        .with_replacement(model::DATE_TIME, "crate::formats::DateTime", text_impls())
+        .with_replacement(model::DATE, "crate::formats::Date", text_impls())
+        .with_derive("schemars::JsonSchema")
+        .with_derive("PartialEq");
+    // The spec's enums are the crate's own (enums.rs).
+    for (name, named) in &model.schemas {
+        if let Named::Enum(_) = named {
+            settings.with_replacement(
+                name,
+                format!("crate::generated::types::{name}"),
+                text_impls(),
+            );
+        }
+    }
+    let mut generator = Generator::new(&settings);
     let tokens = catching("generating the client", || generator.generate_tokens(&spec))?;
     let mut client = parse(tokens, "the generated client")?;
     foreign::refuse_foreign_crates(&mut client)?;
-    passes::drop_api_version(&mut client, table.ops.len())?;
-    passes::raw_safe_ids(&mut client, &table.path_safe_params())?;
-    passes::non_exhaustive_enums(&mut client, &table.enum_schemas(&spec))?;
-    passes::field_docs(&mut client, &table::Table::property_docs(&spec))?;
-    let ops = guarded::extract(&client, &table)?;
-    client.items.push(guarded::operations_impl(&ops, &table));
-    let calls = calls::calls(&ops, &table);
+    let shapes = passes::fields(&mut client, &model)?;
+    passes::append_to_types(&mut client, enums::enum_items(&model))?;
+    client.items.extend(enums::check_impls(&model, &shapes));
+    client.items.extend(enums::text_impls(&model));
+    passes::non_exhaustive_enums(&mut client);
+    client.items.extend(guarded::items(&model));
+    let calls = calls::calls(&model);
 
     let tokens = catching("generating the httpmock helpers", || {
         generator.httpmock(&spec, "crate::generated")
@@ -67,9 +91,64 @@ pub fn generate(text: &str) -> Result<[String; 4], String> {
     let mut mocks = parse(tokens, "the generated httpmock helpers")?;
     passes::escape_mock_paths(&mut mocks)?;
 
-    let table = syn::parse_file(&table.render())
+    let table = syn::parse_file(&table::render(&model)?)
         .map_err(|e| format!("the generated operations table does not parse: {e}"))?;
-    Ok([client, table, calls, mocks].map(|file| prettyplease::unparse(&file)))
+    Ok((
+        [client, table, calls, mocks].map(|file| prettyplease::unparse(&file)),
+        warnings,
+    ))
+}
+
+/// The normalised document, without the operations progenitor's own client
+/// cannot take.
+fn progenitor_spec(model: &Model) -> Result<openapiv3::OpenAPI, String> {
+    let mut doc = model.doc.clone();
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_mapping_mut) {
+        for (_, item) in paths.iter_mut() {
+            if let Some(item) = item.as_mapping_mut() {
+                item.retain(|method, op| {
+                    let id = op
+                        .get("operationId")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    let _ = method;
+                    !model.excluded.iter().any(|(x, _)| x == id)
+                });
+            }
+        }
+    }
+    serde_norway::from_value(doc).map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))
+}
+
+/// Every `pattern` compiles (regress, what the checks and typify's types use).
+fn check_patterns(model: &Model) -> Result<(), String> {
+    fn walk(at: &str, ty: &Ty) -> Result<(), String> {
+        match ty {
+            Ty::String(r) => match &r.pattern {
+                Some(p) => rust::check_pattern(at, p),
+                None => Ok(()),
+            },
+            Ty::Array(t, _) | Ty::Map(t) => walk(at, t),
+            _ => Ok(()),
+        }
+    }
+    for op in &model.ops {
+        for p in &op.params {
+            walk(&format!("operation {}, parameter {}", op.id, p.wire), &p.ty)?;
+        }
+    }
+    for (name, named) in &model.schemas {
+        match named {
+            Named::Object { props, .. } => {
+                for p in props {
+                    walk(&format!("schema {name}, property {}", p.wire), &p.ty)?;
+                }
+            }
+            Named::Alias(t) => walk(&format!("schema {name}"), t)?,
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn text_impls() -> impl Iterator<Item = TypeImpl> {
@@ -97,7 +176,9 @@ fn catching<T>(
                 .cloned()
                 .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_else(|| "unknown panic".into());
-            Err(format!("{what} failed (progenitor panicked): {msg}"))
+            Err(format!(
+                "{what} failed (progenitor panicked): {msg}. The spec model accepted this spec, so this is a construct it does not yet hoist or refuse: please report it"
+            ))
         }
     }
 }

@@ -3,7 +3,7 @@
 use super::types;
 /// A request [`MockPhlo`](crate::mock::MockPhlo) received, decoded into the
 /// generated types: one variant per operation in `spec/phlo.yaml` (path
-/// values as sent, the body typed), plus routes added with
+/// and query values as sent, the body typed), plus routes added with
 /// [`MockPhlo::on`](crate::mock::MockPhlo::on) and refused requests.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -109,91 +109,137 @@ impl Call {
         }
     }
     /// Decodes a routed request, refusing what Plivo would refuse.
+    #[allow(unused_variables)]
     pub(crate) fn decode(
         operation_id: &str,
         params: &[(&str, &str)],
         body: ::std::option::Option<::serde_json::Value>,
     ) -> ::std::result::Result<Call, crate::mock::Refusal> {
-        let _ = (params, &body);
         match operation_id {
             "get_phlo" => {
                 let op = &crate::spec::OPERATIONS[0usize];
-                Ok(Call::GetPhlo {
-                    phlo_id: crate::mock::value::<crate::ids::Id>(op, params, "phlo_id")?,
-                })
+                let (phlo_id, __phlo_id) = crate::mock::value::<
+                    crate::ids::Id,
+                >(op, params, "phlo_id")?;
+                super::checks::get_phlo(&__phlo_id).map_err(crate::mock::Refusal::rule)?;
+                Ok(Call::GetPhlo { phlo_id })
             }
             "run_phlo" => {
                 let op = &crate::spec::OPERATIONS[1usize];
+                let (auth_id, __auth_id) = crate::mock::value::<
+                    crate::ids::AuthId,
+                >(op, params, "auth_id")?;
+                let (phlo_id, __phlo_id) = crate::mock::value::<
+                    crate::ids::Id,
+                >(op, params, "phlo_id")?;
+                let body = crate::mock::body::<types::RunPhloRequest>(op, body)?;
+                super::checks::run_phlo(&__auth_id, &__phlo_id, &body)
+                    .map_err(crate::mock::Refusal::rule)?;
                 Ok(Call::RunPhlo {
-                    auth_id: crate::mock::value::<
-                        crate::ids::AuthId,
-                    >(op, params, "auth_id")?,
-                    phlo_id: crate::mock::value::<
-                        crate::ids::Id,
-                    >(op, params, "phlo_id")?,
-                    body: crate::mock::body::<types::RunPhloRequest>(op, body)?,
+                    auth_id,
+                    phlo_id,
+                    body,
                 })
             }
             "get_phlo_run" => {
                 let op = &crate::spec::OPERATIONS[2usize];
+                let (phlo_id, __phlo_id) = crate::mock::value::<
+                    crate::ids::Id,
+                >(op, params, "phlo_id")?;
+                let (run_id, __run_id) = crate::mock::value::<
+                    crate::ids::Id,
+                >(op, params, "run_id")?;
+                super::checks::get_phlo_run(&__phlo_id, &__run_id)
+                    .map_err(crate::mock::Refusal::rule)?;
                 Ok(Call::GetPhloRun {
-                    phlo_id: crate::mock::value::<
-                        crate::ids::Id,
-                    >(op, params, "phlo_id")?,
-                    run_id: crate::mock::value::<crate::ids::Id>(op, params, "run_id")?,
+                    phlo_id,
+                    run_id,
                 })
             }
             "get_multi_party_call" => {
                 let op = &crate::spec::OPERATIONS[3usize];
+                let (phlo_id, __phlo_id) = crate::mock::value::<
+                    crate::ids::Id,
+                >(op, params, "phlo_id")?;
+                let (node_id, __node_id) = crate::mock::value::<
+                    crate::ids::Id,
+                >(op, params, "node_id")?;
+                super::checks::get_multi_party_call(&__phlo_id, &__node_id)
+                    .map_err(crate::mock::Refusal::rule)?;
                 Ok(Call::GetMultiPartyCall {
-                    phlo_id: crate::mock::value::<
-                        crate::ids::Id,
-                    >(op, params, "phlo_id")?,
-                    node_id: crate::mock::value::<crate::ids::Id>(op, params, "node_id")?,
+                    phlo_id,
+                    node_id,
                 })
             }
             "update_multi_party_call" => {
                 let op = &crate::spec::OPERATIONS[4usize];
+                let (phlo_id, __phlo_id) = crate::mock::value::<
+                    crate::ids::Id,
+                >(op, params, "phlo_id")?;
+                let (node_id, __node_id) = crate::mock::value::<
+                    crate::ids::Id,
+                >(op, params, "node_id")?;
+                let body = crate::mock::body::<types::MultiPartyCallRequest>(op, body)?;
+                super::checks::update_multi_party_call(&__phlo_id, &__node_id, &body)
+                    .map_err(crate::mock::Refusal::rule)?;
                 Ok(Call::UpdateMultiPartyCall {
-                    phlo_id: crate::mock::value::<
-                        crate::ids::Id,
-                    >(op, params, "phlo_id")?,
-                    node_id: crate::mock::value::<
-                        crate::ids::Id,
-                    >(op, params, "node_id")?,
-                    body: crate::mock::body::<types::MultiPartyCallRequest>(op, body)?,
+                    phlo_id,
+                    node_id,
+                    body,
                 })
             }
             "update_multi_party_call_member" => {
                 let op = &crate::spec::OPERATIONS[5usize];
+                let (phlo_id, __phlo_id) = crate::mock::value::<
+                    crate::ids::Id,
+                >(op, params, "phlo_id")?;
+                let (node_id, __node_id) = crate::mock::value::<
+                    crate::ids::Id,
+                >(op, params, "node_id")?;
+                let (member_address, __member_address) = crate::mock::value::<
+                    crate::address::Address,
+                >(op, params, "member_address")?;
+                let body = crate::mock::body::<types::MemberRequest>(op, body)?;
+                super::checks::update_multi_party_call_member(
+                        &__phlo_id,
+                        &__node_id,
+                        &__member_address,
+                        &body,
+                    )
+                    .map_err(crate::mock::Refusal::rule)?;
                 Ok(Call::UpdateMultiPartyCallMember {
-                    phlo_id: crate::mock::value::<
-                        crate::ids::Id,
-                    >(op, params, "phlo_id")?,
-                    node_id: crate::mock::value::<
-                        crate::ids::Id,
-                    >(op, params, "node_id")?,
-                    member_address: crate::mock::value::<
-                        crate::address::Address,
-                    >(op, params, "member_address")?,
-                    body: crate::mock::body::<types::MemberRequest>(op, body)?,
+                    phlo_id,
+                    node_id,
+                    member_address,
+                    body,
                 })
             }
             "update_conference_bridge_member" => {
                 let op = &crate::spec::OPERATIONS[6usize];
+                let (phlo_id, __phlo_id) = crate::mock::value::<
+                    crate::ids::Id,
+                >(op, params, "phlo_id")?;
+                let (node_id, __node_id) = crate::mock::value::<
+                    crate::ids::Id,
+                >(op, params, "node_id")?;
+                let (member_address, __member_address) = crate::mock::value::<
+                    crate::address::Address,
+                >(op, params, "member_address")?;
+                let body = crate::mock::body::<
+                    types::ConferenceBridgeMemberRequest,
+                >(op, body)?;
+                super::checks::update_conference_bridge_member(
+                        &__phlo_id,
+                        &__node_id,
+                        &__member_address,
+                        &body,
+                    )
+                    .map_err(crate::mock::Refusal::rule)?;
                 Ok(Call::UpdateConferenceBridgeMember {
-                    phlo_id: crate::mock::value::<
-                        crate::ids::Id,
-                    >(op, params, "phlo_id")?,
-                    node_id: crate::mock::value::<
-                        crate::ids::Id,
-                    >(op, params, "node_id")?,
-                    member_address: crate::mock::value::<
-                        crate::address::Address,
-                    >(op, params, "member_address")?,
-                    body: crate::mock::body::<
-                        types::ConferenceBridgeMemberRequest,
-                    >(op, body)?,
+                    phlo_id,
+                    node_id,
+                    member_address,
+                    body,
                 })
             }
             other => Err(crate::mock::Refusal::no_route(other)),

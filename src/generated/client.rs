@@ -44,68 +44,6 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
     }
-    ///What to do to a conference-bridge member.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    #[non_exhaustive]
-    pub enum ConferenceBridgeMemberAction {
-        #[serde(rename = "mute")]
-        Mute,
-        #[serde(rename = "unmute")]
-        Unmute,
-        #[serde(rename = "hangup")]
-        Hangup,
-    }
-    impl ::std::fmt::Display for ConferenceBridgeMemberAction {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Mute => f.write_str("mute"),
-                Self::Unmute => f.write_str("unmute"),
-                Self::Hangup => f.write_str("hangup"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ConferenceBridgeMemberAction {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "mute" => Ok(Self::Mute),
-                "unmute" => Ok(Self::Unmute),
-                "hangup" => Ok(Self::Hangup),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ConferenceBridgeMemberAction {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ConferenceBridgeMemberAction {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///The body of a conference-bridge member action.
     #[derive(
         ::serde::Deserialize,
@@ -117,80 +55,7 @@ pub mod types {
     )]
     pub struct ConferenceBridgeMemberRequest {
         ///What to do to the conference member.
-        pub action: ConferenceBridgeMemberAction,
-    }
-    ///What to do to a Multi-Party Call member: `abort_transfer` (address of the member who started the transfer), `resume_call` (agent rejoins after a warm transfer), `voicemail_drop` (the customer's address), `hangup`, `hold` (the member hears hold music), `unhold`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    #[non_exhaustive]
-    pub enum MemberAction {
-        #[serde(rename = "abort_transfer")]
-        AbortTransfer,
-        #[serde(rename = "resume_call")]
-        ResumeCall,
-        #[serde(rename = "voicemail_drop")]
-        VoicemailDrop,
-        #[serde(rename = "hangup")]
-        Hangup,
-        #[serde(rename = "hold")]
-        Hold,
-        #[serde(rename = "unhold")]
-        Unhold,
-    }
-    impl ::std::fmt::Display for MemberAction {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::AbortTransfer => f.write_str("abort_transfer"),
-                Self::ResumeCall => f.write_str("resume_call"),
-                Self::VoicemailDrop => f.write_str("voicemail_drop"),
-                Self::Hangup => f.write_str("hangup"),
-                Self::Hold => f.write_str("hold"),
-                Self::Unhold => f.write_str("unhold"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for MemberAction {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "abort_transfer" => Ok(Self::AbortTransfer),
-                "resume_call" => Ok(Self::ResumeCall),
-                "voicemail_drop" => Ok(Self::VoicemailDrop),
-                "hangup" => Ok(Self::Hangup),
-                "hold" => Ok(Self::Hold),
-                "unhold" => Ok(Self::Unhold),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for MemberAction {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for MemberAction {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+        pub action: crate::generated::types::ConferenceBridgeMemberAction,
     }
     ///The body of a Multi-Party Call member action.
     #[derive(
@@ -203,68 +68,7 @@ pub mod types {
     )]
     pub struct MemberRequest {
         ///What to do to the member.
-        pub action: MemberAction,
-    }
-    ///What to do on the Multi-Party Call node: `call` adds a user, `warm_transfer` and `cold_transfer` transfer the call.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    #[non_exhaustive]
-    pub enum MultiPartyCallAction {
-        #[serde(rename = "call")]
-        Call,
-        #[serde(rename = "warm_transfer")]
-        WarmTransfer,
-        #[serde(rename = "cold_transfer")]
-        ColdTransfer,
-    }
-    impl ::std::fmt::Display for MultiPartyCallAction {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Call => f.write_str("call"),
-                Self::WarmTransfer => f.write_str("warm_transfer"),
-                Self::ColdTransfer => f.write_str("cold_transfer"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for MultiPartyCallAction {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "call" => Ok(Self::Call),
-                "warm_transfer" => Ok(Self::WarmTransfer),
-                "cold_transfer" => Ok(Self::ColdTransfer),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for MultiPartyCallAction {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for MultiPartyCallAction {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
+        pub action: crate::generated::types::MemberAction,
     }
     ///The body of a Multi-Party Call node action.
     #[derive(
@@ -277,10 +81,11 @@ pub mod types {
     )]
     pub struct MultiPartyCallRequest {
         ///What to do (`call`, `warm_transfer`, `cold_transfer`).
-        pub action: MultiPartyCallAction,
+        pub action: crate::generated::types::MultiPartyCallAction,
+        /// Left out of the request unless set: the server then applies its default, `agent`.
         ///The new member's role; `agent` when not given.
-        #[serde(default = "defaults::multi_party_call_request_role")]
-        pub role: Role,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub role: ::std::option::Option<crate::generated::types::Role>,
         ///Who is dialled and added to the call (phone number or SIP URI).
         pub to: crate::address::Address,
         ///The member asking for the action, already on the call (phone number or SIP URI).
@@ -361,68 +166,6 @@ pub mod types {
         ///The run's id.
         pub run_id: ::std::string::String,
     }
-    ///The role the new member plays in the call.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    #[non_exhaustive]
-    pub enum Role {
-        #[serde(rename = "agent")]
-        Agent,
-        #[serde(rename = "customer")]
-        Customer,
-    }
-    impl ::std::fmt::Display for Role {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Agent => f.write_str("agent"),
-                Self::Customer => f.write_str("customer"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for Role {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "agent" => Ok(Self::Agent),
-                "customer" => Ok(Self::Customer),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for Role {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for Role {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::default::Default for Role {
-        fn default() -> Self {
-            Role::Agent
-        }
-    }
     ///The PHLO's start parameters. Keys are whatever the PHLO's Start node defines and are sent verbatim (never case-converted).
     #[derive(
         ::serde::Deserialize,
@@ -487,12 +230,6 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phlo_run_id: ::std::option::Option<::std::string::String>,
     }
-    /// Generation of default values for serde.
-    pub mod defaults {
-        pub(super) fn multi_party_call_request_role() -> super::Role {
-            super::Role::Agent
-        }
-    }
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -525,6 +262,434 @@ pub mod types {
             }
         }
     }
+    /// What to do to a conference-bridge member.
+    ///
+    /// Only these values are accepted.
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
+    pub enum ConferenceBridgeMemberAction {
+        /// `"mute"`
+        Mute,
+        /// `"unmute"`
+        Unmute,
+        /// `"hangup"`
+        Hangup,
+    }
+    impl ConferenceBridgeMemberAction {
+        /// The value as it goes on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Mute => "mute",
+                Self::Unmute => "unmute",
+                Self::Hangup => "hangup",
+            }
+        }
+    }
+    impl ::std::fmt::Display for ConferenceBridgeMemberAction {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::str::FromStr for ConferenceBridgeMemberAction {
+        type Err = crate::rules::InvalidValue;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, crate::rules::InvalidValue> {
+            match value {
+                "mute" => Ok(Self::Mute),
+                "unmute" => Ok(Self::Unmute),
+                "hangup" => Ok(Self::Hangup),
+                other => {
+                    Err(
+                        crate::rules::InvalidValue::new(
+                            "ConferenceBridgeMemberAction",
+                            other,
+                            &["mute", "unmute", "hangup"],
+                        ),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ConferenceBridgeMemberAction {
+        type Error = crate::rules::InvalidValue;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, crate::rules::InvalidValue> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ConferenceBridgeMemberAction {
+        type Error = crate::rules::InvalidValue;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, crate::rules::InvalidValue> {
+            value.parse()
+        }
+    }
+    impl ::serde::Serialize for ConferenceBridgeMemberAction {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ConferenceBridgeMemberAction {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            d: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let text = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(d)?;
+            text.parse().map_err(::serde::de::Error::custom)
+        }
+    }
+    impl ::schemars::JsonSchema for ConferenceBridgeMemberAction {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "ConferenceBridgeMemberAction".into()
+        }
+        fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            ::schemars::json_schema!(
+                { "type" : "string", "description" :
+                " What to do to a conference-bridge member.", "enum" : ["mute", "unmute",
+                "hangup"] }
+            )
+        }
+    }
+    impl crate::rules::QueryText for ConferenceBridgeMemberAction {
+        fn query_text(&self) -> ::std::borrow::Cow<'_, str> {
+            ::std::borrow::Cow::Borrowed(self.as_str())
+        }
+    }
+    /// What to do to a Multi-Party Call member: `abort_transfer` (address of the member who started the transfer), `resume_call` (agent rejoins after a warm transfer), `voicemail_drop` (the customer's address), `hangup`, `hold` (the member hears hold music), `unhold`.
+    ///
+    /// Only these values are accepted.
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
+    pub enum MemberAction {
+        /// `"abort_transfer"`
+        AbortTransfer,
+        /// `"resume_call"`
+        ResumeCall,
+        /// `"voicemail_drop"`
+        VoicemailDrop,
+        /// `"hangup"`
+        Hangup,
+        /// `"hold"`
+        Hold,
+        /// `"unhold"`
+        Unhold,
+    }
+    impl MemberAction {
+        /// The value as it goes on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::AbortTransfer => "abort_transfer",
+                Self::ResumeCall => "resume_call",
+                Self::VoicemailDrop => "voicemail_drop",
+                Self::Hangup => "hangup",
+                Self::Hold => "hold",
+                Self::Unhold => "unhold",
+            }
+        }
+    }
+    impl ::std::fmt::Display for MemberAction {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::str::FromStr for MemberAction {
+        type Err = crate::rules::InvalidValue;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, crate::rules::InvalidValue> {
+            match value {
+                "abort_transfer" => Ok(Self::AbortTransfer),
+                "resume_call" => Ok(Self::ResumeCall),
+                "voicemail_drop" => Ok(Self::VoicemailDrop),
+                "hangup" => Ok(Self::Hangup),
+                "hold" => Ok(Self::Hold),
+                "unhold" => Ok(Self::Unhold),
+                other => {
+                    Err(
+                        crate::rules::InvalidValue::new(
+                            "MemberAction",
+                            other,
+                            &[
+                                "abort_transfer",
+                                "resume_call",
+                                "voicemail_drop",
+                                "hangup",
+                                "hold",
+                                "unhold",
+                            ],
+                        ),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for MemberAction {
+        type Error = crate::rules::InvalidValue;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, crate::rules::InvalidValue> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for MemberAction {
+        type Error = crate::rules::InvalidValue;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, crate::rules::InvalidValue> {
+            value.parse()
+        }
+    }
+    impl ::serde::Serialize for MemberAction {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for MemberAction {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            d: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let text = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(d)?;
+            text.parse().map_err(::serde::de::Error::custom)
+        }
+    }
+    impl ::schemars::JsonSchema for MemberAction {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "MemberAction".into()
+        }
+        fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            ::schemars::json_schema!(
+                { "type" : "string", "description" :
+                " What to do to a Multi-Party Call member: `abort_transfer` (address of the member who started the transfer), `resume_call` (agent rejoins after a warm transfer), `voicemail_drop` (the customer's address), `hangup`, `hold` (the member hears hold music), `unhold`.",
+                "enum" : ["abort_transfer", "resume_call", "voicemail_drop", "hangup",
+                "hold", "unhold"] }
+            )
+        }
+    }
+    impl crate::rules::QueryText for MemberAction {
+        fn query_text(&self) -> ::std::borrow::Cow<'_, str> {
+            ::std::borrow::Cow::Borrowed(self.as_str())
+        }
+    }
+    /// What to do on the Multi-Party Call node: `call` adds a user, `warm_transfer` and `cold_transfer` transfer the call.
+    ///
+    /// Only these values are accepted.
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
+    pub enum MultiPartyCallAction {
+        /// `"call"`
+        Call,
+        /// `"warm_transfer"`
+        WarmTransfer,
+        /// `"cold_transfer"`
+        ColdTransfer,
+    }
+    impl MultiPartyCallAction {
+        /// The value as it goes on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Call => "call",
+                Self::WarmTransfer => "warm_transfer",
+                Self::ColdTransfer => "cold_transfer",
+            }
+        }
+    }
+    impl ::std::fmt::Display for MultiPartyCallAction {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::str::FromStr for MultiPartyCallAction {
+        type Err = crate::rules::InvalidValue;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, crate::rules::InvalidValue> {
+            match value {
+                "call" => Ok(Self::Call),
+                "warm_transfer" => Ok(Self::WarmTransfer),
+                "cold_transfer" => Ok(Self::ColdTransfer),
+                other => {
+                    Err(
+                        crate::rules::InvalidValue::new(
+                            "MultiPartyCallAction",
+                            other,
+                            &["call", "warm_transfer", "cold_transfer"],
+                        ),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for MultiPartyCallAction {
+        type Error = crate::rules::InvalidValue;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, crate::rules::InvalidValue> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for MultiPartyCallAction {
+        type Error = crate::rules::InvalidValue;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, crate::rules::InvalidValue> {
+            value.parse()
+        }
+    }
+    impl ::serde::Serialize for MultiPartyCallAction {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for MultiPartyCallAction {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            d: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let text = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(d)?;
+            text.parse().map_err(::serde::de::Error::custom)
+        }
+    }
+    impl ::schemars::JsonSchema for MultiPartyCallAction {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "MultiPartyCallAction".into()
+        }
+        fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            ::schemars::json_schema!(
+                { "type" : "string", "description" :
+                " What to do on the Multi-Party Call node: `call` adds a user, `warm_transfer` and `cold_transfer` transfer the call.",
+                "enum" : ["call", "warm_transfer", "cold_transfer"] }
+            )
+        }
+    }
+    impl crate::rules::QueryText for MultiPartyCallAction {
+        fn query_text(&self) -> ::std::borrow::Cow<'_, str> {
+            ::std::borrow::Cow::Borrowed(self.as_str())
+        }
+    }
+    /// The role the new member plays in the call.
+    ///
+    /// Only these values are accepted.
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
+    pub enum Role {
+        /// `"agent"`
+        Agent,
+        /// `"customer"`
+        Customer,
+    }
+    impl Role {
+        /// The value as it goes on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Agent => "agent",
+                Self::Customer => "customer",
+            }
+        }
+    }
+    impl ::std::fmt::Display for Role {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::str::FromStr for Role {
+        type Err = crate::rules::InvalidValue;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, crate::rules::InvalidValue> {
+            match value {
+                "agent" => Ok(Self::Agent),
+                "customer" => Ok(Self::Customer),
+                other => {
+                    Err(
+                        crate::rules::InvalidValue::new(
+                            "Role",
+                            other,
+                            &["agent", "customer"],
+                        ),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for Role {
+        type Error = crate::rules::InvalidValue;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, crate::rules::InvalidValue> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for Role {
+        type Error = crate::rules::InvalidValue;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, crate::rules::InvalidValue> {
+            value.parse()
+        }
+    }
+    impl ::serde::Serialize for Role {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Role {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            d: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let text = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(d)?;
+            text.parse().map_err(::serde::de::Error::custom)
+        }
+    }
+    impl ::schemars::JsonSchema for Role {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "Role".into()
+        }
+        fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            ::schemars::json_schema!(
+                { "type" : "string", "description" :
+                " The role the new member plays in the call.", "enum" : ["agent",
+                "customer"] }
+            )
+        }
+    }
+    impl crate::rules::QueryText for Role {
+        fn query_text(&self) -> ::std::borrow::Cow<'_, str> {
+            ::std::borrow::Cow::Borrowed(self.as_str())
+        }
+    }
+    impl ::std::default::Default for Role {
+        /// The spec's default. A request leaves the field out unless it
+        /// is set, so the server's own default applies.
+        fn default() -> Self {
+            Self::Agent
+        }
+    }
 }
 #[derive(Clone, Debug)]
 /**Client for Plivo PHLO runtime API
@@ -535,6 +700,7 @@ Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) inner: crate::client::Servers,
 }
 impl Client {
     /// Create a new client.
@@ -542,7 +708,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str) -> Self {
+    pub fn new(baseurl: &str, inner: crate::client::Servers) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -550,7 +716,7 @@ impl Client {
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap())
+        Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
@@ -558,14 +724,19 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
+    pub fn new_with_client(
+        baseurl: &str,
+        client: reqwest::Client,
+        inner: crate::client::Servers,
+    ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            inner,
         }
     }
 }
-impl ClientInfo<()> for Client {
+impl ClientInfo<crate::client::Servers> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -575,15 +746,15 @@ impl ClientInfo<()> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &() {
-        &()
+    fn inner(&self) -> &crate::client::Servers {
+        &self.inner
     }
 }
 const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<()>,
+        Client: ClientHooks<crate::client::Servers>,
     {}
 };
 #[allow(clippy::all)]
@@ -601,8 +772,15 @@ Arguments:
         &'a self,
         phlo_id: &'a crate::ids::Id,
     ) -> Result<ResponseValue<types::Phlo>, Error<types::ApiError>> {
-        let url = format!("{}/phlo/{}", self.baseurl, phlo_id.as_str(),);
-        let header_map = ::reqwest::header::HeaderMap::new();
+        let url = format!(
+            "{}/phlo/{}", self.baseurl, encode_path(& phlo_id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -649,9 +827,15 @@ Arguments:
         body: &'a types::RunPhloRequest,
     ) -> Result<ResponseValue<types::RunPhloResponse>, Error<types::ApiError>> {
         let url = format!(
-            "{}/account/{}/phlo/{}", self.baseurl, auth_id.as_str(), phlo_id.as_str(),
+            "{}/account/{}/phlo/{}", self.baseurl, encode_path(& auth_id.to_string()),
+            encode_path(& phlo_id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -698,9 +882,15 @@ Arguments:
         run_id: &'a crate::ids::Id,
     ) -> Result<ResponseValue<types::PhloRun>, Error<types::ApiError>> {
         let url = format!(
-            "{}/phlo/{}/runs/{}", self.baseurl, phlo_id.as_str(), run_id.as_str(),
+            "{}/phlo/{}/runs/{}", self.baseurl, encode_path(& phlo_id.to_string()),
+            encode_path(& run_id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -745,10 +935,15 @@ Arguments:
         node_id: &'a crate::ids::Id,
     ) -> Result<ResponseValue<types::Node>, Error<types::ApiError>> {
         let url = format!(
-            "{}/phlo/{}/multi_party_call/{}", self.baseurl, phlo_id.as_str(), node_id
-            .as_str(),
+            "{}/phlo/{}/multi_party_call/{}", self.baseurl, encode_path(& phlo_id
+            .to_string()), encode_path(& node_id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -795,10 +990,15 @@ Arguments:
         body: &'a types::MultiPartyCallRequest,
     ) -> Result<ResponseValue<types::ActionResponse>, Error<types::ApiError>> {
         let url = format!(
-            "{}/phlo/{}/multi_party_call/{}", self.baseurl, phlo_id.as_str(), node_id
-            .as_str(),
+            "{}/phlo/{}/multi_party_call/{}", self.baseurl, encode_path(& phlo_id
+            .to_string()), encode_path(& node_id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -849,10 +1049,16 @@ Arguments:
         body: &'a types::MemberRequest,
     ) -> Result<ResponseValue<types::ActionResponse>, Error<types::ApiError>> {
         let url = format!(
-            "{}/phlo/{}/multi_party_call/{}/members/{}", self.baseurl, phlo_id.as_str(),
-            node_id.as_str(), encode_path(& member_address.to_string()),
+            "{}/phlo/{}/multi_party_call/{}/members/{}", self.baseurl, encode_path(&
+            phlo_id.to_string()), encode_path(& node_id.to_string()), encode_path(&
+            member_address.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -903,10 +1109,16 @@ Arguments:
         body: &'a types::ConferenceBridgeMemberRequest,
     ) -> Result<ResponseValue<types::ActionResponse>, Error<types::ApiError>> {
         let url = format!(
-            "{}/phlo/{}/conference_bridge/{}/members/{}", self.baseurl, phlo_id.as_str(),
-            node_id.as_str(), encode_path(& member_address.to_string()),
+            "{}/phlo/{}/conference_bridge/{}/members/{}", self.baseurl, encode_path(&
+            phlo_id.to_string()), encode_path(& node_id.to_string()), encode_path(&
+            member_address.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::new();
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -944,17 +1156,14 @@ pub mod prelude {
     pub use super::Client;
 }
 impl<'c> crate::operations::Operations<'c> {
-    /**Retrieve a PHLO
-
-Returns the PHLO's id, name and creation time.
-
-Sends a `GET` request to `/phlo/{phlo_id}`
-
-Arguments:
-- `phlo_id`: The PHLO's id.
-*/
+    /// Retrieve a PHLO
     ///
-    /// Guarded: `GET /phlo/{phlo_id}` through the crate's pipeline (checks, typed [`Error`](crate::Error), retry policy by method, body cap, tracing).
+    /// Returns the PHLO's id, name and creation time.
+    ///
+    /// `GET /phlo/{phlo_id}` on `https://phlorunner.plivo.com/v1`.
+    ///
+    /// Arguments:
+    /// - `phlo_id` (`phlo_id`): The PHLO's id.
     pub fn get_phlo(
         &self,
         phlo_id: &crate::ids::Id,
@@ -971,32 +1180,30 @@ Arguments:
         &self,
         phlo_id: &crate::ids::Id,
     ) -> ::std::result::Result<::reqwest::Request, crate::Error> {
-        let url = format!("{}/phlo/{}", self.baseurl, phlo_id.as_str(),);
-        let header_map = ::reqwest::header::HeaderMap::new();
-        let request = self
+        checks::get_phlo(phlo_id).map_err(|v| v.into_error("get_phlo"))?;
+        let mut __url = ::std::string::String::with_capacity(256);
+        __url.push_str(&self.inner.servers[0usize]);
+        __url.push_str("/phlo/");
+        __url.push_str(phlo_id.as_str());
+        let __request = self
             .client
-            .get(url)
+            .request(::reqwest::Method::GET, __url)
             .header(
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .headers(header_map)
-            .build();
-        request.map_err(crate::transport::unbuildable)
+            );
+        __request.build().map_err(crate::transport::unbuildable)
     }
-    /**Run a PHLO
-
-Triggers a run of the PHLO. The body's keys are whatever the PHLO's Start node defines (`from`, `to`, custom keys in any case); they are sent verbatim. The response's `api_id` identifies the run.
-
-Sends a `POST` request to `/account/{auth_id}/phlo/{phlo_id}`
-
-Arguments:
-- `auth_id`: The account's auth_id (the Basic-auth user name).
-- `phlo_id`: The PHLO's id.
-- `body`: The run's parameters. Optional: a run without a body (as the Node SDK sends it) starts the PHLO with none; this client sends `{}`.
-*/
+    /// Run a PHLO
     ///
-    /// Guarded: `POST /account/{auth_id}/phlo/{phlo_id}` through the crate's pipeline (checks, typed [`Error`](crate::Error), retry policy by method, body cap, tracing).
+    /// Triggers a run of the PHLO. The body's keys are whatever the PHLO's Start node defines (`from`, `to`, custom keys in any case); they are sent verbatim. The response's `api_id` identifies the run.
+    ///
+    /// `POST /account/{auth_id}/phlo/{phlo_id}` on `https://phlorunner.plivo.com/v1`.
+    ///
+    /// Arguments:
+    /// - `auth_id` (`auth_id`): The account's auth_id (the Basic-auth user name).
+    /// - `phlo_id` (`phlo_id`): The PHLO's id.
+    /// - `body`: The run's parameters. Optional: a run without a body (as the Node SDK sends it) starts the PHLO with none; this client sends `{}`.
     pub fn run_phlo(
         &self,
         auth_id: &crate::ids::AuthId,
@@ -1017,34 +1224,32 @@ Arguments:
         phlo_id: &crate::ids::Id,
         body: &types::RunPhloRequest,
     ) -> ::std::result::Result<::reqwest::Request, crate::Error> {
-        let url = format!(
-            "{}/account/{}/phlo/{}", self.baseurl, auth_id.as_str(), phlo_id.as_str(),
-        );
-        let header_map = ::reqwest::header::HeaderMap::new();
-        let request = self
+        checks::run_phlo(auth_id, phlo_id, body).map_err(|v| v.into_error("run_phlo"))?;
+        let mut __url = ::std::string::String::with_capacity(256);
+        __url.push_str(&self.inner.servers[0usize]);
+        __url.push_str("/account/");
+        __url.push_str(auth_id.as_str());
+        __url.push_str("/phlo/");
+        __url.push_str(phlo_id.as_str());
+        let __request = self
             .client
-            .post(url)
+            .request(::reqwest::Method::POST, __url)
             .header(
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .headers(header_map)
-            .build();
-        request.map_err(crate::transport::unbuildable)
+            );
+        let __request = __request.json(body);
+        __request.build().map_err(crate::transport::unbuildable)
     }
-    /**Retrieve a PHLO run
-
-Returns what one run of a PHLO did: the calls, messages and recordings it produced.
-
-Sends a `GET` request to `/phlo/{phlo_id}/runs/{run_id}`
-
-Arguments:
-- `phlo_id`: The PHLO's id.
-- `run_id`: The run's id (the `api_id` returned when the PHLO was run).
-*/
+    /// Retrieve a PHLO run
     ///
-    /// Guarded: `GET /phlo/{phlo_id}/runs/{run_id}` through the crate's pipeline (checks, typed [`Error`](crate::Error), retry policy by method, body cap, tracing).
+    /// Returns what one run of a PHLO did: the calls, messages and recordings it produced.
+    ///
+    /// `GET /phlo/{phlo_id}/runs/{run_id}` on `https://phlorunner.plivo.com/v1`.
+    ///
+    /// Arguments:
+    /// - `phlo_id` (`phlo_id`): The PHLO's id.
+    /// - `run_id` (`run_id`): The run's id (the `api_id` returned when the PHLO was run).
     pub fn get_phlo_run(
         &self,
         phlo_id: &crate::ids::Id,
@@ -1063,33 +1268,31 @@ Arguments:
         phlo_id: &crate::ids::Id,
         run_id: &crate::ids::Id,
     ) -> ::std::result::Result<::reqwest::Request, crate::Error> {
-        let url = format!(
-            "{}/phlo/{}/runs/{}", self.baseurl, phlo_id.as_str(), run_id.as_str(),
-        );
-        let header_map = ::reqwest::header::HeaderMap::new();
-        let request = self
+        checks::get_phlo_run(phlo_id, run_id).map_err(|v| v.into_error("get_phlo_run"))?;
+        let mut __url = ::std::string::String::with_capacity(256);
+        __url.push_str(&self.inner.servers[0usize]);
+        __url.push_str("/phlo/");
+        __url.push_str(phlo_id.as_str());
+        __url.push_str("/runs/");
+        __url.push_str(run_id.as_str());
+        let __request = self
             .client
-            .get(url)
+            .request(::reqwest::Method::GET, __url)
             .header(
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .headers(header_map)
-            .build();
-        request.map_err(crate::transport::unbuildable)
+            );
+        __request.build().map_err(crate::transport::unbuildable)
     }
-    /**Retrieve a Multi-Party Call node
-
-Returns the Multi-Party Call node's id, name, type and creation time.
-
-Sends a `GET` request to `/phlo/{phlo_id}/multi_party_call/{node_id}`
-
-Arguments:
-- `phlo_id`: The PHLO's id.
-- `node_id`: The node's id, as shown in the PHLO console.
-*/
+    /// Retrieve a Multi-Party Call node
     ///
-    /// Guarded: `GET /phlo/{phlo_id}/multi_party_call/{node_id}` through the crate's pipeline (checks, typed [`Error`](crate::Error), retry policy by method, body cap, tracing).
+    /// Returns the Multi-Party Call node's id, name, type and creation time.
+    ///
+    /// `GET /phlo/{phlo_id}/multi_party_call/{node_id}` on `https://phlorunner.plivo.com/v1`.
+    ///
+    /// Arguments:
+    /// - `phlo_id` (`phlo_id`): The PHLO's id.
+    /// - `node_id` (`node_id`): The node's id, as shown in the PHLO console.
     pub fn get_multi_party_call(
         &self,
         phlo_id: &crate::ids::Id,
@@ -1108,35 +1311,33 @@ Arguments:
         phlo_id: &crate::ids::Id,
         node_id: &crate::ids::Id,
     ) -> ::std::result::Result<::reqwest::Request, crate::Error> {
-        let url = format!(
-            "{}/phlo/{}/multi_party_call/{}", self.baseurl, phlo_id.as_str(), node_id
-            .as_str(),
-        );
-        let header_map = ::reqwest::header::HeaderMap::new();
-        let request = self
+        checks::get_multi_party_call(phlo_id, node_id)
+            .map_err(|v| v.into_error("get_multi_party_call"))?;
+        let mut __url = ::std::string::String::with_capacity(256);
+        __url.push_str(&self.inner.servers[0usize]);
+        __url.push_str("/phlo/");
+        __url.push_str(phlo_id.as_str());
+        __url.push_str("/multi_party_call/");
+        __url.push_str(node_id.as_str());
+        let __request = self
             .client
-            .get(url)
+            .request(::reqwest::Method::GET, __url)
             .header(
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .headers(header_map)
-            .build();
-        request.map_err(crate::transport::unbuildable)
+            );
+        __request.build().map_err(crate::transport::unbuildable)
     }
-    /**Add a user to a Multi-Party Call, or transfer the call
-
-`call` dials `to` and adds them to the live call; `warm_transfer` lets the initiator talk privately with `to` before `to` joins; `cold_transfer` connects `to` directly and drops the initiator. This places real phone calls: never re-send it unless it provably did not reach the server. Plivo documents 201; 200 has been seen.
-
-Sends a `POST` request to `/phlo/{phlo_id}/multi_party_call/{node_id}`
-
-Arguments:
-- `phlo_id`: The PHLO's id.
-- `node_id`: The node's id, as shown in the PHLO console.
-- `body`
-*/
+    /// Add a user to a Multi-Party Call, or transfer the call
     ///
-    /// Guarded: `POST /phlo/{phlo_id}/multi_party_call/{node_id}` through the crate's pipeline (checks, typed [`Error`](crate::Error), retry policy by method, body cap, tracing).
+    /// `call` dials `to` and adds them to the live call; `warm_transfer` lets the initiator talk privately with `to` before `to` joins; `cold_transfer` connects `to` directly and drops the initiator. This places real phone calls: never re-send it unless it provably did not reach the server. Plivo documents 201; 200 has been seen.
+    ///
+    /// `POST /phlo/{phlo_id}/multi_party_call/{node_id}` on `https://phlorunner.plivo.com/v1`.
+    ///
+    /// Arguments:
+    /// - `phlo_id` (`phlo_id`): The PHLO's id.
+    /// - `node_id` (`node_id`): The node's id, as shown in the PHLO console.
+    /// - `body`:
     pub fn update_multi_party_call(
         &self,
         phlo_id: &crate::ids::Id,
@@ -1157,37 +1358,35 @@ Arguments:
         node_id: &crate::ids::Id,
         body: &types::MultiPartyCallRequest,
     ) -> ::std::result::Result<::reqwest::Request, crate::Error> {
-        let url = format!(
-            "{}/phlo/{}/multi_party_call/{}", self.baseurl, phlo_id.as_str(), node_id
-            .as_str(),
-        );
-        let header_map = ::reqwest::header::HeaderMap::new();
-        let request = self
+        checks::update_multi_party_call(phlo_id, node_id, body)
+            .map_err(|v| v.into_error("update_multi_party_call"))?;
+        let mut __url = ::std::string::String::with_capacity(256);
+        __url.push_str(&self.inner.servers[0usize]);
+        __url.push_str("/phlo/");
+        __url.push_str(phlo_id.as_str());
+        __url.push_str("/multi_party_call/");
+        __url.push_str(node_id.as_str());
+        let __request = self
             .client
-            .post(url)
+            .request(::reqwest::Method::POST, __url)
             .header(
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .headers(header_map)
-            .build();
-        request.map_err(crate::transport::unbuildable)
+            );
+        let __request = __request.json(body);
+        __request.build().map_err(crate::transport::unbuildable)
     }
-    /**Act on one member of a Multi-Party Call
-
-Hold, unhold or hang up a member, resume the call after a warm transfer, abort a transfer, or drop a voicemail. The member address goes in the path raw (`+`, `:` and `@` unencoded), as every official SDK sends it.
-
-Sends a `POST` request to `/phlo/{phlo_id}/multi_party_call/{node_id}/members/{member_address}`
-
-Arguments:
-- `phlo_id`: The PHLO's id.
-- `node_id`: The node's id, as shown in the PHLO console.
-- `member_address`: The member's phone number or SIP URI, placed in the path raw.
-- `body`
-*/
+    /// Act on one member of a Multi-Party Call
     ///
-    /// Guarded: `POST /phlo/{phlo_id}/multi_party_call/{node_id}/members/{member_address}` through the crate's pipeline (checks, typed [`Error`](crate::Error), retry policy by method, body cap, tracing).
+    /// Hold, unhold or hang up a member, resume the call after a warm transfer, abort a transfer, or drop a voicemail. The member address goes in the path raw (`+`, `:` and `@` unencoded), as every official SDK sends it.
+    ///
+    /// `POST /phlo/{phlo_id}/multi_party_call/{node_id}/members/{member_address}` on `https://phlorunner.plivo.com/v1`.
+    ///
+    /// Arguments:
+    /// - `phlo_id` (`phlo_id`): The PHLO's id.
+    /// - `node_id` (`node_id`): The node's id, as shown in the PHLO console.
+    /// - `member_address` (`member_address`): The member's phone number or SIP URI, placed in the path raw.
+    /// - `body`:
     pub fn update_multi_party_call_member(
         &self,
         phlo_id: &crate::ids::Id,
@@ -1216,37 +1415,37 @@ Arguments:
         member_address: &crate::address::Address,
         body: &types::MemberRequest,
     ) -> ::std::result::Result<::reqwest::Request, crate::Error> {
-        let url = format!(
-            "{}/phlo/{}/multi_party_call/{}/members/{}", self.baseurl, phlo_id.as_str(),
-            node_id.as_str(), encode_path(& member_address.to_string()),
-        );
-        let header_map = ::reqwest::header::HeaderMap::new();
-        let request = self
+        checks::update_multi_party_call_member(phlo_id, node_id, member_address, body)
+            .map_err(|v| v.into_error("update_multi_party_call_member"))?;
+        let mut __url = ::std::string::String::with_capacity(256);
+        __url.push_str(&self.inner.servers[0usize]);
+        __url.push_str("/phlo/");
+        __url.push_str(phlo_id.as_str());
+        __url.push_str("/multi_party_call/");
+        __url.push_str(node_id.as_str());
+        __url.push_str("/members/");
+        __url.push_str(member_address.as_str());
+        let __request = self
             .client
-            .post(url)
+            .request(::reqwest::Method::POST, __url)
             .header(
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .headers(header_map)
-            .build();
-        request.map_err(crate::transport::unbuildable)
+            );
+        let __request = __request.json(body);
+        __request.build().map_err(crate::transport::unbuildable)
     }
-    /**Act on one member of a conference bridge
-
-Mute, unmute or hang up a member of a conference-bridge node.
-
-Sends a `POST` request to `/phlo/{phlo_id}/conference_bridge/{node_id}/members/{member_address}`
-
-Arguments:
-- `phlo_id`: The PHLO's id.
-- `node_id`: The node's id, as shown in the PHLO console.
-- `member_address`: The member's phone number or SIP URI, placed in the path raw.
-- `body`
-*/
+    /// Act on one member of a conference bridge
     ///
-    /// Guarded: `POST /phlo/{phlo_id}/conference_bridge/{node_id}/members/{member_address}` through the crate's pipeline (checks, typed [`Error`](crate::Error), retry policy by method, body cap, tracing).
+    /// Mute, unmute or hang up a member of a conference-bridge node.
+    ///
+    /// `POST /phlo/{phlo_id}/conference_bridge/{node_id}/members/{member_address}` on `https://phlorunner.plivo.com/v1`.
+    ///
+    /// Arguments:
+    /// - `phlo_id` (`phlo_id`): The PHLO's id.
+    /// - `node_id` (`node_id`): The node's id, as shown in the PHLO console.
+    /// - `member_address` (`member_address`): The member's phone number or SIP URI, placed in the path raw.
+    /// - `body`:
     pub fn update_conference_bridge_member(
         &self,
         phlo_id: &crate::ids::Id,
@@ -1275,28 +1474,32 @@ Arguments:
         member_address: &crate::address::Address,
         body: &types::ConferenceBridgeMemberRequest,
     ) -> ::std::result::Result<::reqwest::Request, crate::Error> {
-        let url = format!(
-            "{}/phlo/{}/conference_bridge/{}/members/{}", self.baseurl, phlo_id.as_str(),
-            node_id.as_str(), encode_path(& member_address.to_string()),
-        );
-        let header_map = ::reqwest::header::HeaderMap::new();
-        let request = self
+        checks::update_conference_bridge_member(phlo_id, node_id, member_address, body)
+            .map_err(|v| v.into_error("update_conference_bridge_member"))?;
+        let mut __url = ::std::string::String::with_capacity(256);
+        __url.push_str(&self.inner.servers[0usize]);
+        __url.push_str("/phlo/");
+        __url.push_str(phlo_id.as_str());
+        __url.push_str("/conference_bridge/");
+        __url.push_str(node_id.as_str());
+        __url.push_str("/members/");
+        __url.push_str(member_address.as_str());
+        let __request = self
             .client
-            .post(url)
+            .request(::reqwest::Method::POST, __url)
             .header(
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .headers(header_map)
-            .build();
-        request.map_err(crate::transport::unbuildable)
+            );
+        let __request = __request.json(body);
+        __request.build().map_err(crate::transport::unbuildable)
     }
     /// Builds the request for `operation_id` from path and query values
-    /// (by the spec's parameter names) and a JSON body, checking each
-    /// into its generated type, without sending it: what the `phlo` CLI
-    /// runs. [`Prepared::send`](crate::Prepared::send) sends it through
-    /// the same pipeline as the typed methods.
+    /// (by the spec's parameter names; an array parameter's name
+    /// repeated for each of its values) and a JSON body, checking each
+    /// into its type and against the spec's rules, without sending it:
+    /// what the `phlo` CLI runs. [`Prepared::send`](crate::Prepared::send)
+    /// sends it through the same pipeline as the typed methods.
     pub fn prepare(
         &self,
         operation_id: &str,
@@ -1445,5 +1648,66 @@ Arguments:
             }
             other => Err(crate::operations::unknown_operation(other)),
         }
+    }
+}
+/// The spec's rules of each operation's inputs, checked before any
+/// request (by the guarded layer) and by the mock (which refuses
+/// what breaks them as Plivo does).
+#[allow(unused_variables, clippy::all)]
+pub(crate) mod checks {
+    use super::types;
+    #[inline]
+    pub(crate) fn get_phlo(
+        phlo_id: &crate::ids::Id,
+    ) -> ::std::result::Result<(), crate::rules::Violation> {
+        Ok(())
+    }
+    #[inline]
+    pub(crate) fn run_phlo(
+        auth_id: &crate::ids::AuthId,
+        phlo_id: &crate::ids::Id,
+        body: &types::RunPhloRequest,
+    ) -> ::std::result::Result<(), crate::rules::Violation> {
+        Ok(())
+    }
+    #[inline]
+    pub(crate) fn get_phlo_run(
+        phlo_id: &crate::ids::Id,
+        run_id: &crate::ids::Id,
+    ) -> ::std::result::Result<(), crate::rules::Violation> {
+        Ok(())
+    }
+    #[inline]
+    pub(crate) fn get_multi_party_call(
+        phlo_id: &crate::ids::Id,
+        node_id: &crate::ids::Id,
+    ) -> ::std::result::Result<(), crate::rules::Violation> {
+        Ok(())
+    }
+    #[inline]
+    pub(crate) fn update_multi_party_call(
+        phlo_id: &crate::ids::Id,
+        node_id: &crate::ids::Id,
+        body: &types::MultiPartyCallRequest,
+    ) -> ::std::result::Result<(), crate::rules::Violation> {
+        Ok(())
+    }
+    #[inline]
+    pub(crate) fn update_multi_party_call_member(
+        phlo_id: &crate::ids::Id,
+        node_id: &crate::ids::Id,
+        member_address: &crate::address::Address,
+        body: &types::MemberRequest,
+    ) -> ::std::result::Result<(), crate::rules::Violation> {
+        Ok(())
+    }
+    #[inline]
+    pub(crate) fn update_conference_bridge_member(
+        phlo_id: &crate::ids::Id,
+        node_id: &crate::ids::Id,
+        member_address: &crate::address::Address,
+        body: &types::ConferenceBridgeMemberRequest,
+    ) -> ::std::result::Result<(), crate::rules::Violation> {
+        Ok(())
     }
 }

@@ -17,9 +17,32 @@
 
 include!(concat!(env!("OUT_DIR"), "/client.rs"));
 
-// progenitor's hooks keep their defaults: the unguarded layer is
-// progenitor's own behaviour. The guarded layer does not go through them.
-impl progenitor_client::ClientHooks for Client {}
+// The unguarded layer is progenitor's own behaviour, with two sanctioned
+// adjustments in its `pre` hook: no `api-version` header (Plivo has no use
+// for it), and each operation sent to its own server (progenitor knows one
+// base URL). The guarded layer does not go through these hooks.
+impl progenitor_client::ClientHooks<crate::client::Servers> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &progenitor_client::OperationInfo,
+    ) -> std::result::Result<(), progenitor_client::Error<E>> {
+        request.headers_mut().remove("api-version");
+        let servers = &self.inner;
+        let op = crate::spec::operation(info.operation_id);
+        let at = op.and_then(|op| crate::spec::SERVERS.iter().position(|s| *s == op.server));
+        if let Some(server) = at.filter(|at| *at != 0).and_then(|at| servers.get(at)) {
+            let url = request.url().as_str();
+            if let Some(rest) = url.strip_prefix(servers[0].as_str()) {
+                let moved = format!("{server}{rest}");
+                if let Ok(moved) = reqwest::Url::parse(&moved) {
+                    *request.url_mut() = moved;
+                }
+            }
+        }
+        Ok(())
+    }
+}
 
 /// The mock's `Call` enum, one variant per spec operation.
 #[cfg(feature = "mock-server")]

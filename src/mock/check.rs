@@ -29,6 +29,11 @@ impl Refusal {
         Refusal::new(StatusCode::NOT_FOUND, format!("no route for {what}"))
     }
 
+    /// A value that breaks a rule of the spec, in Plivo's words.
+    pub(crate) fn rule(v: crate::rules::Violation) -> Self {
+        Refusal::new(StatusCode::BAD_REQUEST, v.message())
+    }
+
     fn invalid(name: &str) -> Self {
         Refusal::new(
             StatusCode::BAD_REQUEST,
@@ -37,32 +42,87 @@ impl Refusal {
     }
 }
 
-/// A required path value, as sent, after checking it into `T`.
+/// A required value, as sent, and parsed into `T`.
 pub(crate) fn value<T: FromStr>(
     op: &Operation,
     params: &[(&str, &str)],
     name: &str,
-) -> Result<String, Refusal> {
-    optional::<T>(op, params, name)?.ok_or_else(|| Refusal::no_route(op.path))
-}
-
-/// An optional value, as sent, after checking it into `T`. A path value
-/// that does not parse is a 404, as Plivo answers an unknown id.
-pub(crate) fn optional<T: FromStr>(
-    _op: &Operation,
-    params: &[(&str, &str)],
-    name: &str,
-) -> Result<Option<String>, Refusal> {
-    let Some((_, raw)) = params.iter().find(|(n, _)| *n == name) else {
-        return Ok(None);
-    };
-    match raw.parse::<T>() {
-        Ok(_) => Ok(Some(raw.to_string())),
-        Err(_) => Err(Refusal::new(
-            StatusCode::NOT_FOUND,
-            format!("Invalid value provided for {name}."),
+) -> Result<(String, T), Refusal> {
+    match optional::<T>(op, params, name)? {
+        (Some(raw), Some(value)) => Ok((raw, value)),
+        _ if is_path(op, name) => Err(Refusal::no_route(op.path)),
+        _ => Err(Refusal::new(
+            StatusCode::BAD_REQUEST,
+            format!("{name} is a mandatory param."),
         )),
     }
+}
+
+/// An optional value, as sent, and parsed into `T` (after percent-decoding;
+/// in the query, `+` is a space). A path value that does not parse is a
+/// 404, as Plivo answers an unknown id; a query value, a 400.
+pub(crate) fn optional<T: FromStr>(
+    op: &Operation,
+    params: &[(&str, &str)],
+    name: &str,
+) -> Result<(Option<String>, Option<T>), Refusal> {
+    let Some((_, raw)) = params.iter().find(|(n, _)| *n == name) else {
+        return Ok((None, None));
+    };
+    let value = parse::<T>(op, name, raw)?;
+    Ok((Some(raw.to_string()), Some(value)))
+}
+
+/// Every value of an array parameter, as sent, and parsed.
+#[allow(dead_code, reason = "called by generated code for array parameters")]
+pub(crate) fn many<T: FromStr>(
+    op: &Operation,
+    params: &[(&str, &str)],
+    name: &str,
+) -> Result<(Vec<String>, Vec<T>), Refusal> {
+    let mut raws = Vec::new();
+    let mut values = Vec::new();
+    for (_, raw) in params.iter().filter(|(n, _)| *n == name) {
+        values.push(parse::<T>(op, name, raw)?);
+        raws.push(raw.to_string());
+    }
+    Ok((raws, values))
+}
+
+fn is_path(op: &Operation, name: &str) -> bool {
+    op.params
+        .iter()
+        .any(|p| p.name == name && p.location == crate::spec::Location::Path)
+}
+
+fn parse<T: FromStr>(op: &Operation, name: &str, raw: &str) -> Result<T, Refusal> {
+    let path = is_path(op, name);
+    // Ids and addresses go in raw, as every official SDK sends them: an
+    // encoded one (`%2B1415…`) is not what Plivo expects.
+    let hand_written = op
+        .params
+        .iter()
+        .any(|p| p.name == name && ["Address", "Id", "AuthId"].contains(&p.schema));
+    let text = if hand_written {
+        std::borrow::Cow::Borrowed(raw)
+    } else if path {
+        percent_encoding::percent_decode_str(raw).decode_utf8_lossy()
+    } else {
+        let spaced = raw.replace('+', " ");
+        std::borrow::Cow::Owned(
+            percent_encoding::percent_decode_str(&spaced)
+                .decode_utf8_lossy()
+                .into_owned(),
+        )
+    };
+    text.parse::<T>().map_err(|_| {
+        let status = if path {
+            StatusCode::NOT_FOUND
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        Refusal::new(status, format!("Invalid value provided for {name}."))
+    })
 }
 
 /// The body decoded into its generated type, refused as Plivo would:

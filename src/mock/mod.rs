@@ -28,10 +28,10 @@ mod server;
 pub mod typed;
 
 pub use crate::generated::calls::Call;
-// What the generated `Call::decode` calls (`optional` only for optional
-// parameters, which the spec may not have).
+// What the generated `Call::decode` calls (`optional` and `many` only for
+// optional and array parameters, which the spec may not have).
 #[allow(unused_imports)]
-pub(crate) use check::{Refusal, body, optional, value};
+pub(crate) use check::{Refusal, body, many, optional, value};
 pub use intake::MAX_REQUEST_BODY;
 pub use record::{DEFAULT_RECORD_LIMIT, Recorded};
 pub use reply::{Fault, Reply};

@@ -1,0 +1,185 @@
+//! [`DateTime`] and [`Date`]: what `format: date-time` and `format: date`
+//! in the spec become. The text is kept exactly as sent or received (a
+//! round trip never rewrites it) and its shape is checked: RFC 3339
+//! `2020-06-03T10:48:43Z` / `2020-06-03T10:48:43.5+05:30`, and
+//! `2020-06-03`. Parse it with the time crate of your choice
+//! (`as_str()`); the crate takes none (CONTRIBUTING.md, "Dependencies").
+
+use std::fmt;
+
+macro_rules! format_type {
+    ($ty:ident, $what:literal, $format:literal, $check:path) => {
+        #[doc = concat!("A ", $what, " (`format: ", $format, "`), kept as its text.")]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $ty(String);
+
+        impl $ty {
+            /// The text, as sent or received.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::str::FromStr for $ty {
+            type Err = InvalidFormat;
+            fn from_str(value: &str) -> Result<Self, InvalidFormat> {
+                if $check(value.as_bytes()) {
+                    Ok($ty(value.to_string()))
+                } else {
+                    Err(InvalidFormat {
+                        value: value.to_string(),
+                        expected: concat!("an RFC 3339 ", $what, " such as ", $format),
+                    })
+                }
+            }
+        }
+
+        impl TryFrom<&str> for $ty {
+            type Error = InvalidFormat;
+            fn try_from(value: &str) -> Result<Self, InvalidFormat> {
+                value.parse()
+            }
+        }
+
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl std::ops::Deref for $ty {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                text.parse().map_err(serde::de::Error::custom)
+            }
+        }
+
+        impl schemars::JsonSchema for $ty {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($ty).into()
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({ "type": "string", "format": $format })
+            }
+        }
+
+        impl crate::rules::QueryText for $ty {
+            fn query_text(&self) -> std::borrow::Cow<'_, str> {
+                std::borrow::Cow::Borrowed(&self.0)
+            }
+        }
+    };
+}
+
+format_type!(DateTime, "date-time", "date-time", is_date_time);
+format_type!(Date, "date", "date", is_date);
+
+/// Why a text is not a [`DateTime`] or [`Date`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidFormat {
+    value: String,
+    expected: &'static str,
+}
+
+impl fmt::Display for InvalidFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?} is not {}", self.value, self.expected)
+    }
+}
+
+impl std::error::Error for InvalidFormat {}
+
+fn digits(b: &[u8]) -> bool {
+    b.iter().all(u8::is_ascii_digit)
+}
+
+fn two(b: &[u8], max: u8) -> bool {
+    b.len() == 2 && digits(b) && (b[0] - b'0') * 10 + (b[1] - b'0') <= max
+}
+
+/// `YYYY-MM-DD`, month 01-12, day 01-31.
+fn is_date(b: &[u8]) -> bool {
+    b.len() == 10
+        && digits(&b[..4])
+        && b[4] == b'-'
+        && two(&b[5..7], 12)
+        && &b[5..7] != b"00"
+        && b[7] == b'-'
+        && two(&b[8..10], 31)
+        && &b[8..10] != b"00"
+}
+
+/// `date T HH:MM:SS[.frac](Z|+HH:MM|-HH:MM)`, `T` in either case.
+fn is_date_time(b: &[u8]) -> bool {
+    if b.len() < 20 || !is_date(&b[..10]) || !matches!(b[10], b'T' | b't') {
+        return false;
+    }
+    let t = &b[11..];
+    if !(two(&t[..2], 23) && t[2] == b':' && two(&t[3..5], 59) && t[5] == b':' && two(&t[6..8], 60))
+    {
+        return false;
+    }
+    let mut rest = &t[8..];
+    if let Some(frac) = rest.strip_prefix(b".") {
+        let n = frac.iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 {
+            return false;
+        }
+        rest = &frac[n..];
+    }
+    match rest {
+        [b'Z' | b'z'] => true,
+        [b'+' | b'-', h @ ..] if h.len() == 5 => {
+            two(&h[..2], 23) && h[2] == b':' && two(&h[3..], 59)
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_are_checked_and_the_text_is_kept() {
+        for ok in [
+            "2020-06-03T10:48:43Z",
+            "2020-06-03t10:48:43.123+05:30",
+            "1999-12-31T23:59:60-00:00",
+        ] {
+            let d: DateTime = ok.parse().unwrap();
+            assert_eq!(d.as_str(), ok);
+        }
+        for bad in [
+            "2020-06-03 10:48:43+00:00",
+            "2020-13-03T10:48:43Z",
+            "2020-06-03T10:48:43",
+            "2020-06-03T10:48:43.Z",
+            "",
+        ] {
+            assert!(bad.parse::<DateTime>().is_err(), "{bad}");
+        }
+        assert!("2020-06-03".parse::<Date>().is_ok());
+        for bad in ["2020-6-3", "2020-00-10", "2020-06-32", "20200603"] {
+            assert!(bad.parse::<Date>().is_err(), "{bad}");
+        }
+        let json: DateTime = serde_json::from_str(r#""2020-06-03T10:48:43Z""#).unwrap();
+        assert_eq!(
+            serde_json::to_string(&json).unwrap(),
+            r#""2020-06-03T10:48:43Z""#
+        );
+    }
+}
