@@ -222,6 +222,14 @@ fn env_var(name: &'static str, secret: bool) -> Result<String, Error> {
     }
 }
 
+/// The checks [`PhloClientBuilder::build`] makes on credentials, for a
+/// server that must accept only ones a client can send (`MockPhlo::serve`).
+#[cfg(feature = "mock-server")]
+pub(crate) fn check_credentials(auth_id: &str, token: &str) -> Result<(), Error> {
+    input::auth_id(auth_id)?;
+    check_token(&SecretString::from(token))
+}
+
 fn check_token(token: &SecretString) -> Result<(), Error> {
     let t = token.expose_secret();
     if t.is_empty() {
