@@ -4,7 +4,7 @@
 use std::{borrow::Cow, future::Future, time::Duration};
 
 use bytes::{Bytes, BytesMut};
-use http_body_util::BodyExt;
+use http_body_util::{BodyExt, Limited};
 use reqwest::StatusCode;
 use serde::{Deserialize, de::DeserializeOwned};
 use serde_json::Value;
@@ -39,11 +39,6 @@ pub(crate) fn read(
     limit: usize,
 ) -> impl Future<Output = reqwest::Result<Body>> {
     let success = response.status().is_success();
-    let limit = if success {
-        limit
-    } else {
-        limit.min(ERROR_BODY_LIMIT)
-    };
     let declared_too_large = success && response.content_length().is_some_and(|n| n > limit as u64);
     // The body alone: a smaller future than one holding the whole response.
     let mut body = http::Response::from(response).into_body();
@@ -51,40 +46,33 @@ pub(crate) fn read(
         if declared_too_large {
             return Ok(Body::TooLarge);
         }
-        // Most answers arrive in one frame: keep it as it is.
-        let mut first: Option<Bytes> = None;
-        let mut more: Option<BytesMut> = None;
+        if success {
+            // One frame (most answers) is kept as it is, not copied.
+            return match Limited::new(body, limit).collect().await {
+                Ok(collected) => Ok(Body::Complete(collected.to_bytes())),
+                Err(e) => match e.downcast::<reqwest::Error>() {
+                    Ok(e) => Err(*e),
+                    // `LengthLimitError`: the body outgrew the limit.
+                    Err(_) => Ok(Body::TooLarge),
+                },
+            };
+        }
+        // An error body's start is kept for the excerpt, which `Limited`
+        // (it fails past the limit, dropping what it read) cannot do.
+        let limit = limit.min(ERROR_BODY_LIMIT);
+        let mut kept = BytesMut::new();
         while let Some(frame) = body.frame().await {
             let Ok(chunk) = frame?.into_data() else {
                 continue; // trailers
             };
-            let have = more
-                .as_ref()
-                .map_or_else(|| first.as_ref().map_or(0, Bytes::len), BytesMut::len);
-            if have + chunk.len() > limit {
-                if success {
-                    return Ok(Body::TooLarge);
-                }
-                let mut kept =
-                    more.unwrap_or_else(|| BytesMut::from(first.unwrap_or_default().as_ref()));
-                kept.extend_from_slice(&chunk[..limit - have]);
+            let room = limit - kept.len();
+            if chunk.len() > room {
+                kept.extend_from_slice(&chunk[..room]);
                 return Ok(Body::Cut(kept.freeze()));
             }
-            match (&first, &mut more) {
-                (None, _) => first = Some(chunk),
-                (Some(f), None) => {
-                    let mut joined = BytesMut::with_capacity((f.len() + chunk.len()) * 2);
-                    joined.extend_from_slice(f);
-                    joined.extend_from_slice(&chunk);
-                    more = Some(joined);
-                }
-                (_, Some(m)) => m.extend_from_slice(&chunk),
-            }
+            kept.extend_from_slice(&chunk);
         }
-        Ok(Body::Complete(match more {
-            Some(m) => m.freeze(),
-            None => first.unwrap_or_default(),
-        }))
+        Ok(Body::Complete(kept.freeze()))
     }
 }
 
