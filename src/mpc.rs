@@ -105,13 +105,13 @@ impl MultiPartyCall {
         trigger_source: &str,
     ) -> impl Future<Output = Result<types::ActionResponse, Error>> + Send + '_ {
         // Checked and built now; the future holds only the request.
-        let sent = self
-            .request(action, to, role, trigger_source)
-            .map(|((phlo_id, node_id), body)| {
-                self.client
-                    .operations()
-                    .update_multi_party_call(phlo_id, node_id, &body)
-            });
+        let sent =
+            self.request(action, to, role, trigger_source)
+                .map(|((phlo_id, node_id), body)| {
+                    self.client
+                        .operations()
+                        .update_multi_party_call(phlo_id, node_id, &body)
+                });
         input::checked(sent)
     }
 

@@ -172,7 +172,9 @@ fn refusal(body: &[u8]) -> Result<Option<String>, serde_json::Error> {
     }
     let top: TopLevel<'_> = serde_json::from_slice(body).map_err(|e| {
         if e.classify() == serde_json::error::Category::Data {
-            serde::de::Error::custom(format!("the top-level `error` must be a string or null: {e}"))
+            serde::de::Error::custom(format!(
+                "the top-level `error` must be a string or null: {e}"
+            ))
         } else {
             e
         }

@@ -287,9 +287,17 @@ async fn a_prepared_action_is_the_request_the_wrapper_sends() {
     assert_eq!(body, json!({"action":"hold"}));
     // Checked as the wrappers check, before anything is built.
     let err = mpc
-        .prepare(types::MultiPartyCallAction::Call, "0415", Role::Agent, PHONE)
+        .prepare(
+            types::MultiPartyCallAction::Call,
+            "0415",
+            Role::Agent,
+            PHONE,
+        )
         .unwrap_err();
-    assert!(matches!(err, plivo_phlo::Error::InvalidInput { field: "to", .. }));
+    assert!(matches!(
+        err,
+        plivo_phlo::Error::InvalidInput { field: "to", .. }
+    ));
 }
 
 #[tokio::test]

@@ -86,7 +86,10 @@ pub(crate) async fn run(matches: &ArgMatches) -> ExitCode {
     // The mock refuses credentials no client could send.
     let mock = match MockPhlo::serve(addr, &auth_id, &token).await {
         Ok(mock) => mock,
-        Err(e) => match e.get_ref().and_then(|e| e.downcast_ref::<plivo_phlo::Error>()) {
+        Err(e) => match e
+            .get_ref()
+            .and_then(|e| e.downcast_ref::<plivo_phlo::Error>())
+        {
             Some(invalid) => return output::invalid(&format!("phlo mock: {invalid}")),
             None => return output::fail(&format!("cannot listen on {addr}: {e}")),
         },
