@@ -2,7 +2,7 @@
 
 use std::{
     collections::VecDeque,
-    net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr},
+    net::{Ipv4Addr, Ipv6Addr, SocketAddr},
     sync::{
         Arc, Mutex, MutexGuard,
         atomic::{AtomicUsize, Ordering},
@@ -164,10 +164,11 @@ impl MockPhlo {
     /// `[::1]`), which a client accepts over plain http.
     pub fn base_url(&self) -> String {
         let mut addr = self.addr;
-        match addr.ip() {
-            IpAddr::V4(ip) if ip.is_unspecified() => addr.set_ip(Ipv4Addr::LOCALHOST.into()),
-            IpAddr::V6(ip) if ip.is_unspecified() => addr.set_ip(Ipv6Addr::LOCALHOST.into()),
-            _ => {}
+        if addr.ip().is_unspecified() {
+            addr.set_ip(match addr {
+                SocketAddr::V4(_) => Ipv4Addr::LOCALHOST.into(),
+                SocketAddr::V6(_) => Ipv6Addr::LOCALHOST.into(),
+            });
         }
         format!("http://{addr}/v1")
     }
@@ -181,15 +182,11 @@ impl MockPhlo {
     /// A mock on a non-loopback address (it serves plain http) is allowed
     /// with [`allow_http`](PhloClientBuilder::allow_http).
     pub fn client_builder(&self) -> PhloClientBuilder {
-        let builder = PhloClient::builder()
-            .credentials(&self.shared.auth_id, &self.shared.auth_token)
-            .base_url(self.base_url());
         let ip = self.addr.ip();
-        if ip.is_loopback() || ip.is_unspecified() {
-            builder
-        } else {
-            builder.allow_http(true)
-        }
+        PhloClient::builder()
+            .credentials(&self.shared.auth_id, &self.shared.auth_token)
+            .base_url(self.base_url())
+            .allow_http(!ip.is_loopback() && !ip.is_unspecified())
     }
 
     /// A [`PhloClient`] pointed at the mock with the mock's credentials.
