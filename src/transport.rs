@@ -133,9 +133,14 @@ async fn retrying<T: DeserializeOwned>(
         }
         let (number, spare) = (attempt, next.is_some());
         async move {
-            // Always there: an attempt is made only when a copy was left.
+            // Always there (`when` allows another attempt only when a copy
+            // was left); said as an error, not a panic, all the same.
             let Some(request) = request else {
-                unreachable!("no attempt without a request")
+                return Err(Failed {
+                    err: Error::invalid("request", "", "cannot be copied for another attempt"),
+                    attempt: number,
+                    spare: false,
+                });
             };
             trace.attempt(number);
             answer(inner, send(inner, request), trace)
