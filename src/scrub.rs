@@ -98,16 +98,15 @@ impl Secrets {
         spans.sort_unstable();
         let mut out = String::with_capacity(text.len());
         let mut copied = 0;
-        let mut spans = spans.into_iter().peekable();
-        while let Some((start, mut end)) = spans.next() {
-            while let Some(&(_, next_end)) = spans.peek().filter(|(s, _)| *s < end) {
-                end = end.max(next_end);
-                spans.next();
+        // By start: a span that begins inside the last one redacted only
+        // widens it. Matches of UTF-8 forms start and end at character
+        // boundaries.
+        for (start, end) in spans {
+            if start >= copied {
+                out.push_str(&text[copied..start]);
+                out.push_str(REDACTED);
             }
-            // Matches of UTF-8 forms start and end at character boundaries.
-            out.push_str(&text[copied..start]);
-            out.push_str(REDACTED);
-            copied = end;
+            copied = copied.max(end);
         }
         out.push_str(&text[copied..]);
         out
