@@ -221,7 +221,7 @@ impl PhloClientBuilder {
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, auth);
 
-        let secrets = Secrets::new(auth_id.as_str(), &token);
+        let secrets = Secrets::new(auth_id.as_str(), &token)?;
         let http = tls(reqwest::Client::builder(), https)?
             .default_headers(headers)
             .user_agent(USER_AGENT)
@@ -261,6 +261,14 @@ fn env_var(name: &'static str, secret: bool) -> Result<String, Error> {
             "is not valid UTF-8",
         )),
     }
+}
+
+/// The checks [`PhloClientBuilder::build`] makes on credentials, for a
+/// server that must accept only ones a client can send (`MockPhlo::serve`).
+#[cfg(feature = "mock-server")]
+pub(crate) fn check_credentials(auth_id: &str, token: &str) -> Result<(), Error> {
+    input::auth_id(auth_id)?;
+    check_token(&SecretString::from(token))
 }
 
 fn check_token(token: &SecretString) -> Result<(), Error> {

@@ -32,7 +32,9 @@ pub enum Error {
     },
 
     /// Plivo (or a proxy in front of it) answered with a non-2xx status, or
-    /// with a 2xx whose `error` field is non-empty.
+    /// refused with a 2xx: a body whose top-level `error` is a non-empty
+    /// string (escapes decoded: `"\u0065rror"` is `error`). A 2xx whose
+    /// `error` is of another type is an [`Error::Decode`], not a refusal.
     #[error("{}", ApiDisplay { status: *status, api_id: api_id.as_deref(), message: message.as_deref(), body })]
     Api {
         /// The HTTP status, always kept.
@@ -77,7 +79,10 @@ pub enum Error {
         limit: usize,
     },
 
-    /// A 2xx answer whose body does not match the spec.
+    /// A 2xx answer whose body does not match the spec: not the operation's
+    /// answer type, fields of the wrong types, or a top-level `error` that
+    /// is neither a string nor `null` (`[]`, `{"code": 1}`, `7`). Whether
+    /// Plivo acted on the request is unknown.
     #[error("could not decode the {} answer from the PHLO runner: {source} (body: {})", status.map_or_else(|| "success".to_string(), |s| s.to_string()), Shown(body))]
     Decode {
         /// The HTTP status of the answer.

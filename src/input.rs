@@ -63,6 +63,11 @@ pub(crate) fn auth_id(value: &str) -> Result<AuthId, Rejected> {
         })
 }
 
+/// A typed request body as JSON, for [`Operations::prepare`](crate::Operations::prepare).
+pub(crate) fn json(body: &impl serde::Serialize) -> Result<serde_json::Value, Error> {
+    serde_json::to_value(body).map_err(|e| Error::invalid("body", "", e.to_string()))
+}
+
 /// A guarded operation's future, or the error that stopped it before any
 /// request: one type for both, with no extra layer of state (an `async`
 /// block holding the inner future would store it twice).

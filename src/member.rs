@@ -7,6 +7,7 @@ use crate::{
     error::Error,
     generated::types::{self, MemberAction, MemberRequest},
     input::{self, MemberTarget, Rejected},
+    operations::Prepared,
 };
 
 /// A member of a Multi-Party Call, from
@@ -66,17 +67,35 @@ impl Member {
         action: MemberAction,
     ) -> impl Future<Output = Result<types::ActionResponse, Error>> + Send + '_ {
         let sent = self
-            .target
-            .as_ref()
-            .map_err(Error::from)
-            .map(|(phlo_id, node_id, member)| {
-                self.client.operations().update_multi_party_call_member(
-                    phlo_id,
-                    node_id,
-                    member,
-                    &MemberRequest { action },
-                )
+            .request(action)
+            .map(|((phlo_id, node_id, member), body)| {
+                self.client
+                    .operations()
+                    .update_multi_party_call_member(phlo_id, node_id, member, &body)
             });
         input::checked(sent)
+    }
+
+    /// The request [`act`](Self::act) would send, built and checked but not
+    /// sent: print it (a dry run), then [`send`](Prepared::send) it. What
+    /// `phlo mpc member` runs.
+    pub fn prepare(&self, action: MemberAction) -> Result<Prepared<'_>, Error> {
+        let ((phlo_id, node_id, member), body) = self.request(action)?;
+        self.client.operations().prepare(
+            "update_multi_party_call_member",
+            &[
+                ("phlo_id", phlo_id.as_str()),
+                ("node_id", node_id.as_str()),
+                ("member_address", member.as_str()),
+            ],
+            Some(input::json(&body)?),
+        )
+    }
+
+    /// The member and the body of an action: the one place that decides
+    /// what [`act`](Self::act) and [`prepare`](Self::prepare) send.
+    fn request(&self, action: MemberAction) -> Result<(&MemberTarget, MemberRequest), Error> {
+        let target = self.target.as_ref().map_err(Error::from)?;
+        Ok((target, MemberRequest { action }))
     }
 }

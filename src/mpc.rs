@@ -9,7 +9,11 @@ use crate::{
     generated::types::{self, MultiPartyCallAction, MultiPartyCallRequest, Role},
     input::{self, NodeIds, Rejected},
     member::Member,
+    operations::Prepared,
 };
+
+/// The operationId the node's actions are sent as.
+const UPDATE: &str = "update_multi_party_call";
 
 impl PhloClient {
     /// The Multi-Party Call node `node_id` of PHLO `phlo_id`. Ids are checked
@@ -49,38 +53,50 @@ impl MultiPartyCall {
     }
 
     /// Warm transfer to `to` as an agent: the initiator talks with `to`
-    /// privately before `to` joins.
+    /// privately before `to` joins. [`warm_transfer_as`](Self::warm_transfer_as)
+    /// takes the role.
     pub fn warm_transfer(
         &self,
         to: &str,
         trigger_source: &str,
     ) -> impl Future<Output = Result<types::ActionResponse, Error>> + Send + '_ {
-        self.update(
-            MultiPartyCallAction::WarmTransfer,
-            to,
-            Role::Agent,
-            trigger_source,
-        )
+        self.warm_transfer_as(to, Role::Agent, trigger_source)
+    }
+
+    /// Warm transfer to `to`, who joins as `role`.
+    pub fn warm_transfer_as(
+        &self,
+        to: &str,
+        role: Role,
+        trigger_source: &str,
+    ) -> impl Future<Output = Result<types::ActionResponse, Error>> + Send + '_ {
+        self.update(MultiPartyCallAction::WarmTransfer, to, role, trigger_source)
     }
 
     /// Cold transfer to `to` as an agent: `to` is connected directly and the
-    /// initiator drops.
+    /// initiator drops. [`cold_transfer_as`](Self::cold_transfer_as) takes
+    /// the role.
     pub fn cold_transfer(
         &self,
         to: &str,
         trigger_source: &str,
     ) -> impl Future<Output = Result<types::ActionResponse, Error>> + Send + '_ {
-        self.update(
-            MultiPartyCallAction::ColdTransfer,
-            to,
-            Role::Agent,
-            trigger_source,
-        )
+        self.cold_transfer_as(to, Role::Agent, trigger_source)
+    }
+
+    /// Cold transfer to `to`, who joins as `role`.
+    pub fn cold_transfer_as(
+        &self,
+        to: &str,
+        role: Role,
+        trigger_source: &str,
+    ) -> impl Future<Output = Result<types::ActionResponse, Error>> + Send + '_ {
+        self.update(MultiPartyCallAction::ColdTransfer, to, role, trigger_source)
     }
 
     /// Any node action with any role: the general form of
-    /// [`add_user`](Self::add_user), [`warm_transfer`](Self::warm_transfer)
-    /// and [`cold_transfer`](Self::cold_transfer).
+    /// [`add_user`](Self::add_user), [`warm_transfer_as`](Self::warm_transfer_as)
+    /// and [`cold_transfer_as`](Self::cold_transfer_as).
     pub fn update(
         &self,
         action: MultiPartyCallAction,
@@ -89,23 +105,52 @@ impl MultiPartyCall {
         trigger_source: &str,
     ) -> impl Future<Output = Result<types::ActionResponse, Error>> + Send + '_ {
         // Checked and built now; the future holds only the request.
-        let sent = self
-            .ids
-            .as_ref()
-            .map_err(Error::from)
-            .and_then(|(phlo_id, node_id)| {
-                let body = MultiPartyCallRequest {
-                    action,
-                    to: input::address("to", to)?,
-                    role: Some(role),
-                    trigger_source: input::address("trigger_source", trigger_source)?,
-                };
-                Ok(self
-                    .client
-                    .operations()
-                    .update_multi_party_call(phlo_id, node_id, &body))
-            });
+        let sent =
+            self.request(action, to, role, trigger_source)
+                .map(|((phlo_id, node_id), body)| {
+                    self.client
+                        .operations()
+                        .update_multi_party_call(phlo_id, node_id, &body)
+                });
         input::checked(sent)
+    }
+
+    /// The request [`update`](Self::update) would send, built and checked
+    /// but not sent: print it (a dry run), then
+    /// [`send`](Prepared::send) it. What `phlo mpc` runs.
+    pub fn prepare(
+        &self,
+        action: MultiPartyCallAction,
+        to: &str,
+        role: Role,
+        trigger_source: &str,
+    ) -> Result<Prepared<'_>, Error> {
+        let ((phlo_id, node_id), body) = self.request(action, to, role, trigger_source)?;
+        self.client.operations().prepare(
+            UPDATE,
+            &[("phlo_id", phlo_id.as_str()), ("node_id", node_id.as_str())],
+            Some(input::json(&body)?),
+        )
+    }
+
+    /// The node's ids and the body of an action: the one place that
+    /// decides what [`update`](Self::update) and [`prepare`](Self::prepare)
+    /// send.
+    fn request(
+        &self,
+        action: MultiPartyCallAction,
+        to: &str,
+        role: Role,
+        trigger_source: &str,
+    ) -> Result<(&NodeIds, MultiPartyCallRequest), Error> {
+        let ids = self.ids.as_ref().map_err(Error::from)?;
+        let body = MultiPartyCallRequest {
+            action,
+            to: input::address("to", to)?,
+            role: Some(role),
+            trigger_source: input::address("trigger_source", trigger_source)?,
+        };
+        Ok((ids, body))
     }
 
     /// Retrieves the node.

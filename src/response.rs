@@ -1,12 +1,10 @@
 //! Reading an answer within the body limit, and turning it into a typed
 //! value or an [`Error`] that keeps its status.
 
-use std::time::Duration;
-
-use std::future::Future;
+use std::{borrow::Cow, future::Future, time::Duration};
 
 use bytes::{Bytes, BytesMut};
-use http_body_util::BodyExt;
+use http_body_util::{BodyExt, Limited};
 use reqwest::StatusCode;
 use serde::{Deserialize, de::DeserializeOwned};
 use serde_json::Value;
@@ -41,11 +39,6 @@ pub(crate) fn read(
     limit: usize,
 ) -> impl Future<Output = reqwest::Result<Body>> {
     let success = response.status().is_success();
-    let limit = if success {
-        limit
-    } else {
-        limit.min(ERROR_BODY_LIMIT)
-    };
     let declared_too_large = success && response.content_length().is_some_and(|n| n > limit as u64);
     // The body alone: a smaller future than one holding the whole response.
     let mut body = http::Response::from(response).into_body();
@@ -53,40 +46,33 @@ pub(crate) fn read(
         if declared_too_large {
             return Ok(Body::TooLarge);
         }
-        // Most answers arrive in one frame: keep it as it is.
-        let mut first: Option<Bytes> = None;
-        let mut more: Option<BytesMut> = None;
+        if success {
+            // One frame (most answers) is kept as it is, not copied.
+            return match Limited::new(body, limit).collect().await {
+                Ok(collected) => Ok(Body::Complete(collected.to_bytes())),
+                Err(e) => match e.downcast::<reqwest::Error>() {
+                    Ok(e) => Err(*e),
+                    // `LengthLimitError`: the body outgrew the limit.
+                    Err(_) => Ok(Body::TooLarge),
+                },
+            };
+        }
+        // An error body's start is kept for the excerpt, which `Limited`
+        // (it fails past the limit, dropping what it read) cannot do.
+        let limit = limit.min(ERROR_BODY_LIMIT);
+        let mut kept = BytesMut::new();
         while let Some(frame) = body.frame().await {
             let Ok(chunk) = frame?.into_data() else {
                 continue; // trailers
             };
-            let have = more
-                .as_ref()
-                .map_or_else(|| first.as_ref().map_or(0, Bytes::len), BytesMut::len);
-            if have + chunk.len() > limit {
-                if success {
-                    return Ok(Body::TooLarge);
-                }
-                let mut kept =
-                    more.unwrap_or_else(|| BytesMut::from(first.unwrap_or_default().as_ref()));
-                kept.extend_from_slice(&chunk[..limit - have]);
+            let room = limit - kept.len();
+            if chunk.len() > room {
+                kept.extend_from_slice(&chunk[..room]);
                 return Ok(Body::Cut(kept.freeze()));
             }
-            match (&first, &mut more) {
-                (None, _) => first = Some(chunk),
-                (Some(f), None) => {
-                    let mut joined = BytesMut::with_capacity((f.len() + chunk.len()) * 2);
-                    joined.extend_from_slice(f);
-                    joined.extend_from_slice(&chunk);
-                    more = Some(joined);
-                }
-                (_, Some(m)) => m.extend_from_slice(&chunk),
-            }
+            kept.extend_from_slice(&chunk);
         }
-        Ok(Body::Complete(match more {
-            Some(m) => m.freeze(),
-            None => first.unwrap_or_default(),
-        }))
+        Ok(Body::Complete(kept.freeze()))
     }
 }
 
@@ -123,27 +109,38 @@ pub(crate) fn api_id(body: &[u8]) -> Option<String> {
     text(Peek::parse(body).api_id)
 }
 
-/// A typed value for a 2xx answer whose `error` is empty; an [`Error`] that
+/// A typed value for a 2xx answer without a refusal; an [`Error`] that
 /// keeps the status otherwise.
+///
+/// On a 2xx, only a top-level `error` that is a non-empty string is a
+/// refusal ([`Error::Api`]). An `error` of any other type (number, array,
+/// object) does not match the spec, nor does a body the typed decode
+/// refuses: both are [`Error::Decode`].
 pub(crate) fn decode<T: DeserializeOwned>(
     secrets: &Secrets,
     status: StatusCode,
     retry_after: Option<Duration>,
     body: &[u8],
 ) -> Result<T, Error> {
-    if !status.is_success() || may_refuse(body) {
+    let decode_error = |source| Error::Decode {
+        status: Some(status),
+        body: secrets.excerpt(body, BODY_EXCERPT_LIMIT),
+        source: scrubbed(secrets, source),
+    };
+    let message = if status.is_success() {
+        refusal(body).map_err(decode_error)?
+    } else {
         let peek = Peek::parse(body);
-        let message = text(peek.error)
-            .or_else(|| (!status.is_success()).then(|| text(peek.message)).flatten());
-        if !status.is_success() || message.is_some() {
-            return Err(Error::Api {
-                status,
-                api_id: text(peek.api_id).map(|a| secrets.bounded(a, API_ID_LIMIT)),
-                message: message.map(|m| secrets.bounded(m, BODY_EXCERPT_LIMIT)),
-                body: secrets.excerpt(body, BODY_EXCERPT_LIMIT),
-                retry_after: retry_after.filter(|_| !status.is_success()),
-            });
-        }
+        text(peek.error).or_else(|| text(peek.message))
+    };
+    if !status.is_success() || message.is_some() {
+        return Err(Error::Api {
+            status,
+            api_id: text(Peek::parse(body).api_id).map(|a| secrets.bounded(a, API_ID_LIMIT)),
+            message: message.map(|m| secrets.bounded(m, BODY_EXCERPT_LIMIT)),
+            body: secrets.excerpt(body, BODY_EXCERPT_LIMIT),
+            retry_after: retry_after.filter(|_| !status.is_success()),
+        });
     }
     // An empty body is `null`: what an operation without a response body
     // (`()`) decodes from, and a clear error for any other type.
@@ -152,11 +149,40 @@ pub(crate) fn decode<T: DeserializeOwned>(
     } else {
         body
     };
-    serde_json::from_slice(json).map_err(|source| Error::Decode {
-        status: Some(status),
-        body: secrets.excerpt(body, BODY_EXCERPT_LIMIT),
-        source: scrubbed(secrets, source),
-    })
+    serde_json::from_slice(json).map_err(decode_error)
+}
+
+/// A 2xx body's top-level `error`, parsed (escapes and all) and nothing
+/// else built: the rest of the body is skipped over.
+#[derive(Deserialize)]
+struct TopLevel<'a> {
+    #[serde(default, borrow)]
+    error: Option<Cow<'a, str>>,
+}
+
+/// The refusal a 2xx body carries: its top-level `error` when that is a
+/// non-empty string. An `error` of another type, or an object that is not
+/// JSON, is the error returned.
+fn refusal(body: &[u8]) -> Result<Option<String>, serde_json::Error> {
+    // Only an object has a top-level `error` (serde would also read the
+    // struct from an array); anything else is for the typed decode.
+    let start = body.iter().position(|b| !b.is_ascii_whitespace());
+    if start.is_none_or(|at| body[at] != b'{') {
+        return Ok(None);
+    }
+    let top: TopLevel<'_> = serde_json::from_slice(body).map_err(|e| {
+        if e.classify() == serde_json::error::Category::Data {
+            serde::de::Error::custom(format!(
+                "the top-level `error` must be a string or null: {e}"
+            ))
+        } else {
+            e
+        }
+    })?;
+    Ok(top
+        .error
+        .filter(|e| !e.trim().is_empty())
+        .map(Cow::into_owned))
 }
 
 /// A decode error that quotes a secret, or quotes so much of the body
@@ -169,59 +195,5 @@ fn scrubbed(secrets: &Secrets, source: serde_json::Error) -> serde_json::Error {
         serde::de::Error::custom(bounded)
     } else {
         source
-    }
-}
-
-/// Whether a 2xx body may carry a non-empty top-level `error`: some `"error"`
-/// key is followed by anything but `""` or `null`. A quick scan; `decode`
-/// then parses the body's top level to be sure.
-fn may_refuse(body: &[u8]) -> bool {
-    const KEY: &[u8] = b"\"error\"";
-    // One vectorised search for the key (built once), not a step per byte.
-    static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(KEY));
-    for at in FINDER.find_iter(body) {
-        let after = trim(&body[at + KEY.len()..]);
-        let Some(value) = after.strip_prefix(b":") else {
-            continue;
-        };
-        let value = trim(value);
-        if !(value.starts_with(b"\"\"") || value.starts_with(b"null")) {
-            return true;
-        }
-    }
-    false
-}
-
-fn trim(bytes: &[u8]) -> &[u8] {
-    let start = bytes
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(bytes.len());
-    &bytes[start..]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_refusal_scan_finds_every_non_empty_error() {
-        for refused in [
-            r#"{"api_id":"a","error":"node not found"}"#,
-            r#"{"error" : "x"}"#,
-            r#"{"data":{"error":""},"error":"boom"}"#,
-            r#"{"error":{"code":1}}"#,
-        ] {
-            assert!(may_refuse(refused.as_bytes()), "{refused}");
-        }
-        for fine in [
-            r#"{"api_id":"a","error":""}"#,
-            r#"{"api_id":"a","error": null}"#,
-            r#"{"message":"no \"error\" here"}"#,
-            r#"{"api_id":"a"}"#,
-        ] {
-            assert!(!may_refuse(fine.as_bytes()), "{fine}");
-        }
     }
 }

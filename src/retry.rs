@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use backon::{BackoffBuilder, ExponentialBuilder};
+use backon::ExponentialBuilder;
 use reqwest::{Method, StatusCode};
 
 use crate::error::Error;
@@ -92,28 +92,26 @@ impl RetryPolicy {
         self.max_attempts
     }
 
-    pub(crate) fn delays(&self) -> impl Iterator<Item = Duration> + use<> {
-        let mut builder = ExponentialBuilder::default()
+    /// The computed delays: exponential, capped, jittered, one fewer than
+    /// the attempts.
+    pub(crate) fn backoff(&self) -> ExponentialBuilder {
+        let builder = ExponentialBuilder::default()
             .with_min_delay(self.base_delay)
             .with_max_delay(self.max_delay)
             .with_max_times(self.max_attempts.saturating_sub(1) as usize);
         if self.jitter {
-            builder = builder.with_jitter();
+            builder.with_jitter()
+        } else {
+            builder
         }
-        builder.build()
     }
 
-    /// The delay before the next attempt, or `None` to give up with `err`.
-    pub(crate) fn next_delay(
-        &self,
-        method: &Method,
-        err: &Error,
-        delays: &mut impl Iterator<Item = Duration>,
-    ) -> Option<Duration> {
-        if !may_resend(method, err) {
-            return None;
-        }
-        let computed = delays.next()?;
+    /// The delay before the next attempt after `err`, given the computed
+    /// one (`None` once the schedule is used up): the server's
+    /// `Retry-After` when it sent one, `None` (give up) when that is longer
+    /// than `max_retry_after`.
+    pub(crate) fn delay(&self, err: &Error, computed: Option<Duration>) -> Option<Duration> {
+        let computed = computed?;
         match err.retry_after() {
             Some(asked) if asked > self.max_retry_after => None,
             Some(asked) => Some(asked),
@@ -123,7 +121,7 @@ impl RetryPolicy {
 }
 
 /// Whether `err` allows sending the same request again.
-fn may_resend(method: &Method, err: &Error) -> bool {
+pub(crate) fn may_resend(method: &Method, err: &Error) -> bool {
     let status = match err {
         // Also when the status line arrived and the body was cut short.
         Error::Transport {

@@ -9,9 +9,13 @@
 
 use std::fmt;
 
+use aho_corasick::AhoCorasick;
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use secrecy::{ExposeSecret, SecretString};
+
+use crate::error::Error;
 
 /// What replaces a secret in a scrubbed text.
 pub(crate) const REDACTED: &str = "** redacted **";
@@ -29,7 +33,10 @@ const WINDOW_SLACK: usize = 64;
 /// percent-encodes it (upper- and lower-case hex), and as Rust's `{:?}`
 /// quotes it (what serde's messages do).
 pub(crate) struct Secrets {
+    /// The forms, longest first.
     forms: Vec<SecretString>,
+    /// Every form, in one automaton.
+    finder: AhoCorasick,
 }
 
 impl fmt::Debug for Secrets {
@@ -39,7 +46,7 @@ impl fmt::Debug for Secrets {
 }
 
 impl Secrets {
-    pub(crate) fn new(auth_id: &str, token: &SecretString) -> Self {
+    pub(crate) fn new(auth_id: &str, token: &SecretString) -> Result<Self, Error> {
         let token = token.expose_secret();
         let pair = format!("{auth_id}:{token}");
         let mut base = vec![token.to_string()];
@@ -56,34 +63,53 @@ impl Secrets {
         }
         let debug = format!("{token:?}");
         forms.push(debug[1..debug.len() - 1].to_string());
-        // Longest first, so a form is never left half-replaced by a shorter one.
+        forms.retain(|f| !f.is_empty());
+        // Longest first: a cut text's end is matched against the longest
+        // form it could start.
         forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
         forms.dedup();
-        Secrets {
-            forms: forms
-                .into_iter()
-                .filter(|f| !f.is_empty())
-                .map(SecretString::from)
-                .collect(),
-        }
+        // Standard match semantics: every occurrence, overlapping ones too.
+        let finder = AhoCorasick::new(&forms)
+            .map_err(|e| Error::invalid("auth_token", REDACTED, e.to_string()))?;
+        Ok(Secrets {
+            forms: forms.into_iter().map(SecretString::from).collect(),
+            finder,
+        })
     }
 
     /// Whether `text` holds any form of the secret.
+    #[cfg(test)]
     pub(crate) fn found_in(&self, text: &str) -> bool {
-        self.forms.iter().any(|f| text.contains(f.expose_secret()))
+        self.finder.is_match(text)
     }
 
     /// `text` with every form of the secret, and the value of anything that
     /// looks like an `Authorization` header, replaced by [`REDACTED`].
+    /// Forms that overlap (the token's end the start of its base64) are
+    /// replaced together: no part of either is kept.
     pub(crate) fn scrub(&self, text: String) -> String {
-        let mut text = redact_authorization(text);
-        if !self.found_in(&text) {
+        let text = redact_authorization(text);
+        let mut spans: Vec<(usize, usize)> = (self.finder.find_overlapping_iter(&text))
+            .map(|m| (m.start(), m.end()))
+            .collect();
+        if spans.is_empty() {
             return text;
         }
-        for form in &self.forms {
-            text = text.replace(form.expose_secret(), REDACTED);
+        spans.sort_unstable();
+        let mut out = String::with_capacity(text.len());
+        let mut copied = 0;
+        // By start: a span that begins inside the last one redacted only
+        // widens it. Matches of UTF-8 forms start and end at character
+        // boundaries.
+        for (start, end) in spans {
+            if start >= copied {
+                out.push_str(&text[copied..start]);
+                out.push_str(REDACTED);
+            }
+            copied = copied.max(end);
         }
-        text
+        out.push_str(&text[copied..]);
+        out
     }
 
     /// At most `limit` bytes of `text`, scrubbed, `…` added where it was cut.
@@ -152,19 +178,35 @@ fn json_escaped(form: &str) -> String {
         .replace('/', "\\/")
 }
 
-/// Every byte but unreserved ones (`A-Z a-z 0-9 - . _ ~`) as `%XX`.
+/// Every byte but unreserved ones (`A-Z a-z 0-9 - . _ ~`) as `%XX`, with
+/// upper- or lower-case hex.
 fn percent_encoded(form: &str, lower: bool) -> String {
-    let mut out = String::with_capacity(form.len() * 3);
-    for b in form.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(char::from(b));
-        } else if lower {
-            out.push_str(&format!("%{b:02x}"));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
+    const RESERVED: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    let upper = utf8_percent_encode(form, RESERVED).to_string();
+    if !lower {
+        return upper;
     }
-    out
+    // The two hex digits after each `%` (an unreserved letter keeps its
+    // case; a `%` of the form is itself `%25`).
+    let mut hex = 0;
+    upper
+        .chars()
+        .map(|c| {
+            if hex > 0 {
+                hex -= 1;
+                c.to_ascii_lowercase()
+            } else {
+                if c == '%' {
+                    hex = 2;
+                }
+                c
+            }
+        })
+        .collect()
 }
 
 /// The value after `authorization` (any case), whoever's credentials it
@@ -239,7 +281,7 @@ mod tests {
     const AUTH_ID: &str = "MAXXXXXXXXXXXXXXXXXX";
 
     fn secrets(token: &str) -> Secrets {
-        Secrets::new(AUTH_ID, &SecretString::from(token))
+        Secrets::new(AUTH_ID, &SecretString::from(token)).unwrap()
     }
 
     #[test]
@@ -283,6 +325,20 @@ mod tests {
             assert!(clean.contains(REDACTED), "{echo} -> {clean}");
             assert!(!clean.contains("s3cr"), "{echo} -> {clean}");
         }
+    }
+
+    #[test]
+    fn overlapping_forms_are_redacted_whole() {
+        // The token ends where its base64 pair begins (`MA…` encodes to
+        // `TUF…`): the echo is the token and the pair sharing that `T`.
+        // Replacing one form, longest or leftmost, would leave most of the
+        // other.
+        let token = "tok-v4lueT";
+        let secrets = secrets(token);
+        let pair = STANDARD.encode(format!("{AUTH_ID}:{token}"));
+        assert!(pair.starts_with('T'), "{pair}");
+        let echo = format!("<{token}{}>", &pair[1..]);
+        assert_eq!(secrets.scrub(echo), format!("<{REDACTED}>"));
     }
 
     #[test]

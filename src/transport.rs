@@ -8,6 +8,7 @@
 
 use std::{future::Future, io};
 
+use backon::Retryable;
 use reqwest::{Request, StatusCode, header::RETRY_AFTER};
 use serde::de::DeserializeOwned;
 
@@ -15,7 +16,7 @@ use crate::{
     client::Inner,
     error::{Error, TransportKind},
     response::{self, Body},
-    retry::{RetryPolicy, parse_retry_after},
+    retry::{RetryPolicy, may_resend, parse_retry_after},
     spec::Operation,
     trace::{Label, Trace},
 };
@@ -100,35 +101,64 @@ fn attempts<T: DeserializeOwned + Send>(
     }
 }
 
+/// One failed attempt, as the retry loop sees it.
+struct Failed {
+    err: Error,
+    /// Which attempt it was, from 1.
+    attempt: u32,
+    /// Whether a copy of the request is left for another attempt.
+    spare: bool,
+}
+
+/// The attempts under the client's [`RetryPolicy`], as a backon retry:
+/// `when` says whether the request may be sent again (never a second
+/// POST that may have reached Plivo), `adjust` puts `Retry-After` in
+/// place of the computed delay, `notify` records the retry.
 async fn retrying<T: DeserializeOwned>(
     inner: &Inner,
-    mut request: Request,
+    request: Request,
     trace: &Trace,
 ) -> Result<T, Error> {
     let policy: &RetryPolicy = &inner.retry;
     let method = request.method().clone();
-    let mut delays = policy.delays();
-    let mut attempt = 1;
-    loop {
-        // A copy for the next attempt, only when there may be one (the body
-        // is `Bytes`: the copy shares it).
-        let spare = (attempt < policy.attempts())
-            .then(|| request.try_clone())
-            .flatten();
-        trace.attempt(attempt);
-        let err = match answer(inner, send(inner, request), trace).await {
-            Ok(value) => return Ok(value),
-            Err(err) => err,
-        };
-        let Some(next) = spare else { return Err(err) };
-        let Some(delay) = policy.next_delay(&method, &err, &mut delays) else {
-            return Err(err);
-        };
-        trace.retry(attempt, delay, &err);
-        tokio::time::sleep(delay).await;
-        request = next;
+    let mut next = Some(request);
+    let mut attempt = 0;
+    let once = || {
         attempt += 1;
-    }
+        let request = next.take();
+        // A copy for the next attempt, only when there may be one (the
+        // body is `Bytes`: the copy shares it).
+        if attempt < policy.attempts() {
+            next = request.as_ref().and_then(Request::try_clone);
+        }
+        let (number, spare) = (attempt, next.is_some());
+        async move {
+            // Always there (`when` allows another attempt only when a copy
+            // was left); said as an error, not a panic, all the same.
+            let Some(request) = request else {
+                return Err(Failed {
+                    err: Error::invalid("request", "", "cannot be copied for another attempt"),
+                    attempt: number,
+                    spare: false,
+                });
+            };
+            trace.attempt(number);
+            answer(inner, send(inner, request), trace)
+                .await
+                .map_err(|err| Failed {
+                    err,
+                    attempt: number,
+                    spare,
+                })
+        }
+    };
+    once.retry(policy.backoff())
+        .sleep(tokio::time::sleep)
+        .when(|failed| failed.spare && may_resend(&method, &failed.err))
+        .adjust(|failed, computed| policy.delay(&failed.err, computed))
+        .notify(|failed, delay| trace.retry(failed.attempt, delay, &failed.err))
+        .await
+        .map_err(|failed| failed.err)
 }
 
 /// Starts sending `request` (nothing happens until the future is polled).

@@ -313,3 +313,40 @@ async fn slow_headers_end_in_a_timeout_within_the_bound_and_one_hit() {
         "a POST cut by a read timeout is never re-sent"
     );
 }
+
+#[tokio::test]
+async fn success_status_with_an_escaped_error_key_is_an_api_error() {
+    // `\u0065rror` is `error`: the key is decided on the parsed value.
+    let (err, hits) =
+        post_fault(Fault::status(200).body(r#"{"api_id":"x","\u0065rror":"not allowed"}"#)).await;
+    let (status, api_id, message, _) = api(&err);
+    assert_eq!(
+        (status, api_id, message),
+        (200, Some("x"), Some("not allowed"))
+    );
+    assert_eq!(hits, 1);
+}
+
+#[tokio::test]
+async fn success_status_with_fields_of_the_wrong_types_is_a_decode_error() {
+    // Only a non-empty string `error` is a refusal; an `error` of another
+    // type, or fields of the wrong types, do not match the spec.
+    for body in [
+        r#"{"api_id":5,"error":[]}"#,
+        r#"{"api_id":"x","error":{"code":1}}"#,
+        r#"{"api_id":"x","error":7}"#,
+        r#"{"api_id":5,"error":""}"#,
+    ] {
+        let (err, hits) = post_fault(Fault::status(200).body(body)).await;
+        match &err {
+            Error::Decode {
+                status, body: kept, ..
+            } => {
+                assert_eq!(status.map(|s| s.as_u16()), Some(200), "{body}");
+                assert_eq!(kept, body);
+            }
+            other => panic!("{body}: expected Decode, got {other:?}"),
+        }
+        assert_eq!(hits, 1);
+    }
+}

@@ -268,3 +268,48 @@ async fn reset_forgets_records_and_unused_faults_but_keeps_routes() {
     assert_eq!(status, 201);
     assert_eq!(body["error"], "", "{body}");
 }
+
+#[tokio::test]
+async fn a_mock_on_every_address_hands_out_a_loopback_client() {
+    let mock = MockPhlo::serve(("0.0.0.0", 0), MockPhlo::AUTH_ID, MockPhlo::AUTH_TOKEN)
+        .await
+        .unwrap();
+    let port = mock.addr().port();
+    assert_eq!(mock.base_url(), format!("http://127.0.0.1:{port}/v1"));
+    let node = mock
+        .client()
+        .multi_party_call(MockPhlo::PHLO_ID, MockPhlo::NODE_ID)
+        .get()
+        .await
+        .unwrap();
+    assert!(node.name.is_some());
+    // `::` where this machine has IPv6.
+    if let Ok(mock) = MockPhlo::serve(("::", 0), MockPhlo::AUTH_ID, MockPhlo::AUTH_TOKEN).await {
+        let port = mock.addr().port();
+        assert_eq!(mock.base_url(), format!("http://[::1]:{port}/v1"));
+        let _client = mock.client();
+    }
+}
+
+#[tokio::test]
+async fn a_mock_refuses_credentials_no_client_could_send() {
+    for (auth_id, token, field) in [
+        ("XX123", MockPhlo::AUTH_TOKEN, "auth_id"),
+        ("", MockPhlo::AUTH_TOKEN, "auth_id"),
+        (MockPhlo::AUTH_ID, "", "auth_token"),
+    ] {
+        let err = MockPhlo::serve(("127.0.0.1", 0), auth_id, token)
+            .await
+            .expect_err("refused before it listens");
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput, "{auth_id:?}");
+        let inner = err
+            .get_ref()
+            .and_then(|e| e.downcast_ref::<plivo_phlo::Error>());
+        match inner {
+            Some(plivo_phlo::Error::InvalidInput { field: f, .. }) => {
+                assert_eq!(*f, field, "{auth_id:?}")
+            }
+            other => panic!("{auth_id:?}: expected Error::InvalidInput, got {other:?}"),
+        }
+    }
+}

@@ -236,6 +236,71 @@ async fn update_multi_party_call_cold_transfer_defaults_role_to_agent() {
 }
 
 #[tokio::test]
+async fn transfers_send_the_role_they_are_given() {
+    let server = MockServer::start_async().await;
+    let path = format!("/v1/phlo/{PHLO}/multi_party_call/{NODE}");
+    let warm = json!({"action":"warm_transfer","to":SIP,"role":"customer","trigger_source":PHONE});
+    let cold = json!({"action":"cold_transfer","to":PHONE,"role":"customer","trigger_source":SIP});
+    let warm_mock = expect_post(&server, &path, warm, 201, accepted("a-7")).await;
+    let cold_mock = expect_post(&server, &path, cold, 201, accepted("a-8")).await;
+    let mpc = client(&server).multi_party_call(PHLO, NODE);
+    let answer = mpc
+        .warm_transfer_as(SIP, Role::Customer, PHONE)
+        .await
+        .unwrap();
+    assert_eq!(answer.api_id, "a-7");
+    let answer = mpc
+        .cold_transfer_as(PHONE, Role::Customer, SIP)
+        .await
+        .unwrap();
+    assert_eq!(answer.api_id, "a-8");
+    warm_mock.assert_async().await;
+    cold_mock.assert_async().await;
+}
+
+#[tokio::test]
+async fn a_prepared_action_is_the_request_the_wrapper_sends() {
+    // What `phlo mpc … --dry-run` prints: built by the same code as the wrappers.
+    let server = MockServer::start_async().await;
+    let mpc = client(&server).multi_party_call(PHLO, NODE);
+    let prepared = mpc
+        .prepare(
+            types::MultiPartyCallAction::WarmTransfer,
+            SIP,
+            Role::Customer,
+            PHONE,
+        )
+        .unwrap();
+    assert_eq!(prepared.method(), reqwest::Method::POST);
+    assert_eq!(
+        prepared.url().path(),
+        format!("/v1/phlo/{PHLO}/multi_party_call/{NODE}")
+    );
+    let body: serde_json::Value = serde_json::from_slice(prepared.body().unwrap()).unwrap();
+    assert_eq!(
+        body,
+        json!({"action":"warm_transfer","to":SIP,"role":"customer","trigger_source":PHONE})
+    );
+    let member = mpc.member(PHONE);
+    let prepared = member.prepare(types::MemberAction::Hold).unwrap();
+    let body: serde_json::Value = serde_json::from_slice(prepared.body().unwrap()).unwrap();
+    assert_eq!(body, json!({"action":"hold"}));
+    // Checked as the wrappers check, before anything is built.
+    let err = mpc
+        .prepare(
+            types::MultiPartyCallAction::Call,
+            "0415",
+            Role::Agent,
+            PHONE,
+        )
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        plivo_phlo::Error::InvalidInput { field: "to", .. }
+    ));
+}
+
+#[tokio::test]
 async fn update_multi_party_call_warm_transfer_as_customer_through_update() {
     let server = MockServer::start_async().await;
     let body =

@@ -2,7 +2,7 @@
 
 use std::{
     collections::VecDeque,
-    net::SocketAddr,
+    net::{Ipv4Addr, Ipv6Addr, SocketAddr},
     sync::{
         Arc, Mutex, MutexGuard,
         atomic::{AtomicUsize, Ordering},
@@ -123,11 +123,19 @@ impl MockPhlo {
 
     /// Starts the mock on `addr` (e.g. `("127.0.0.1", 8080)`), accepting
     /// the given credentials: what `phlo mock` runs.
+    ///
+    /// Credentials a [`PhloClient`] would refuse (an auth_id that is not
+    /// `MA…`/`SA…`, an empty token, …) are an [`std::io::ErrorKind::InvalidInput`]
+    /// error, before anything listens; its inner error is the
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) naming the field
+    /// (`err.get_ref()` and `downcast_ref::<plivo_phlo::Error>()`).
     pub async fn serve(
         addr: impl tokio::net::ToSocketAddrs,
         auth_id: &str,
         auth_token: &str,
     ) -> std::io::Result<Self> {
+        crate::builder::check_credentials(auth_id, auth_token)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let basic =
@@ -151,9 +159,18 @@ impl MockPhlo {
         Ok(MockPhlo { addr, shared, task })
     }
 
-    /// The mock's base URL, `http://127.0.0.1:<port>/v1`.
+    /// The mock's base URL, `http://127.0.0.1:<port>/v1`. A mock on every
+    /// address (`0.0.0.0`, `::`) is reached on loopback (`127.0.0.1`,
+    /// `[::1]`), which a client accepts over plain http.
     pub fn base_url(&self) -> String {
-        format!("http://{}/v1", self.addr)
+        let mut addr = self.addr;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(match addr {
+                SocketAddr::V4(_) => Ipv4Addr::LOCALHOST.into(),
+                SocketAddr::V6(_) => Ipv6Addr::LOCALHOST.into(),
+            });
+        }
+        format!("http://{addr}/v1")
     }
 
     /// The socket address the mock listens on.
@@ -162,17 +179,21 @@ impl MockPhlo {
     }
 
     /// A builder already pointed at the mock with the mock's credentials.
+    /// A mock on a non-loopback address (it serves plain http) is allowed
+    /// with [`allow_http`](PhloClientBuilder::allow_http).
     pub fn client_builder(&self) -> PhloClientBuilder {
+        let ip = self.addr.ip();
         PhloClient::builder()
             .credentials(&self.shared.auth_id, &self.shared.auth_token)
             .base_url(self.base_url())
+            .allow_http(!ip.is_loopback() && !ip.is_unspecified())
     }
 
     /// A [`PhloClient`] pointed at the mock with the mock's credentials.
     pub fn client(&self) -> PhloClient {
         self.client_builder()
             .build()
-            .expect("the mock's own configuration is valid")
+            .expect("serve checked the credentials, and the base URL is the mock's own")
     }
 
     /// Every request received so far (at most the record limit, the

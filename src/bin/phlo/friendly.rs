@@ -1,11 +1,18 @@
 //! Commands for the main job, on top of the generated ones: `phlo mpc
 //! add-user | warm-transfer | cold-transfer | member ADDRESS ACTION` and
-//! `phlo run PHLO`. Each becomes the same call the generated command would
-//! make, so it goes through the same checks and pipeline.
+//! `phlo run PHLO`. The `mpc` commands are built by the library's
+//! `MultiPartyCall` and `Member` (the body is decided there, once, for the
+//! library's wrappers and for these); `run` becomes the call the generated
+//! command would make. All go through the same checks and pipeline.
+
+use std::process::ExitCode;
 
 use clap::{Arg, ArgAction, ArgMatches, Command, builder::PossibleValuesParser};
-use plivo_phlo::spec;
-use serde_json::{Map, Value, json};
+use plivo_phlo::{
+    PhloClient, Role, spec,
+    types::{MemberAction, MultiPartyCallAction},
+};
+use serde_json::{Map, Value};
 
 use crate::{Call, commands::key_value, kebab};
 
@@ -159,40 +166,91 @@ fn text(matches: &ArgMatches, name: &str) -> String {
     matches.get_one::<String>(name).cloned().unwrap_or_default()
 }
 
-fn node(matches: &ArgMatches) -> Vec<(&'static str, String)> {
-    vec![
-        ("phlo_id", text(matches, "phlo")),
-        ("node_id", text(matches, "node")),
-    ]
+/// A `phlo mpc` command, with its values typed: the library builds the
+/// request, so the CLI and the library's wrappers cannot drift apart.
+pub(crate) struct MpcCall {
+    phlo: String,
+    node: String,
+    action: MpcAction,
+    /// What it does, in words, for the summary line.
+    pub(crate) summary: String,
 }
 
-pub(crate) fn mpc_call(matches: &ArgMatches) -> Result<Call, String> {
+enum MpcAction {
+    Node {
+        action: MultiPartyCallAction,
+        to: String,
+        role: Role,
+        trigger_source: String,
+    },
+    Member {
+        address: String,
+        action: MemberAction,
+    },
+}
+
+impl MpcCall {
+    /// Builds the request with the library's own handles (what
+    /// `MultiPartyCall::update` or `Member::act` would send), then prints
+    /// or sends it.
+    pub(crate) async fn execute(&self, client: &PhloClient, dry_run: bool) -> ExitCode {
+        let mpc = client.multi_party_call(&self.phlo, &self.node);
+        match &self.action {
+            MpcAction::Node {
+                action,
+                to,
+                role,
+                trigger_source,
+            } => {
+                let prepared = mpc.prepare(*action, to, *role, trigger_source);
+                crate::finish(prepared, &self.summary, dry_run).await
+            }
+            MpcAction::Member { address, action } => {
+                let member = mpc.member(address);
+                crate::finish(member.prepare(*action), &self.summary, dry_run).await
+            }
+        }
+    }
+}
+
+/// A value clap allowed (one of the spec's), as its typed enum.
+fn typed<T: std::str::FromStr>(value: &str) -> Result<T, String> {
+    value
+        .parse()
+        .map_err(|_| format!("{value:?} is not a value the spec allows"))
+}
+
+pub(crate) fn mpc_call(matches: &ArgMatches) -> Result<MpcCall, String> {
     let (name, m) = matches.subcommand().ok_or("no mpc command given")?;
+    let (phlo, node) = (text(m, "phlo"), text(m, "node"));
     if name == "member" {
-        let (address, action) = (text(m, "address"), text(m, "action"));
-        let mut params = node(m);
-        params.push(("member_address", address.clone()));
-        return Ok(Call {
-            operation: MEMBER,
-            params,
-            body: Some(json!({ "action": Choices::of(MEMBER, "action").sent(&action) })),
-            summary: format!("{action} {address}"),
+        let (address, shown) = (text(m, "address"), text(m, "action"));
+        let action = typed(&Choices::of(MEMBER, "action").sent(&shown))?;
+        return Ok(MpcCall {
+            phlo,
+            node,
+            summary: format!("{shown} {address}"),
+            action: MpcAction::Member { address, action },
         });
     }
-    // `add-user` is the action `call`; the transfers are named after theirs.
-    let action =
-        Choices::of(ADD_USER, "action").sent(if name == "add-user" { "call" } else { name });
-    let (to, role) = (text(m, "to"), text(m, "role"));
-    Ok(Call {
-        operation: ADD_USER,
-        params: node(m),
-        body: Some(json!({
-            "action": action,
-            "to": to,
-            "role": Choices::of(ADD_USER, "role").sent(&role),
-            "trigger_source": text(m, "trigger-source"),
-        })),
-        summary: format!("{name} {to} as {role}"),
+    let action = match name {
+        "add-user" => MultiPartyCallAction::Call,
+        "warm-transfer" => MultiPartyCallAction::WarmTransfer,
+        "cold-transfer" => MultiPartyCallAction::ColdTransfer,
+        other => return Err(format!("no mpc command {other}")),
+    };
+    let (to, shown_role) = (text(m, "to"), text(m, "role"));
+    let role = typed(&Choices::of(ADD_USER, "role").sent(&shown_role))?;
+    Ok(MpcCall {
+        phlo,
+        node,
+        summary: format!("{name} {to} as {shown_role}"),
+        action: MpcAction::Node {
+            action,
+            to,
+            role,
+            trigger_source: text(m, "trigger-source"),
+        },
     })
 }
 

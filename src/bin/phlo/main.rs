@@ -85,9 +85,9 @@ async fn run(matches: &ArgMatches) -> ExitCode {
     let call = match matches.subcommand() {
         Some(("completions", m)) => return completions(m),
         Some(("mock", m)) => return mock::run(m).await,
-        Some(("mpc", m)) => friendly::mpc_call(m),
-        Some(("run", m)) => friendly::run_call(m),
-        Some((group, m)) => commands::call(group, m),
+        Some(("mpc", m)) => friendly::mpc_call(m).map(Request::Mpc),
+        Some(("run", m)) => friendly::run_call(m).map(Request::Call),
+        Some((group, m)) => commands::call(group, m).map(Request::Call),
         None => unreachable!("a subcommand is required"),
     };
     let call = match call {
@@ -99,7 +99,17 @@ async fn run(matches: &ArgMatches) -> ExitCode {
         Err(e) => return output::invalid(&e),
     };
     let dry_run = matches.get_flag("dry-run");
-    execute(&client, call, dry_run).await
+    match call {
+        Request::Call(call) => execute(&client, call, dry_run).await,
+        Request::Mpc(call) => call.execute(&client, dry_run).await,
+    }
+}
+
+/// A subcommand's request: an operation by name, or a `phlo mpc` command
+/// the library's handles build.
+enum Request {
+    Call(Call),
+    Mpc(friendly::MpcCall),
 }
 
 /// Builds the request (checking every value), then prints it (`--dry-run`)
@@ -115,8 +125,20 @@ async fn execute(client: &PhloClient, call: Call, dry_run: bool) -> ExitCode {
             }
         }
     }
-    let ops = client.operations();
-    let prepared: Prepared<'_> = match ops.prepare(call.operation, &params, call.body) {
+    let prepared = client
+        .operations()
+        .prepare(call.operation, &params, call.body);
+    finish(prepared, &call.summary, dry_run).await
+}
+
+/// Prints a prepared request (`--dry-run`) or sends it through the
+/// pipeline and prints the answer.
+pub(crate) async fn finish(
+    prepared: Result<Prepared<'_>, plivo_phlo::Error>,
+    summary: &str,
+    dry_run: bool,
+) -> ExitCode {
+    let prepared = match prepared {
         Ok(prepared) => prepared,
         Err(e) => return output::error(&e),
     };
@@ -126,7 +148,7 @@ async fn execute(client: &PhloClient, call: Call, dry_run: bool) -> ExitCode {
     }
     // A 2xx that is not the operation's answer is an unknown outcome.
     match prepared.send_checked().await {
-        Ok(answer) => output::answer(&call.summary, &answer),
+        Ok(answer) => output::answer(summary, &answer),
         Err(e) => output::error(&e),
     }
 }
