@@ -71,6 +71,10 @@ impl Callback<'_> {
     ///   UTF-8, as Go and Node do for a percent-encoded query; an escape that
     ///   is not UTF-8 becomes U+FFFD. Non-ASCII parameter values are signed
     ///   as UTF-8 by every SDK.
+    /// - An upper-case scheme (`HTTPS://`) is lower-cased, as Python's
+    ///   `construct_get_url` and Go do; Python's `validate_v3_signature`
+    ///   refuses such a URL before signing (its URL check wants `http://` or
+    ///   `https://`).
     /// - A method other than GET or POST is an error here and in Python; a
     ///   lower-case `get` is one too (Python checks the method without regard
     ///   to case, then signs anything but `GET` as a POST).
