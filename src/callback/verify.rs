@@ -82,14 +82,16 @@ impl SignatureV3 {
             return Err(SignatureError::MissingSignature);
         }
         let mac = self.mac(callback)?;
-        for signature in signatures {
-            if let Ok(bytes) = STANDARD.decode(signature) {
-                if mac.clone().verify_slice(&bytes).is_ok() {
-                    return Ok(());
-                }
-            }
+        let matches = |signature: &str| {
+            STANDARD
+                .decode(signature)
+                .is_ok_and(|bytes| mac.clone().verify_slice(&bytes).is_ok())
+        };
+        if signatures.any(matches) {
+            Ok(())
+        } else {
+            Err(SignatureError::NoMatch)
         }
-        Err(SignatureError::NoMatch)
     }
 
     fn mac(&self, callback: &Callback<'_>) -> Result<Hmac<Sha256>, SignatureError> {
