@@ -8,6 +8,7 @@ mod newtype;
 
 mod address;
 mod builder;
+pub mod callback;
 mod client;
 mod conference;
 mod error;

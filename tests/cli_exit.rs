@@ -1,6 +1,7 @@
 //! `phlo`'s exit codes, each from the fault that should produce it (2
 //! invalid input or configuration, 3 refused, 4 server failure, 5 not
-//! sent, 6 unknown outcome), and where the token may come from.
+//! sent, 6 unknown outcome, 7 a callback whose signature is not valid),
+//! and where the token may come from.
 #![cfg(feature = "cli")]
 
 mod cli_support;
@@ -230,4 +231,72 @@ async fn the_token_comes_from_env_a_file_or_stdin_never_an_argument() {
         text(&output.stderr)
     );
     assert_eq!(mock.hits(), 2, "nothing sent without a token");
+}
+
+/// `phlo verify-callback`: 0 when the signature matches, 7 when it does not,
+/// 2 for invalid input; the token from the environment or stdin, never shown.
+#[tokio::test]
+async fn verify_callback_exits_0_valid_7_not_valid_2_invalid() {
+    use plivo_phlo::callback::{Callback, SignatureV3};
+    use plivo_phlo::reqwest::Method;
+
+    let (url, nonce) = ("https://example.com/answer?a=b", "31627761595286130198");
+    let params = [
+        ("CallUUID", "c-1"),
+        ("Digits", "1"),
+        ("Digits", "2"),
+        ("Name", "Zoë"),
+    ];
+    let callback = Callback {
+        method: &Method::POST,
+        url,
+        params: &params,
+        nonce,
+    };
+    let signature = SignatureV3::new(MockPhlo::AUTH_TOKEN)
+        .sign(&callback)
+        .unwrap();
+    let header = format!("bm90IGl0,{signature}");
+    let base = [
+        "verify-callback",
+        "--method",
+        "POST",
+        "--url",
+        url,
+        "--nonce",
+        nonce,
+        "--signature",
+        &header,
+    ];
+    let with_params = |params: &[&'static str]| -> Vec<&str> {
+        let mut args = base.to_vec();
+        for param in params {
+            args.extend(["--param", param]);
+        }
+        args
+    };
+    for (params, expected) in [
+        (["Digits=2", "Name=Zoë", "CallUUID=c-1", "Digits=1"], 0),
+        (["Digits=2", "Name=Zoe", "CallUUID=c-1", "Digits=1"], 7),
+        (["Digits=2", "Name=Zoë", "CallUUID=c-1", "Digits"], 2),
+    ] {
+        let output = run(&mut phlo("http://127.0.0.1:9"), &with_params(&params)).await;
+        assert_eq!(
+            code(&output),
+            expected,
+            "{params:?}: {}",
+            text(&output.stderr)
+        );
+    }
+
+    // The token on stdin, the body from a form-encoded file.
+    let body = std::env::temp_dir().join(format!("phlo-verify-{}.form", std::process::id()));
+    std::fs::write(&body, "Digits=2&Name=Zo%C3%AB&CallUUID=c-1&Digits=1").unwrap();
+    let mut args = base.to_vec();
+    args.extend(["--body-file", body.to_str().unwrap(), "--token-stdin"]);
+    let mut command = phlo("http://127.0.0.1:9");
+    command.env_remove("PLIVO_AUTH_TOKEN");
+    let output = run_with_stdin(&mut command, &args, &format!("{}\n", MockPhlo::AUTH_TOKEN)).await;
+    std::fs::remove_file(&body).unwrap();
+    assert_eq!(code(&output), 0, "{}", text(&output.stderr));
 }

@@ -93,7 +93,7 @@ pub(crate) fn client(matches: &ArgMatches) -> Result<PhloClient, String> {
     builder.build().map_err(|e| e.to_string())
 }
 
-fn token(matches: &ArgMatches) -> Result<String, String> {
+pub(crate) fn token(matches: &ArgMatches) -> Result<String, String> {
     let token = if let Some(path) = matches.get_one::<String>("token-file") {
         std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read --token-file {path}: {e}"))?

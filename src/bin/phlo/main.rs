@@ -12,6 +12,7 @@ mod flags;
 mod friendly;
 mod mock;
 mod output;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -48,6 +49,7 @@ fn cli() -> Command {
     for group in commands::groups() {
         command = command.subcommand(group);
     }
+    command = command.subcommand(verify::command());
     command.subcommand(mock::command()).subcommand(
         Command::new("completions")
             .about("Prints a shell completion script")
@@ -85,6 +87,7 @@ async fn run(matches: &ArgMatches) -> ExitCode {
     let call = match matches.subcommand() {
         Some(("completions", m)) => return completions(m),
         Some(("mock", m)) => return mock::run(m).await,
+        Some(("verify-callback", m)) => return verify::run(matches, m),
         Some(("mpc", m)) => friendly::mpc_call(m).map(Request::Mpc),
         Some(("run", m)) => friendly::run_call(m).map(Request::Call),
         Some((group, m)) => commands::call(group, m).map(Request::Call),

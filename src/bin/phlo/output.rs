@@ -11,6 +11,7 @@ const REFUSED: u8 = 3;
 const SERVER_FAILED: u8 = 4;
 const NOT_SENT: u8 = 5;
 const UNKNOWN_OUTCOME: u8 = 6;
+pub(crate) const NOT_VALID: u8 = 7;
 
 /// The exit codes, as `phlo --help` and the README list them.
 pub(crate) const EXIT_CODES: &str = "\
@@ -21,7 +22,8 @@ Exit codes:
   3  Plivo refused the request (4xx, or a 2xx whose `error` is not empty)
   4  Plivo or a proxy failed (5xx, or a status no API answer has, such as a redirect)
   5  the request did not reach Plivo (connection refused or never made): safe to retry
-  6  unknown outcome: the request may have reached Plivo (a timeout or reset after sending, a 2xx that could not be read); check the call before retrying";
+  6  unknown outcome: the request may have reached Plivo (a timeout or reset after sending, a 2xx that could not be read); check the call before retrying
+  7  verify-callback: no signature matches the callback and the auth token (or there is none)";
 
 /// The answer on stdout, the summary on stderr.
 pub(crate) fn answer(summary: &str, answer: &Value) -> ExitCode {
