@@ -38,6 +38,28 @@ pub struct Operation {
     pub body: Option<Body>,
     /// The example of its success answer, as JSON text (`null` for none).
     pub example: &'static str,
+    /// What Plivo sends back to the customer's server for it (the spec's
+    /// `callbacks`).
+    pub callbacks: &'static [Callback],
+}
+
+/// A request Plivo sends to the customer's webhook (an OpenAPI callback).
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub struct Callback {
+    /// Its name in the spec.
+    pub name: &'static str,
+    /// Where it goes, as the spec writes it (a runtime expression, or a
+    /// note such as `{the node's event callback URL}`).
+    pub expression: &'static str,
+    /// The HTTP method Plivo uses.
+    pub method: &'static str,
+    /// The media types Plivo may send it as.
+    pub content_types: &'static [&'static str],
+    /// The schema of its body: a type in [`crate::types`].
+    pub schema: &'static str,
+    /// What it is.
+    pub description: &'static str,
 }
 
 /// An operation's JSON request body.

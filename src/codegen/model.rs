@@ -55,6 +55,22 @@ pub struct Op {
     pub example: String,
     /// The request body's example, as JSON text (`null` for none).
     pub request_example: String,
+    /// What Plivo sends back to the customer's server (OpenAPI `callbacks`).
+    pub callbacks: Vec<Callback>,
+}
+
+/// One callback of an operation: what Plivo posts to the customer's webhook.
+pub struct Callback {
+    /// The callback's name in the spec (`multiPartyCallEvent`).
+    pub name: String,
+    /// Its URL expression (`{$request.body#/callback_url}` or a note).
+    pub expression: String,
+    pub method: String,
+    /// The media types Plivo may send it as.
+    pub content_types: Vec<String>,
+    /// The body's type (like an answer: its enums take values Plivo adds).
+    pub ty: Ty,
+    pub description: String,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -751,6 +767,7 @@ impl Builder {
             }
         };
         let (output, example) = self.responses(path, method, &at, &op_pascal)?;
+        let callbacks = self.callbacks(path, method, &at)?;
         Ok(Op {
             id: id.to_string(),
             method: method.to_uppercase(),
@@ -764,7 +781,93 @@ impl Builder {
             output,
             example,
             request_example,
+            callbacks,
         })
+    }
+
+    /// The operation's `callbacks`: each request Plivo sends back, with its
+    /// body's type. They leave the document progenitor sees (it would make
+    /// nothing of them).
+    fn callbacks(&mut self, path: &str, method: &str, at: &str) -> Result<Vec<Callback>, String> {
+        let op = get(&self.doc, "paths")
+            .and_then(|p| get(p, path))
+            .and_then(|i| get(i, method))
+            .cloned()
+            .unwrap_or_default();
+        let Some(list) = get(&op, "callbacks").and_then(Value::as_mapping).cloned() else {
+            return Ok(Vec::new());
+        };
+        self.write_op(path, method, |op| {
+            if let Some(m) = op.as_mapping_mut() {
+                m.remove("callbacks");
+            }
+        });
+        let mut out = Vec::new();
+        for (name, expressions) in list {
+            let name = scalar(&name).unwrap_or_default();
+            let at = format!("{at}, callback {name}");
+            for (expression, item) in expressions.as_mapping().cloned().unwrap_or_default() {
+                let expression = scalar(&expression).unwrap_or_default();
+                for verb in METHODS {
+                    let Some(cb) = get(&item, verb) else { continue };
+                    let mut body = match get(cb, "requestBody") {
+                        Some(b) => self.resolve(b, "requestBodies", &at)?,
+                        None => {
+                            return Err(format!(
+                                "{at}: a callback needs a requestBody (what Plivo sends)"
+                            ));
+                        }
+                    };
+                    let description = text(cb, "description");
+                    let Some(content) = body
+                        .as_mapping_mut()
+                        .and_then(|b| b.get_mut("content"))
+                        .and_then(Value::as_mapping_mut)
+                    else {
+                        return Err(format!("{at}: the callback's requestBody has no content"));
+                    };
+                    let mut content_types = Vec::new();
+                    let mut ty = None;
+                    for (media, value) in content.iter_mut() {
+                        let media = scalar(media).unwrap_or_default();
+                        if !["application/json", "application/x-www-form-urlencoded"]
+                            .contains(&media.as_str())
+                        {
+                            return Err(format!(
+                                "{at}: callback content {media}; JSON and form bodies are supported"
+                            ));
+                        }
+                        content_types.push(media);
+                        let Some(schema) = value.as_mapping_mut().and_then(|m| m.get_mut("schema"))
+                        else {
+                            return Err(format!("{at}: the callback's body has no schema"));
+                        };
+                        let this = self.ty(
+                            schema,
+                            &format!("{}Event", names::pascal(&name)),
+                            &at,
+                            false,
+                        )?;
+                        if ty.as_ref().is_some_and(|t| *t != this) {
+                            return Err(format!("{at}: its media types must share one schema"));
+                        }
+                        ty = Some(this);
+                    }
+                    let Some(ty) = ty else {
+                        return Err(format!("{at}: the callback's requestBody has no content"));
+                    };
+                    out.push(Callback {
+                        name: name.clone(),
+                        expression: expression.clone(),
+                        method: verb.to_uppercase(),
+                        content_types,
+                        ty,
+                        description,
+                    });
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// What a parameter can be: one value, or (in the query) an array of them.
@@ -1213,6 +1316,11 @@ fn mark_enums(model: &mut Model) {
         }
         if let Some(t) = &op.output {
             reach(&model.schemas, t, &mut response);
+        }
+        // What Plivo sends to a webhook is like an answer: it may carry values
+        // the spec does not list yet.
+        for cb in &op.callbacks {
+            reach(&model.schemas, &cb.ty, &mut response);
         }
     }
     for (name, named) in &mut model.schemas {

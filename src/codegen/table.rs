@@ -118,9 +118,23 @@ pub fn render(model: &Model) -> Result<String, String> {
                 )
             }
         };
+        let callbacks: Vec<String> = op
+            .callbacks
+            .iter()
+            .map(|c| {
+                let schema = match &c.ty {
+                    Ty::Named(n) => n.clone(),
+                    _ => String::new(),
+                };
+                format!(
+                    "Callback {{ name: {:?}, expression: {:?}, method: {:?}, content_types: &{:?}, schema: {schema:?}, description: {:?} }}",
+                    c.name, c.expression, c.method, c.content_types, c.description
+                )
+            })
+            .collect();
         out.push_str(&format!(
             "Operation {{ id: {:?}, method: {:?}, path: {:?}, server: {:?}, tag: {:?}, summary: {:?}, \
-             description: {:?}, params: &[{}], body: {body}, example: {:?} }},\n",
+             description: {:?}, params: &[{}], body: {body}, example: {:?}, callbacks: &[{}] }},\n",
             op.id,
             op.method,
             op.path,
@@ -129,7 +143,8 @@ pub fn render(model: &Model) -> Result<String, String> {
             op.summary,
             op.description,
             fields_text(&params(model, op)),
-            op.example
+            op.example,
+            callbacks.join(", ")
         ));
     }
     out.push_str("];\n");

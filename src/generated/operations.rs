@@ -26,6 +26,7 @@ pub static OPERATIONS: &[Operation] = &[
         ],
         body: None,
         example: "{\"api_id\":\"52e5b6a2-8e7b-4f4c-9c8e-0f3b8a1f7d11\",\"phlo_id\":\"4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20\",\"name\":\"Inbound support line\",\"created_on\":\"2018-11-20 04:46:20.307414+00:00\"}",
+        callbacks: &[],
     },
     Operation {
         id: "run_phlo",
@@ -66,6 +67,7 @@ pub static OPERATIONS: &[Operation] = &[
             example: "{\"from\":\"+14152223333\",\"to\":\"+14152225555\"}",
         }),
         example: "{\"api_id\":\"9b0a8f7e-6d5c-4b3a-2918-0f1e2d3c4b5a\",\"phlo_id\":\"4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20\",\"message\":\"PHLO 4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20 triggered successfully\"}",
+        callbacks: &[],
     },
     Operation {
         id: "get_phlo_run",
@@ -99,6 +101,7 @@ pub static OPERATIONS: &[Operation] = &[
         ],
         body: None,
         example: "{\"api_id\":\"0d7c4c4e-2b1a-4f5e-8d9c-7b6a5f4e3d2c\",\"phlo_id\":\"4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20\",\"run_id\":\"9b0a8f7e-6d5c-4b3a-2918-0f1e2d3c4b5a\",\"call_uuids\":[\"d0a1b2c3-d4e5-4f60-8172-8394a5b6c7d8\"],\"message_uuids\":[],\"recording_ids\":[]}",
+        callbacks: &[],
     },
     Operation {
         id: "get_multi_party_call",
@@ -132,6 +135,7 @@ pub static OPERATIONS: &[Operation] = &[
         ],
         body: None,
         example: "{\"api_id\":\"6e5d4c3b-2a19-4807-b6a5-948372615a4b\",\"node_id\":\"2e8f6d4b-1a3c-4e5f-8b7d-9c0a1b2c3d4e\",\"phlo_id\":\"4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20\",\"name\":\"Multi-Party Call_1\",\"node_type\":\"multi_party_call\",\"created_on\":\"2018-11-20 04:46:20.307414+00:00\"}",
+        callbacks: &[],
     },
     Operation {
         id: "update_multi_party_call",
@@ -213,6 +217,7 @@ pub static OPERATIONS: &[Operation] = &[
             example: "{\"action\":\"call\",\"to\":\"+14152225555\",\"role\":\"agent\",\"trigger_source\":\"+14152223333\"}",
         }),
         example: "{\"api_id\":\"8a7b6c5d-4e3f-4a1b-9c8d-7e6f5a4b3c2d\",\"error\":\"\"}",
+        callbacks: &[],
     },
     Operation {
         id: "update_multi_party_call_member",
@@ -281,6 +286,7 @@ pub static OPERATIONS: &[Operation] = &[
             example: "{\"action\":\"hold\"}",
         }),
         example: "{\"api_id\":\"8a7b6c5d-4e3f-4a1b-9c8d-7e6f5a4b3c2d\",\"error\":\"\"}",
+        callbacks: &[],
     },
     Operation {
         id: "update_conference_bridge_member",
@@ -342,6 +348,7 @@ pub static OPERATIONS: &[Operation] = &[
             example: "{\"action\":\"mute\"}",
         }),
         example: "{\"api_id\":\"8a7b6c5d-4e3f-4a1b-9c8d-7e6f5a4b3c2d\",\"error\":\"\"}",
+        callbacks: &[],
     },
 ];
 /// The spec's `Address` schema, the reference for its hand-written type.
