@@ -6,7 +6,7 @@
 //! An operation added to the spec is here at the next build.
 
 use clap::{Arg, ArgAction, ArgMatches, Command, builder::PossibleValuesParser};
-use plivo_phlo::spec::{Field, Kind, Operation};
+use plivo_phlo::spec::{Field, Kind, Location, Operation};
 use serde_json::{Map, Value};
 
 use crate::{
@@ -121,6 +121,10 @@ fn arg(field: &Field, flag: &str) -> Arg {
     if !field.values.is_empty() {
         arg = arg.value_parser(PossibleValuesParser::new(field.values.iter().copied()));
     }
+    // An array query parameter: the flag once per value (`--tags a --tags b`).
+    if field.kind == Kind::Array && field.location == Location::Query {
+        arg = arg.action(ArgAction::Append);
+    }
     arg
 }
 
@@ -139,7 +143,7 @@ fn call_of(op: &Operation, matches: &ArgMatches) -> Result<Call, String> {
     let flags = flags::flags(op);
     let mut params = Vec::new();
     for (field, flag) in op.params.iter().zip(&flags.params) {
-        if let Some(value) = matches.get_one::<String>(flag) {
+        for value in matches.get_many::<String>(flag).into_iter().flatten() {
             params.push((field.name, value.clone()));
         }
     }
