@@ -1,7 +1,7 @@
 //! Turns `spec/phlo.yaml` into the crate's generated code, in `$OUT_DIR`.
 //!
 //! With the default `codegen` feature: spec -> the spec model
-//! (src/codegen/model.rs) -> progenitor's types and client (from the model's
+//! (src/codegen/model/) -> progenitor's types and client (from the model's
 //! normalised document), the crate's enums, the guarded operation layer and
 //! its checks (src/codegen/guarded.rs), the mock's `Call` enum
 //! (src/codegen/calls.rs) and the operations table (src/codegen/table.rs),

@@ -5,7 +5,7 @@
 //! Every step returns `Err` with a message that names what was wrong (and
 //! the operation or schema, where there is one); build.rs prefixes the spec.
 //!
-//! One spec model (model.rs) is built from the spec; everything else comes
+//! One spec model (model/) is built from the spec; everything else comes
 //! from it: the normalised document progenitor turns into types and its own
 //! client, the crate's enums (enums.rs), the guarded layer and its checks
 //! (guarded.rs), the mock's `Call` (calls.rs) and the operations table

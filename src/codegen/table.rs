@@ -50,21 +50,42 @@ fn params(model: &Model, op: &Op) -> Vec<Field> {
                 }
                 t => kind(model, t),
             };
-            Field {
-                name: p.wire.clone(),
-                location: match p.location {
-                    Location::Path => "Path",
-                    Location::Query => "Query",
-                },
-                description: p.description.clone(),
-                required: p.required,
-                schema,
-                kind,
-                values,
-                default: p.default.clone(),
-            }
+            let location = match p.location {
+                Location::Path => "Path",
+                Location::Query => "Query",
+            };
+            Field::new(
+                &p.wire,
+                location,
+                &p.description,
+                p.required,
+                (kind, values, schema),
+                &p.default,
+            )
         })
         .collect()
+}
+
+impl Field {
+    fn new(
+        name: &str,
+        location: &'static str,
+        description: &str,
+        required: bool,
+        (kind, values, schema): (&'static str, Vec<String>, String),
+        default: &Option<String>,
+    ) -> Field {
+        Field {
+            name: name.to_string(),
+            location,
+            description: description.to_string(),
+            required,
+            schema,
+            kind,
+            values,
+            default: default.clone(),
+        }
+    }
 }
 
 pub fn render(model: &Model) -> Result<String, String> {
@@ -89,17 +110,14 @@ pub fn render(model: &Model) -> Result<String, String> {
                             props
                                 .iter()
                                 .map(|p| {
-                                    let (kind, values, schema) = kind(model, &p.ty);
-                                    Field {
-                                        name: p.wire.clone(),
-                                        location: "Body",
-                                        description: p.description.clone(),
-                                        required: p.required,
-                                        schema,
-                                        kind,
-                                        values,
-                                        default: p.default.clone(),
-                                    }
+                                    Field::new(
+                                        &p.wire,
+                                        "Body",
+                                        &p.description,
+                                        p.required,
+                                        kind(model, &p.ty),
+                                        &p.default,
+                                    )
                                 })
                                 .collect(),
                             *free_form,

@@ -1,0 +1,605 @@
+//! Operations: servers, path templates, parameters, request bodies,
+//! answers and callbacks, each resolved through `$ref`s and refused by
+//! name where the generator cannot take it.
+
+use std::collections::BTreeSet;
+
+use serde_norway::{Mapping, Value};
+
+use super::{
+    Body, Builder, Callback, Location, METHODS, Named, Op, Param, Taken, Ty, names,
+    schemas::default_of,
+    yaml::{get, json_value, key, media_example, ref_name, scalar, text},
+};
+
+impl Builder {
+    pub(super) fn operations(&mut self) -> Result<(Vec<String>, Vec<Op>), String> {
+        let mut servers = vec![
+            server_of(&self.doc, "the document")?
+                .unwrap_or_else(|| "https://phlorunner.plivo.com/v1".to_string()),
+        ];
+        let mut ops = Vec::new();
+        let mut ids = BTreeSet::new();
+        let paths: Vec<String> = get(&self.doc, "paths")
+            .and_then(Value::as_mapping)
+            .map(|m| {
+                m.keys()
+                    .filter_map(|k| k.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for path in paths {
+            let item = get(&self.doc, "paths")
+                .and_then(|p| get(p, &path))
+                .cloned()
+                .unwrap_or_default();
+            if get(&item, "$ref").is_some() {
+                return Err(format!(
+                    "path {path}: external path items ($ref) are not supported"
+                ));
+            }
+            check_template(&path)?;
+            let item_server = server_of(&item, &format!("path {path}"))?;
+            for method in METHODS {
+                let Some(op) = get(&item, method) else {
+                    continue;
+                };
+                let id = text(op, "operationId");
+                let upper = method.to_uppercase();
+                if id.is_empty() {
+                    return Err(format!("{upper} {path}: operation has no operationId"));
+                }
+                if !is_snake_case(&id) {
+                    return Err(format!(
+                        "operationId {id:?} must be snake_case (a-z, 0-9, _): it names a Rust method and a CLI subcommand"
+                    ));
+                }
+                if !ids.insert(id.clone()) {
+                    return Err(format!("operationId {id} is used twice"));
+                }
+                let tag = get(op, "tags")
+                    .and_then(Value::as_sequence)
+                    .and_then(|t| t.first())
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| {
+                        format!("operation {id}: give it a tag (the CLI groups subcommands by tag)")
+                    })?
+                    .to_string();
+                let server =
+                    match server_of(op, &format!("operation {id}"))?.or(item_server.clone()) {
+                        None => 0,
+                        Some(url) => match servers.iter().position(|s| *s == url) {
+                            Some(at) => at,
+                            None => {
+                                servers.push(url);
+                                servers.len() - 1
+                            }
+                        },
+                    };
+                let built = self.operation(&id, &path, method, &item, server, tag)?;
+                ops.push(built);
+            }
+            if let Some(item) = self
+                .doc
+                .as_mapping_mut()
+                .and_then(|m| m.get_mut("paths"))
+                .and_then(|m| m.as_mapping_mut())
+                .and_then(|m| m.get_mut(path.as_str()))
+                .and_then(|i| i.as_mapping_mut())
+            {
+                item.remove("parameters");
+                item.remove("servers");
+            }
+        }
+        Ok((servers, ops))
+    }
+
+    pub(super) fn operation(
+        &mut self,
+        id: &str,
+        path: &str,
+        method: &str,
+        item: &Value,
+        server: usize,
+        tag: String,
+    ) -> Result<Op, String> {
+        let at = format!("operation {id}");
+        let op_pascal = names::pascal(id);
+        let op_value = get(item, method).cloned().unwrap_or_default();
+        // Parameters: the path item's, then the operation's (which win).
+        let mut raw: Vec<Value> = Vec::new();
+        for list in [get(item, "parameters"), get(&op_value, "parameters")] {
+            for p in list.and_then(Value::as_sequence).into_iter().flatten() {
+                let p = self.resolve(p, "parameters", &at)?;
+                let same = |q: &Value| {
+                    text(q, "name") == text(&p, "name") && text(q, "in") == text(&p, "in")
+                };
+                raw.retain(|q| !same(q));
+                raw.push(p);
+            }
+        }
+        let mut params = Vec::new();
+        let mut taken = Taken::default();
+        let has_body = get(&op_value, "requestBody").is_some();
+        if has_body {
+            taken.take("body", "_");
+        }
+        let mut in_template: BTreeSet<String> = template_names(path).into_iter().collect();
+        let mut normalized = Vec::new();
+        for mut p in raw {
+            let wire = text(&p, "name");
+            let location = match text(&p, "in").as_str() {
+                "path" => Location::Path,
+                "query" => Location::Query,
+                other => {
+                    return Err(format!(
+                        "{at}: parameter {wire} is in {other:?}; header and cookie parameters are not supported yet (describe it in the operation's description, and send it with a per-call header)"
+                    ));
+                }
+            };
+            if location == Location::Path && !in_template.remove(&wire) {
+                return Err(format!(
+                    "{at}: path parameter {wire} is not in the path template {path}"
+                ));
+            }
+            if get(&p, "content").is_some() {
+                return Err(format!(
+                    "{at}: parameter {wire} uses `content`; give it a `schema`"
+                ));
+            }
+            let style = text(&p, "style");
+            if !(style.is_empty()
+                || (location == Location::Query && style == "form")
+                || (location == Location::Path && style == "simple"))
+            {
+                return Err(format!(
+                    "{at}: parameter {wire} has style {style:?}; only the default styles (form for the query, simple for the path) are supported"
+                ));
+            }
+            if get(&p, "explode").and_then(Value::as_bool) == Some(false) {
+                return Err(format!(
+                    "{at}: parameter {wire} has `explode: false`; only exploded arrays (name=a&name=b) are supported"
+                ));
+            }
+            let description = text(&p, "description");
+            let Some(schema) = p.as_mapping_mut().and_then(|m| m.get_mut("schema")) else {
+                return Err(format!("{at}: parameter {wire} has no schema"));
+            };
+            let default = default_of(schema);
+            let description = if description.is_empty() {
+                text(schema, "description")
+            } else {
+                description
+            };
+            let hint = format!("{op_pascal}{}", names::pascal(&wire));
+            let ty = self.ty(schema, &hint, &format!("{at}, parameter {wire}"), false)?;
+            let ty = self.param_type(ty, &at, &wire, location)?;
+            let required = location == Location::Path
+                || get(&p, "required").and_then(Value::as_bool) == Some(true);
+            params.push(Param {
+                rust: taken.take(&names::snake(&wire), "_"),
+                wire,
+                location,
+                required,
+                ty,
+                description,
+                default,
+            });
+            normalized.push(p);
+        }
+        // Each operation carries all of its parameters, resolved.
+        self.write_op(path, method, |op| {
+            if let Some(m) = op.as_mapping_mut() {
+                m.insert(key("parameters"), Value::Sequence(normalized));
+            }
+        });
+        if let Some(missing) = in_template.into_iter().next() {
+            return Err(format!(
+                "{at}: the path template names {{{missing}}}, which no parameter describes"
+            ));
+        }
+        let (body, request_example) = match get(&op_value, "requestBody") {
+            None => (None, "null".to_string()),
+            Some(body) => {
+                let mut body = self.resolve(body, "requestBodies", &at)?;
+                let (b, example) = self.request_body(&mut body, &at, &op_pascal)?;
+                self.write_op(path, method, |op| {
+                    if let Some(m) = op.as_mapping_mut() {
+                        m.insert(key("requestBody"), body);
+                    }
+                });
+                (Some(b), example)
+            }
+        };
+        let (output, example) = self.responses(path, method, &at, &op_pascal)?;
+        let callbacks = self.callbacks(path, method, &at)?;
+        Ok(Op {
+            id: id.to_string(),
+            method: method.to_uppercase(),
+            path: path.to_string(),
+            server,
+            tag,
+            summary: text(&op_value, "summary"),
+            description: text(&op_value, "description"),
+            params,
+            body,
+            output,
+            example,
+            request_example,
+            callbacks,
+        })
+    }
+
+    /// The operation's `callbacks`: each request Plivo sends back, with its
+    /// body's type. They leave the document progenitor sees (it would make
+    /// nothing of them).
+    pub(super) fn callbacks(
+        &mut self,
+        path: &str,
+        method: &str,
+        at: &str,
+    ) -> Result<Vec<Callback>, String> {
+        let op = get(&self.doc, "paths")
+            .and_then(|p| get(p, path))
+            .and_then(|i| get(i, method))
+            .cloned()
+            .unwrap_or_default();
+        let Some(list) = get(&op, "callbacks").and_then(Value::as_mapping).cloned() else {
+            return Ok(Vec::new());
+        };
+        self.write_op(path, method, |op| {
+            if let Some(m) = op.as_mapping_mut() {
+                m.remove("callbacks");
+            }
+        });
+        let mut out = Vec::new();
+        for (name, expressions) in list {
+            let name = scalar(&name).unwrap_or_default();
+            let at = format!("{at}, callback {name}");
+            for (expression, item) in expressions.as_mapping().cloned().unwrap_or_default() {
+                let expression = scalar(&expression).unwrap_or_default();
+                for verb in METHODS {
+                    let Some(cb) = get(&item, verb) else { continue };
+                    let mut body = match get(cb, "requestBody") {
+                        Some(b) => self.resolve(b, "requestBodies", &at)?,
+                        None => {
+                            return Err(format!(
+                                "{at}: a callback needs a requestBody (what Plivo sends)"
+                            ));
+                        }
+                    };
+                    let description = text(cb, "description");
+                    let Some(content) = body
+                        .as_mapping_mut()
+                        .and_then(|b| b.get_mut("content"))
+                        .and_then(Value::as_mapping_mut)
+                    else {
+                        return Err(format!("{at}: the callback's requestBody has no content"));
+                    };
+                    let mut content_types = Vec::new();
+                    let mut ty = None;
+                    for (media, value) in content.iter_mut() {
+                        let media = scalar(media).unwrap_or_default();
+                        if !["application/json", "application/x-www-form-urlencoded"]
+                            .contains(&media.as_str())
+                        {
+                            return Err(format!(
+                                "{at}: callback content {media}; JSON and form bodies are supported"
+                            ));
+                        }
+                        content_types.push(media);
+                        let Some(schema) = value.as_mapping_mut().and_then(|m| m.get_mut("schema"))
+                        else {
+                            return Err(format!("{at}: the callback's body has no schema"));
+                        };
+                        let this = self.ty(
+                            schema,
+                            &format!("{}Event", names::pascal(&name)),
+                            &at,
+                            false,
+                        )?;
+                        if ty.as_ref().is_some_and(|t| *t != this) {
+                            return Err(format!("{at}: its media types must share one schema"));
+                        }
+                        ty = Some(this);
+                    }
+                    let Some(ty) = ty else {
+                        return Err(format!("{at}: the callback's requestBody has no content"));
+                    };
+                    out.push(Callback {
+                        name: name.clone(),
+                        expression: expression.clone(),
+                        method: verb.to_uppercase(),
+                        content_types,
+                        ty,
+                        description,
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// What a parameter can be: one value, or (in the query) an array of them.
+    pub(super) fn param_type(
+        &self,
+        ty: Ty,
+        at: &str,
+        wire: &str,
+        location: Location,
+    ) -> Result<Ty, String> {
+        let scalar_ok = |t: &Ty| match t {
+            Ty::Named(n) => !matches!(
+                self.schemas.get(n),
+                Some(Named::Object { .. })
+                    | Some(Named::Alias(Ty::Array(..) | Ty::Map(_) | Ty::Any))
+            ),
+            Ty::Array(..) | Ty::Map(_) | Ty::Any => false,
+            _ => true,
+        };
+        match &ty {
+            Ty::Array(item, _) if location == Location::Query && scalar_ok(item) => Ok(ty),
+            Ty::Array(..) => Err(format!(
+                "{at}: parameter {wire} is an array {}; only query arrays of scalar values are supported",
+                if location == Location::Path {
+                    "in the path"
+                } else {
+                    "of objects or arrays"
+                }
+            )),
+            t if scalar_ok(t) => Ok(ty),
+            _ => Err(format!(
+                "{at}: parameter {wire} is an object; parameters are scalar values (send objects in the JSON body)"
+            )),
+        }
+    }
+
+    pub(super) fn request_body(
+        &mut self,
+        body: &mut Value,
+        at: &str,
+        op_pascal: &str,
+    ) -> Result<(Body, String), String> {
+        let required = get(body, "required").and_then(Value::as_bool) == Some(true);
+        let description = text(body, "description");
+        let content = get(body, "content")
+            .and_then(Value::as_mapping)
+            .cloned()
+            .unwrap_or_default();
+        if let Some(other) = content
+            .keys()
+            .filter_map(Value::as_str)
+            .find(|k| *k != "application/json")
+        {
+            return Err(format!(
+                "{at}: the request body is {other}; only application/json bodies are supported"
+            ));
+        }
+        let Some(media) = body
+            .as_mapping_mut()
+            .and_then(|m| m.get_mut("content"))
+            .and_then(|c| c.as_mapping_mut())
+            .and_then(|c| c.get_mut("application/json"))
+        else {
+            return Err(format!(
+                "{at}: the request body has no application/json content"
+            ));
+        };
+        let example = media_example(media);
+        let Some(schema) = media.as_mapping_mut().and_then(|m| m.get_mut("schema")) else {
+            return Err(format!("{at}: the request body has no schema"));
+        };
+        let ty = self.ty(
+            schema,
+            &format!("{op_pascal}Body"),
+            &format!("{at}, request body"),
+            false,
+        )?;
+        let description = if description.is_empty() {
+            text(schema, "description")
+        } else {
+            description
+        };
+        Ok((
+            Body {
+                ty,
+                required,
+                description,
+            },
+            example.unwrap_or_else(|| "null".into()),
+        ))
+    }
+
+    pub(super) fn responses(
+        &mut self,
+        path: &str,
+        method: &str,
+        at: &str,
+        op_pascal: &str,
+    ) -> Result<(Option<Ty>, String), String> {
+        let op = get(&self.doc, "paths")
+            .and_then(|p| get(p, path))
+            .and_then(|i| get(i, method))
+            .cloned()
+            .unwrap_or_default();
+        let responses = get(&op, "responses")
+            .and_then(Value::as_mapping)
+            .cloned()
+            .unwrap_or_default();
+        if responses.is_empty() {
+            return Err(format!(
+                "{at}: it has no responses; give at least its 2xx answer"
+            ));
+        }
+        let mut resolved = Mapping::new();
+        let mut success: Option<(String, Option<Ty>)> = None;
+        let mut errors: Option<(String, Option<Ty>)> = None;
+        let mut example = None;
+        for (code, response) in responses {
+            let code = scalar(&code).unwrap_or_default();
+            if code == "default" {
+                return Err(format!(
+                    "{at}: `default` responses are not supported; declare 4XX and 5XX"
+                ));
+            }
+            let mut response = self.resolve(&response, "responses", at)?;
+            let ok = code.starts_with('2');
+            let content = get(&response, "content")
+                .and_then(Value::as_mapping)
+                .cloned()
+                .unwrap_or_default();
+            if let Some(other) = content
+                .keys()
+                .filter_map(Value::as_str)
+                .find(|k| *k != "application/json")
+            {
+                return Err(format!(
+                    "{at}: response {code} is {other}; answers must be application/json or have no body"
+                ));
+            }
+            let hint = if ok {
+                format!("{op_pascal}Response")
+            } else {
+                format!("{op_pascal}Error")
+            };
+            let ty = match response
+                .as_mapping_mut()
+                .and_then(|m| m.get_mut("content"))
+                .and_then(|c| c.as_mapping_mut())
+                .and_then(|c| c.get_mut("application/json"))
+            {
+                None => None,
+                Some(media) => {
+                    if ok && example.is_none() {
+                        example = media_example(media);
+                    }
+                    match media.as_mapping_mut().and_then(|m| m.get_mut("schema")) {
+                        None => None,
+                        Some(schema) => Some(self.ty(
+                            schema,
+                            &hint,
+                            &format!("{at}, response {code}"),
+                            false,
+                        )?),
+                    }
+                }
+            };
+            let slot = if ok { &mut success } else { &mut errors };
+            match slot {
+                None => *slot = Some((code.clone(), ty)),
+                Some((first, seen)) if *seen != ty => {
+                    return Err(format!(
+                        "{at}: responses {first} and {code} have different bodies; {} responses must share one schema (progenitor takes one type per side)",
+                        if ok { "2xx" } else { "error" }
+                    ));
+                }
+                Some(_) => {}
+            }
+            resolved.insert(key(&code), response);
+        }
+        self.write_op(path, method, |op| {
+            if let Some(m) = op.as_mapping_mut() {
+                m.insert(key("responses"), Value::Mapping(resolved));
+            }
+        });
+        let Some((_, output)) = success else {
+            return Err(format!("{at}: it has no 2xx response"));
+        };
+        let example = match (&output, example) {
+            (_, Some(e)) => e,
+            (None, None) => "null".into(),
+            (Some(ty), None) => json_value(&self.synth(ty, 0)),
+        };
+        Ok((output, example))
+    }
+
+    pub(super) fn resolve(&self, v: &Value, kind: &str, at: &str) -> Result<Value, String> {
+        let mut v = v.clone();
+        for _ in 0..8 {
+            let Some(name) = ref_name(&v, kind) else {
+                return Ok(v);
+            };
+            let name = name.map_err(|e| format!("{at}: {e}"))?;
+            v = get(&self.doc, "components")
+                .and_then(|c| get(c, kind))
+                .and_then(|c| get(c, name))
+                .cloned()
+                .ok_or_else(|| format!("{at}: #/components/{kind}/{name} is not defined"))?;
+        }
+        Err(format!("{at}: $ref chain too long (a cycle?)"))
+    }
+
+    pub(super) fn write_op(&mut self, path: &str, method: &str, edit: impl FnOnce(&mut Value)) {
+        if let Some(op) = self
+            .doc
+            .as_mapping_mut()
+            .and_then(|m| m.get_mut("paths"))
+            .and_then(|p| p.as_mapping_mut())
+            .and_then(|p| p.get_mut(path))
+            .and_then(|i| i.as_mapping_mut())
+            .and_then(|i| i.get_mut(method))
+        {
+            edit(op);
+        }
+    }
+}
+
+fn server_of(v: &Value, at: &str) -> Result<Option<String>, String> {
+    let Some(first) = get(v, "servers")
+        .and_then(Value::as_sequence)
+        .and_then(|s| s.first())
+    else {
+        return Ok(None);
+    };
+    let url = text(first, "url");
+    if url.contains('{') {
+        return Err(format!(
+            "{at}: server {url:?} has variables; write the URL out (each server's URL can be overridden on the client builder)"
+        ));
+    }
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(format!(
+            "{at}: server {url:?} must be an absolute http(s) URL"
+        ));
+    }
+    Ok(Some(url.trim_end_matches('/').to_string()))
+}
+
+pub(super) fn check_template(path: &str) -> Result<(), String> {
+    let Some(rest) = path.strip_prefix('/') else {
+        return Err(format!("path {path}: must start with '/'"));
+    };
+    for segment in rest.split('/') {
+        if segment.contains('{') || segment.contains('}') {
+            let whole = segment.starts_with('{')
+                && segment.ends_with('}')
+                && segment[1..segment.len() - 1]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            if !whole {
+                return Err(format!(
+                    "path {path}: segment {segment:?}; a placeholder must be a whole segment, `{{name}}` (write `name_{{mpc_name}}` as a parameter holding the whole segment)"
+                ));
+            }
+        } else if segment == "." || segment == ".." || segment.contains(['?', '#', '%', '\\']) {
+            return Err(format!(
+                "path {path}: segment {segment:?} would change the route"
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn template_names(path: &str) -> Vec<String> {
+    path.split('/')
+        .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .map(str::to_string)
+        .collect()
+}
+
+pub(super) fn is_snake_case(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
