@@ -76,7 +76,7 @@ macro_rules! format_type {
             }
         }
 
-        impl crate::rules::QueryText for $ty {
+        impl crate::wire_values::QueryText for $ty {
             fn query_text(&self) -> std::borrow::Cow<'_, str> {
                 std::borrow::Cow::Borrowed(&self.0)
             }

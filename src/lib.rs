@@ -34,6 +34,7 @@ mod scrub;
 pub mod spec;
 mod trace;
 mod transport;
+mod wire_values;
 
 // The build-time generator's parts that can be tested alone.
 #[cfg(all(test, feature = "codegen"))]

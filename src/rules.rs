@@ -10,8 +10,6 @@
     reason = "called by generated code, and a spec need not have every kind of rule"
 )]
 
-use std::borrow::Cow;
-
 use crate::error::Error;
 
 /// A value that breaks a rule of the spec.
@@ -279,91 +277,6 @@ impl std::fmt::Display for InvalidValue {
 
 impl std::error::Error for InvalidValue {}
 
-/// A value as query text.
-pub(crate) trait QueryText {
-    fn query_text(&self) -> Cow<'_, str>;
-}
-
-impl QueryText for str {
-    fn query_text(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self)
-    }
-}
-
-impl QueryText for String {
-    fn query_text(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self)
-    }
-}
-
-impl<T: QueryText + ?Sized> QueryText for &T {
-    fn query_text(&self) -> Cow<'_, str> {
-        (**self).query_text()
-    }
-}
-
-macro_rules! display_query {
-    ($($t:ty),*) => {$(impl QueryText for $t {
-        fn query_text(&self) -> Cow<'_, str> { Cow::Owned(self.to_string()) }
-    })*};
-}
-display_query!(i32, i64, u32, u64, f64, bool, uuid::Uuid);
-
-impl QueryText for crate::ids::Id {
-    fn query_text(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self.as_str())
-    }
-}
-
-impl QueryText for crate::ids::AuthId {
-    fn query_text(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self.as_str())
-    }
-}
-
-impl QueryText for crate::address::Address {
-    fn query_text(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self.as_str())
-    }
-}
-
-/// Characters a path value is percent-encoded for: everything but the
-/// unreserved ones and the sub-delimiters and `:` and `@` that a path
-/// segment may hold as they are (RFC 3986 `pchar`).
-const PATH_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~')
-    .remove(b'!')
-    .remove(b'$')
-    .remove(b'&')
-    .remove(b'\'')
-    .remove(b'(')
-    .remove(b')')
-    .remove(b'*')
-    .remove(b'+')
-    .remove(b',')
-    .remove(b';')
-    .remove(b'=')
-    .remove(b':')
-    .remove(b'@');
-
-/// Appends a path value that the crate did not check by hand:
-/// percent-encoded, and refused when it would still change the route
-/// (empty, `.`, `..`).
-pub(crate) fn push_path(url: &mut String, field: &'static str, value: &str) -> Result<(), Error> {
-    let reason = match value {
-        "" => "is empty, which would change the request path",
-        "." | ".." => "is a dot segment, which would change the request path",
-        _ => {
-            url.extend(percent_encoding::utf8_percent_encode(value, PATH_VALUE));
-            return Ok(());
-        }
-    };
-    Err(Error::invalid(field, value, reason))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -403,9 +316,5 @@ mod tests {
             items("l", 0, Some(1), None).unwrap_err().rule,
             "minItems: 1"
         );
-        let mut url = String::new();
-        push_path(&mut url, "label", "weekly ops/1?x").unwrap();
-        assert_eq!(url, "weekly%20ops%2F1%3Fx");
-        assert!(push_path(&mut url, "label", "..").is_err());
     }
 }

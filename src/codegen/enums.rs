@@ -152,7 +152,7 @@ fn one(name: &str, e: &EnumDef) -> Vec<syn::Item> {
             }
         }
 
-        impl crate::rules::QueryText for #ty {
+        impl crate::wire_values::QueryText for #ty {
             fn query_text(&self) -> ::std::borrow::Cow<'_, str> {
                 ::std::borrow::Cow::Borrowed(self.as_str())
             }
@@ -235,7 +235,7 @@ pub fn text_impls(model: &Model) -> Vec<syn::Item> {
         .map(|(name, _)| {
             let ty = rust::named_path(name);
             syn::parse_quote! {
-                impl crate::rules::QueryText for #ty {
+                impl crate::wire_values::QueryText for #ty {
                     fn query_text(&self) -> ::std::borrow::Cow<'_, str> {
                         ::std::borrow::Cow::Borrowed(self.as_str())
                     }

@@ -197,9 +197,9 @@ fn path_value(model: &Model, p: &Param) -> TokenStream {
         Ty::Integer(..) | Ty::Number(_) | Ty::Boolean | Ty::Uuid => quote! {
             ::std::fmt::Write::write_fmt(&mut __url, format_args!("{}", #ident)).expect("a String takes any text");
         },
-        Ty::String(_) => quote!(crate::rules::push_path(&mut __url, #wire, #ident)?;),
+        Ty::String(_) => quote!(crate::wire_values::push_path(&mut __url, #wire, #ident)?;),
         _ => quote! {
-            crate::rules::push_path(&mut __url, #wire, &crate::rules::QueryText::query_text(#ident))?;
+            crate::wire_values::push_path(&mut __url, #wire, &crate::wire_values::QueryText::query_text(#ident))?;
         },
     }
 }
@@ -217,7 +217,7 @@ fn query(op: &Op) -> TokenStream {
     for p in query {
         let ident = format_ident!("{}", p.rust);
         let wire = &p.wire;
-        let text = quote!(crate::rules::QueryText::query_text(&__v).into_owned());
+        let text = quote!(crate::wire_values::QueryText::query_text(&__v).into_owned());
         let one = match &p.ty {
             Ty::Array(..) => quote!(for __v in __values.iter() { __query.push((#wire, #text)); }),
             _ => quote!(__query.push((#wire, #text));),

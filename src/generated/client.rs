@@ -359,7 +359,7 @@ pub mod types {
             )
         }
     }
-    impl crate::rules::QueryText for ConferenceBridgeMemberAction {
+    impl crate::wire_values::QueryText for ConferenceBridgeMemberAction {
         fn query_text(&self) -> ::std::borrow::Cow<'_, str> {
             ::std::borrow::Cow::Borrowed(self.as_str())
         }
@@ -480,7 +480,7 @@ pub mod types {
             )
         }
     }
-    impl crate::rules::QueryText for MemberAction {
+    impl crate::wire_values::QueryText for MemberAction {
         fn query_text(&self) -> ::std::borrow::Cow<'_, str> {
             ::std::borrow::Cow::Borrowed(self.as_str())
         }
@@ -581,7 +581,7 @@ pub mod types {
             )
         }
     }
-    impl crate::rules::QueryText for MultiPartyCallAction {
+    impl crate::wire_values::QueryText for MultiPartyCallAction {
         fn query_text(&self) -> ::std::borrow::Cow<'_, str> {
             ::std::borrow::Cow::Borrowed(self.as_str())
         }
@@ -678,7 +678,7 @@ pub mod types {
             )
         }
     }
-    impl crate::rules::QueryText for Role {
+    impl crate::wire_values::QueryText for Role {
         fn query_text(&self) -> ::std::borrow::Cow<'_, str> {
             ::std::borrow::Cow::Borrowed(self.as_str())
         }
