@@ -114,6 +114,18 @@ pub(crate) struct Bounds {
     pub(crate) values: &'static [f64],
 }
 
+impl Bounds {
+    /// No rule at all: what a generated check's unstated rules take.
+    pub(crate) const NONE: Bounds = Bounds {
+        minimum: None,
+        maximum: None,
+        exclusive_minimum: false,
+        exclusive_maximum: false,
+        multiple_of: None,
+        values: &[],
+    };
+}
+
 /// Any number typify or the guarded layer uses.
 pub(crate) trait Num: Copy {
     fn num(self) -> f64;

@@ -182,7 +182,6 @@ pub fn check_impls(model: &Model, shapes: &super::passes::Shapes) -> Vec<syn::It
                     if check.is_empty() {
                         continue;
                     }
-                    let wire = &p.wire;
                     let shape = shapes
                         .get(&(name.clone(), p.wire.clone()))
                         .copied()
@@ -196,10 +195,7 @@ pub fn check_impls(model: &Model, shapes: &super::passes::Shapes) -> Vec<syn::It
                         },
                         _ => quote! {{ let __v = &self.#field; #check }},
                     };
-                    checks.extend(quote! {
-                        (|| -> ::std::result::Result<(), crate::rules::Violation> { #access Ok(()) })()
-                            .map_err(|v| v.inside(#wire))?;
-                    });
+                    checks.extend(access);
                 }
                 checks
             }

@@ -123,13 +123,6 @@ fn num_rules(r: &Rules) -> bool {
     r.minimum.is_some() || r.maximum.is_some() || r.multiple_of.is_some() || !r.values.is_empty()
 }
 
-fn opt_f64(v: Option<f64>) -> TokenStream {
-    match v {
-        Some(v) => quote!(::std::option::Option::Some(#v)),
-        None => quote!(::std::option::Option::None),
-    }
-}
-
 fn opt_u64(v: Option<u64>) -> TokenStream {
     match v {
         Some(v) => quote!(::std::option::Option::Some(#v)),
@@ -142,17 +135,30 @@ fn opt_u64(v: Option<u64>) -> TokenStream {
 pub fn check_value(model: &Model, field: &str, ty: &Ty, v: &TokenStream) -> TokenStream {
     match ty {
         Ty::Integer(_, r) | Ty::Number(r) if num_rules(r) => {
-            let (min, max, step) = (
-                opt_f64(r.minimum),
-                opt_f64(r.maximum),
-                opt_f64(r.multiple_of),
-            );
-            let (emin, emax) = (r.exclusive_minimum, r.exclusive_maximum);
-            let values = &r.values;
+            // Only the rules the spec states; the rest from `Bounds::NONE`.
+            let mut fields = Vec::new();
+            if let Some(v) = r.minimum {
+                fields.push(quote!(minimum: ::std::option::Option::Some(#v)));
+            }
+            if let Some(v) = r.maximum {
+                fields.push(quote!(maximum: ::std::option::Option::Some(#v)));
+            }
+            if r.exclusive_minimum {
+                fields.push(quote!(exclusive_minimum: true));
+            }
+            if r.exclusive_maximum {
+                fields.push(quote!(exclusive_maximum: true));
+            }
+            if let Some(v) = r.multiple_of {
+                fields.push(quote!(multiple_of: ::std::option::Option::Some(#v)));
+            }
+            if !r.values.is_empty() {
+                let values = &r.values;
+                fields.push(quote!(values: &[#(#values),*]));
+            }
             quote! {
                 crate::rules::number(#field, *#v, crate::rules::Bounds {
-                    minimum: #min, maximum: #max, exclusive_minimum: #emin,
-                    exclusive_maximum: #emax, multiple_of: #step, values: &[#(#values),*],
+                    #(#fields,)* ..crate::rules::Bounds::NONE
                 })?;
             }
         }
@@ -191,8 +197,9 @@ pub fn check_value(model: &Model, field: &str, ty: &Ty, v: &TokenStream) -> Toke
                 quote!(for __item in (#v).values() { #inner })
             }
         }
+        // A nested schema's violation says where it sits.
         Ty::Named(n) if needs_check(model, n) => {
-            quote!(crate::rules::Check::check(#v)?;)
+            quote!(crate::rules::Check::check(#v).map_err(|v| v.inside(#field))?;)
         }
         _ => TokenStream::new(),
     }
