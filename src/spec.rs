@@ -17,8 +17,11 @@
 #[derive(Clone, Copy, Debug)]
 #[non_exhaustive]
 pub struct Operation {
-    /// The operationId, e.g. `update_multi_party_call`.
+    /// The operationId, e.g. `update_multi_party_call`, as the spec writes it.
     pub id: &'static str,
+    /// Its method on [`Operations`](crate::Operations) and on the
+    /// generated client: the operationId in snake case.
+    pub method_name: &'static str,
     /// The HTTP method, upper case.
     pub method: &'static str,
     /// The path template below the server's URL, e.g. `/phlo/{phlo_id}`.

@@ -19,6 +19,10 @@ async fn the_voice_graft_is_accepted_with_its_rules() {
     let op = spec::operation("add_voice_participant").unwrap();
     assert_eq!(op.server, "https://api.plivo.com/v1");
     assert_eq!(spec::operation("get_phlo").unwrap().server, "https://phlorunner.plivo.com/v1");
+    // An operationId that is not snake case is a snake-case method; an
+    // untagged operation is in `default`.
+    assert_eq!(spec::operation("endVoiceMpc").unwrap().method_name, "end_voice_mpc");
+    assert_eq!(spec::operation("get_voice_mpc").unwrap().tag, "default");
     let real = PhloClient::builder().credentials(MockPhlo::AUTH_ID, "t").build().unwrap();
     let body = serde_json::to_value(participant()).unwrap();
     let prepared = real.operations().prepare("add_voice_participant", &[("auth_id", MockPhlo::AUTH_ID), ("mpc_uuid", UUID)], Some(body)).unwrap();

@@ -25,7 +25,7 @@ pub fn calls(model: &Model) -> syn::File {
             op.summary.trim_end_matches('.')
         );
         let id = &op.id;
-        let check = format_ident!("{}", op.id);
+        let check = format_ident!("{}", op.rust);
         let mut fields = Vec::new();
         let mut parse = Vec::new();
         let mut values = Vec::new();

@@ -19,8 +19,8 @@ pub fn items(model: &Model) -> Vec<syn::Item> {
     let mut checks = Vec::new();
     let mut arms = Vec::new();
     for (index, op) in model.ops.iter().enumerate() {
-        let name = format_ident!("{}", op.id);
-        let build = format_ident!("request_{}", op.id);
+        let name = format_ident!("{}", op.rust);
+        let build = format_ident!("request_{}", op.rust);
         let id = &op.id;
         let output = output(op);
         let (params, names) = signature(op);
@@ -239,7 +239,7 @@ fn query(op: &Op) -> TokenStream {
 }
 
 fn check_fn(model: &Model, op: &Op) -> TokenStream {
-    let name = format_ident!("{}", op.id);
+    let name = format_ident!("{}", op.rust);
     let (params, _) = signature(op);
     let mut body = TokenStream::new();
     for p in &op.params {
@@ -273,7 +273,7 @@ fn check_fn(model: &Model, op: &Op) -> TokenStream {
 fn prepare_arm(model: &Model, op: &Op, index: usize) -> TokenStream {
     let _ = model;
     let id = &op.id;
-    let build = format_ident!("request_{}", op.id);
+    let build = format_ident!("request_{}", op.rust);
     let output = output(op);
     let mut parse = Vec::new();
     let mut passed = Vec::new();

@@ -151,9 +151,10 @@ pub fn render(model: &Model) -> Result<String, String> {
             })
             .collect();
         out.push_str(&format!(
-            "Operation {{ id: {:?}, method: {:?}, path: {:?}, server: {:?}, tag: {:?}, summary: {:?}, \
+            "Operation {{ id: {:?}, method_name: {:?}, method: {:?}, path: {:?}, server: {:?}, tag: {:?}, summary: {:?}, \
              description: {:?}, params: &[{}], body: {body}, example: {:?}, callbacks: &[{}] }},\n",
             op.id,
+            op.rust,
             op.method,
             op.path,
             model.servers[op.server],

@@ -29,7 +29,10 @@ impl progenitor_client::ClientHooks<crate::client::Servers> for Client {
     ) -> std::result::Result<(), progenitor_client::Error<E>> {
         request.headers_mut().remove("api-version");
         let servers = &self.inner;
-        let op = crate::spec::operation(info.operation_id);
+        // progenitor names an operation by its method.
+        let op = crate::spec::OPERATIONS
+            .iter()
+            .find(|op| op.method_name == info.operation_id);
         let at = op.and_then(|op| crate::spec::SERVERS.iter().position(|s| *s == op.server));
         if let Some(server) = at.filter(|at| *at != 0).and_then(|at| servers.get(at)) {
             let url = request.url().as_str();

@@ -6,6 +6,7 @@ pub static SERVERS: &[&str] = &["https://phlorunner.plivo.com/v1"];
 pub static OPERATIONS: &[Operation] = &[
     Operation {
         id: "get_phlo",
+        method_name: "get_phlo",
         method: "GET",
         path: "/phlo/{phlo_id}",
         server: "https://phlorunner.plivo.com/v1",
@@ -30,6 +31,7 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         id: "run_phlo",
+        method_name: "run_phlo",
         method: "POST",
         path: "/account/{auth_id}/phlo/{phlo_id}",
         server: "https://phlorunner.plivo.com/v1",
@@ -71,6 +73,7 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         id: "get_phlo_run",
+        method_name: "get_phlo_run",
         method: "GET",
         path: "/phlo/{phlo_id}/runs/{run_id}",
         server: "https://phlorunner.plivo.com/v1",
@@ -105,6 +108,7 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         id: "get_multi_party_call",
+        method_name: "get_multi_party_call",
         method: "GET",
         path: "/phlo/{phlo_id}/multi_party_call/{node_id}",
         server: "https://phlorunner.plivo.com/v1",
@@ -139,6 +143,7 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         id: "update_multi_party_call",
+        method_name: "update_multi_party_call",
         method: "POST",
         path: "/phlo/{phlo_id}/multi_party_call/{node_id}",
         server: "https://phlorunner.plivo.com/v1",
@@ -221,6 +226,7 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         id: "update_multi_party_call_member",
+        method_name: "update_multi_party_call_member",
         method: "POST",
         path: "/phlo/{phlo_id}/multi_party_call/{node_id}/members/{member_address}",
         server: "https://phlorunner.plivo.com/v1",
@@ -290,6 +296,7 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         id: "update_conference_bridge_member",
+        method_name: "update_conference_bridge_member",
         method: "POST",
         path: "/phlo/{phlo_id}/conference_bridge/{node_id}/members/{member_address}",
         server: "https://phlorunner.plivo.com/v1",

@@ -45,7 +45,10 @@ pub struct Model {
 }
 
 pub struct Op {
+    /// The operationId, as the spec writes it.
     pub id: String,
+    /// Its Rust method name (snake case).
+    pub rust: String,
     pub method: String,
     pub path: String,
     pub server: usize,

@@ -20,6 +20,7 @@ impl Builder {
         ];
         let mut ops = Vec::new();
         let mut ids = BTreeSet::new();
+        let mut rusts = std::collections::BTreeMap::new();
         let paths: Vec<String> = get(&self.doc, "paths")
             .and_then(Value::as_mapping)
             .map(|m| {
@@ -49,21 +50,24 @@ impl Builder {
                 if id.is_empty() {
                     return Err(format!("{upper} {path}: operation has no operationId"));
                 }
-                if !is_snake_case(&id) {
-                    return Err(format!(
-                        "operationId {id:?} must be snake_case (a-z, 0-9, _): it names a Rust method and a CLI subcommand"
-                    ));
-                }
                 if !ids.insert(id.clone()) {
                     return Err(format!("operationId {id} is used twice"));
                 }
+                // The Rust method: the operationId in snake case, as
+                // progenitor names its own.
+                let rust = names::snake(&id);
+                if let Some(other) = rusts.insert(rust.clone(), id.clone()) {
+                    return Err(format!(
+                        "operationIds {other} and {id} both become the Rust method {rust}; rename one"
+                    ));
+                }
+                // The CLI groups subcommands by tag; an untagged operation is
+                // in `default`, as OpenAPI tools put it.
                 let tag = get(op, "tags")
                     .and_then(Value::as_sequence)
                     .and_then(|t| t.first())
                     .and_then(Value::as_str)
-                    .ok_or_else(|| {
-                        format!("operation {id}: give it a tag (the CLI groups subcommands by tag)")
-                    })?
+                    .unwrap_or("default")
                     .to_string();
                 let server =
                     match server_of(op, &format!("operation {id}"))?.or(item_server.clone()) {
@@ -215,6 +219,7 @@ impl Builder {
         let callbacks = self.callbacks(path, method, &at)?;
         Ok(Op {
             id: id.to_string(),
+            rust: names::snake(id),
             method: method.to_uppercase(),
             path: path.to_string(),
             server,
@@ -595,11 +600,4 @@ pub(super) fn template_names(path: &str) -> Vec<String> {
         .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
         .map(str::to_string)
         .collect()
-}
-
-pub(super) fn is_snake_case(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
