@@ -141,15 +141,20 @@ fn docs(model: &Model, op: &Op) -> Vec<String> {
                 .as_ref()
                 .map(|d| format!(" (the server's default: `{d}`)"))
                 .unwrap_or_default();
-            docs.push(format!(
-                " - `{}` (`{}`): {}{default}",
-                p.rust,
-                p.wire,
-                p.description.trim()
-            ));
+            let name = if p.rust == p.wire {
+                format!("`{}`", p.rust)
+            } else {
+                format!("`{}` (`{}` on the wire)", p.rust, p.wire)
+            };
+            docs.push(format!(" - {name}: {}{default}", p.description.trim()));
         }
         if let Some(b) = &op.body {
-            docs.push(format!(" - `body`: {}", b.description.trim()));
+            let text = match (b.description.trim(), &b.ty) {
+                ("", Ty::Named(n)) => format!("the JSON body, a [`types::{n}`]."),
+                ("", _) => "the JSON body.".to_string(),
+                (d, _) => d.to_string(),
+            };
+            docs.push(format!(" - `body`: {text}"));
         }
     }
     docs

@@ -1163,7 +1163,7 @@ impl<'c> crate::operations::Operations<'c> {
     /// `GET /phlo/{phlo_id}` on `https://phlorunner.plivo.com/v1`.
     ///
     /// Arguments:
-    /// - `phlo_id` (`phlo_id`): The PHLO's id.
+    /// - `phlo_id`: The PHLO's id.
     pub fn get_phlo(
         &self,
         phlo_id: &crate::ids::Id,
@@ -1201,8 +1201,8 @@ impl<'c> crate::operations::Operations<'c> {
     /// `POST /account/{auth_id}/phlo/{phlo_id}` on `https://phlorunner.plivo.com/v1`.
     ///
     /// Arguments:
-    /// - `auth_id` (`auth_id`): The account's auth_id (the Basic-auth user name).
-    /// - `phlo_id` (`phlo_id`): The PHLO's id.
+    /// - `auth_id`: The account's auth_id (the Basic-auth user name).
+    /// - `phlo_id`: The PHLO's id.
     /// - `body`: The run's parameters. Optional: a run without a body (as the Node SDK sends it) starts the PHLO with none; this client sends `{}`.
     pub fn run_phlo(
         &self,
@@ -1248,8 +1248,8 @@ impl<'c> crate::operations::Operations<'c> {
     /// `GET /phlo/{phlo_id}/runs/{run_id}` on `https://phlorunner.plivo.com/v1`.
     ///
     /// Arguments:
-    /// - `phlo_id` (`phlo_id`): The PHLO's id.
-    /// - `run_id` (`run_id`): The run's id (the `api_id` returned when the PHLO was run).
+    /// - `phlo_id`: The PHLO's id.
+    /// - `run_id`: The run's id (the `api_id` returned when the PHLO was run).
     pub fn get_phlo_run(
         &self,
         phlo_id: &crate::ids::Id,
@@ -1291,8 +1291,8 @@ impl<'c> crate::operations::Operations<'c> {
     /// `GET /phlo/{phlo_id}/multi_party_call/{node_id}` on `https://phlorunner.plivo.com/v1`.
     ///
     /// Arguments:
-    /// - `phlo_id` (`phlo_id`): The PHLO's id.
-    /// - `node_id` (`node_id`): The node's id, as shown in the PHLO console.
+    /// - `phlo_id`: The PHLO's id.
+    /// - `node_id`: The node's id, as shown in the PHLO console.
     pub fn get_multi_party_call(
         &self,
         phlo_id: &crate::ids::Id,
@@ -1335,9 +1335,9 @@ impl<'c> crate::operations::Operations<'c> {
     /// `POST /phlo/{phlo_id}/multi_party_call/{node_id}` on `https://phlorunner.plivo.com/v1`.
     ///
     /// Arguments:
-    /// - `phlo_id` (`phlo_id`): The PHLO's id.
-    /// - `node_id` (`node_id`): The node's id, as shown in the PHLO console.
-    /// - `body`:
+    /// - `phlo_id`: The PHLO's id.
+    /// - `node_id`: The node's id, as shown in the PHLO console.
+    /// - `body`: the JSON body, a [`types::MultiPartyCallRequest`].
     pub fn update_multi_party_call(
         &self,
         phlo_id: &crate::ids::Id,
@@ -1383,10 +1383,10 @@ impl<'c> crate::operations::Operations<'c> {
     /// `POST /phlo/{phlo_id}/multi_party_call/{node_id}/members/{member_address}` on `https://phlorunner.plivo.com/v1`.
     ///
     /// Arguments:
-    /// - `phlo_id` (`phlo_id`): The PHLO's id.
-    /// - `node_id` (`node_id`): The node's id, as shown in the PHLO console.
-    /// - `member_address` (`member_address`): The member's phone number or SIP URI, placed in the path raw.
-    /// - `body`:
+    /// - `phlo_id`: The PHLO's id.
+    /// - `node_id`: The node's id, as shown in the PHLO console.
+    /// - `member_address`: The member's phone number or SIP URI, placed in the path raw.
+    /// - `body`: the JSON body, a [`types::MemberRequest`].
     pub fn update_multi_party_call_member(
         &self,
         phlo_id: &crate::ids::Id,
@@ -1442,10 +1442,10 @@ impl<'c> crate::operations::Operations<'c> {
     /// `POST /phlo/{phlo_id}/conference_bridge/{node_id}/members/{member_address}` on `https://phlorunner.plivo.com/v1`.
     ///
     /// Arguments:
-    /// - `phlo_id` (`phlo_id`): The PHLO's id.
-    /// - `node_id` (`node_id`): The node's id, as shown in the PHLO console.
-    /// - `member_address` (`member_address`): The member's phone number or SIP URI, placed in the path raw.
-    /// - `body`:
+    /// - `phlo_id`: The PHLO's id.
+    /// - `node_id`: The node's id, as shown in the PHLO console.
+    /// - `member_address`: The member's phone number or SIP URI, placed in the path raw.
+    /// - `body`: the JSON body, a [`types::ConferenceBridgeMemberRequest`].
     pub fn update_conference_bridge_member(
         &self,
         phlo_id: &crate::ids::Id,
