@@ -291,7 +291,24 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(11);
-    let (base, connections, requests) = start_server();
+    // BENCH_SERVE=1: only the server, in a process of its own (its base URL
+    // on stdout), so an instruction count of the client process holds the
+    // client alone (benches/instructions.sh); BENCH_SERVER=<base URL>: use it.
+    if std::env::var_os("BENCH_SERVE").is_some() {
+        let (base, _, _) = start_server();
+        println!("{base}");
+        loop {
+            std::thread::park();
+        }
+    }
+    let (base, connections, requests) = match std::env::var("BENCH_SERVER") {
+        Ok(base) => (
+            base,
+            Arc::new(AtomicUsize::new(0)),
+            Arc::new(AtomicUsize::new(0)),
+        ),
+        Err(_) => start_server(),
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
