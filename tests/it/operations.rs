@@ -2,9 +2,7 @@
 //! checked on the wire against MockPhlo. `prepare` (by operationId) and the
 //! raw `client.request` are in `by_name.rs`.
 
-mod mock_support;
-
-use mock_support::retrying;
+use crate::mock_support::retrying;
 use plivo_phlo::{
     Error, TransportKind,
     mock::{Call, Fault, MockPhlo},

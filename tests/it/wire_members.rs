@@ -4,12 +4,10 @@
 //!
 //! Each test's name starts with the operationId it covers (`spec_coverage.rs`).
 
-mod wire_support;
-
+use crate::wire_support::*;
 use httpmock::MockServer;
 use plivo_phlo::types;
 use serde_json::json;
-use wire_support::*;
 
 // ---- update MPC member: six actions, phone and SIP addresses ----------------
 

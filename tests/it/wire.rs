@@ -4,12 +4,10 @@
 //! Each test's name starts with the operationId it covers; `spec_coverage.rs`
 //! fails when an operationId in `spec/phlo.yaml` has no such test.
 
-mod wire_support;
-
+use crate::wire_support::*;
 use httpmock::MockServer;
 use plivo_phlo::{Role, types};
 use serde_json::json;
-use wire_support::*;
 
 // ---- retrieve PHLO ---------------------------------------------------------
 

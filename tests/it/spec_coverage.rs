@@ -1,12 +1,12 @@
 //! The spec cannot grow untested: every operationId in `spec/phlo.yaml` needs
-//! at least one test in `tests/wire.rs` (or another `tests/wire*.rs`) whose
+//! at least one test in `tests/it/wire.rs` (or another `tests/it/wire*.rs`) whose
 //! name starts with it.
 
 use std::collections::BTreeMap;
 
 fn operation_ids() -> Vec<String> {
     let spec: serde_norway::Value =
-        serde_norway::from_str(include_str!("../spec/phlo.yaml")).expect("spec parses");
+        serde_norway::from_str(include_str!("../../spec/phlo.yaml")).expect("spec parses");
     let mut ids = Vec::new();
     for (_, item) in spec["paths"].as_mapping().expect("paths").iter() {
         for (method, op) in item.as_mapping().expect("path item").iter() {
@@ -22,11 +22,11 @@ fn operation_ids() -> Vec<String> {
     ids
 }
 
-/// The wire test files: `tests/wire.rs` and `tests/wire_*.rs`.
+/// The wire test files: `tests/it/wire.rs` and `tests/it/wire_*.rs`.
 fn wire_sources() -> Vec<(String, String)> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("tests/ is readable")
+        .expect("tests/it/ is readable")
         .map(|e| e.expect("a directory entry").path())
         .filter(|p| {
             p.extension().is_some_and(|e| e == "rs")
@@ -106,7 +106,7 @@ fn every_operation_has_a_wire_test() {
         .collect();
     assert!(
         missing.is_empty(),
-        "operationIds without a wire test in tests/wire*.rs: {missing:?}"
+        "operationIds without a wire test in tests/it/wire*.rs: {missing:?}"
     );
     for (id, n) in &counts {
         println!("{id}: {n} wire tests");
