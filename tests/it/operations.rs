@@ -16,8 +16,8 @@ fn id(s: &str) -> types::Id {
 }
 
 /// The seven operations the crate shipped with, each called by hand; an
-/// operation added to the spec is covered by its wire test
-/// (`spec_coverage.rs`) and by the growth drill.
+/// operation added to the spec is covered by `every_operation.rs` (sent by
+/// operationId from the spec alone) and by the growth drill.
 #[tokio::test]
 async fn the_shipped_operations_are_on_operations_and_answer_from_the_mock() {
     let mock = MockPhlo::start().await.unwrap();

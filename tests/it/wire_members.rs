@@ -2,7 +2,7 @@
 //! and the three conference-bridge member actions, over phone numbers and
 //! SIP addresses (exact raw path, headers, JSON body, and the answer).
 //!
-//! Each test's name starts with the operationId it covers (`spec_coverage.rs`).
+//! Each test's name starts with the operationId it covers.
 
 use crate::wire_support::*;
 use httpmock::MockServer;
