@@ -79,7 +79,7 @@ fn generate(text: &str) -> Result<Vec<(&'static str, String)>, String> {
                 "changed since {path} was generated (this spec: `{}`; the file: `{found}`). \
                  The checked-in code is stale and is not used. Regenerate it: build with the \
                  default `codegen` feature, then run \
-                 `PLIVO_PHLO_BLESS=1 cargo test --test generated_code` to refresh src/generated/",
+                 `PLIVO_PHLO_BLESS=1 cargo test --test it generated_code` to refresh src/generated/",
                 want.lines().nth(1).unwrap_or_default()
             ));
         };

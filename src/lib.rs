@@ -41,8 +41,16 @@ mod wire_values;
 #[path = "codegen/foreign.rs"]
 mod foreign;
 #[cfg(all(test, feature = "codegen"))]
+#[path = "codegen/model.rs"]
+#[allow(dead_code, reason = "the build script uses all of it; the tests part")]
+mod model;
+#[cfg(all(test, feature = "codegen"))]
 #[path = "codegen/names.rs"]
 mod names;
+#[cfg(all(test, feature = "codegen"))]
+#[path = "codegen/passes.rs"]
+#[allow(dead_code, reason = "the build script uses all of it; the tests part")]
+mod passes;
 #[cfg(test)]
 #[path = "codegen/yaml_keys.rs"]
 mod yaml_keys;

@@ -257,3 +257,157 @@ pub fn append_to_types(file: &mut syn::File, extra: Vec<syn::Item>) -> Result<()
     }
     Err("found no `pub mod types` in the generated client; update append_to_types in src/codegen/passes.rs".into())
 }
+
+/// Each pass on a small hand-made input, its output compared as
+/// prettyplease text to a snapshot in `src/codegen/snapshots/`
+/// (`EXPECTORATE=overwrite cargo test --lib passes` rewrites them).
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(code: &str) -> syn::File {
+        syn::parse_file(code).expect("the input parses")
+    }
+
+    fn snapshot(name: &str, file: &syn::File) {
+        let path = format!("src/codegen/snapshots/{name}.rs");
+        expectorate::assert_contents(path, &prettyplease::unparse(file));
+    }
+
+    #[test]
+    fn non_exhaustive_enums_marks_each_enum_once() {
+        let mut f = file(
+            "pub mod types {
+                pub enum Plain { A, B }
+                #[non_exhaustive] pub enum Marked { C }
+                pub struct NotAnEnum { pub x: i64 }
+            }",
+        );
+        non_exhaustive_enums(&mut f);
+        snapshot("non_exhaustive_enums", &f);
+    }
+
+    /// progenitor's httpmock shape: a path regex formatted from `value`.
+    const MOCK: &str = r#"pub mod operations {
+        impl GetPhloWhen {
+            pub fn phlo_id(self, value: &types::Id) -> Self {
+                let re = regex::Regex::new(&format!("^/phlo/{}$", value.to_string())).unwrap();
+                Self(self.0.path_matches(re))
+            }
+            pub fn note(self, value: &str) -> Self {
+                Self(self.0.body(format!("{}", value.to_string())))
+            }
+        }
+    }"#;
+
+    #[test]
+    fn escape_mock_paths_escapes_path_regex_values_only() {
+        let mut f = file(MOCK);
+        escape_mock_paths(&mut f).unwrap();
+        snapshot("escape_mock_paths", &f);
+    }
+
+    #[test]
+    fn escape_mock_paths_fails_by_name_when_the_shape_is_gone() {
+        let mut f = file(r#"fn f(v: &str) -> String { format!("^/phlo/{}$", v) }"#);
+        assert_eq!(
+            escape_mock_paths(&mut f).unwrap_err(),
+            "a path regex `format!` without `value.to_string()` in the httpmock output \
+             (2 args); update escape_mock_paths in src/codegen/passes.rs"
+        );
+        let mut f = file("fn f() {}");
+        assert_eq!(
+            escape_mock_paths(&mut f).unwrap_err(),
+            "found no path regex in the httpmock output; update escape_mock_paths \
+                    in src/codegen/passes.rs"
+        );
+    }
+
+    /// One schema with two properties typify names alike (`a__b`, `a_b`),
+    /// a `$ref` wrapped in `allOf` with a description, and a default.
+    const SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Mode:
+      type: string
+      enum: [fast, slow]
+    Thing:
+      type: object
+      required: [count]
+      properties:
+        a__b: {type: string, description: Two underscores.}
+        a_b: {type: integer, description: One underscore.}
+        count: {type: integer, description: How many., default: 3}
+        mode:
+          allOf: [{$ref: '#/components/schemas/Mode'}]
+          description: The mode.
+        tags: {type: array, items: {type: string}, description: Tags.}
+"#;
+
+    /// What typify generates for `Thing`, before the pass.
+    const TYPES: &str = r#"pub mod types {
+        pub struct Thing {
+            #[serde(rename = "a__b", default, skip_serializing_if = "Option::is_none")]
+            pub a_b: Option<String>,
+            #[serde(rename = "a_b", default, skip_serializing_if = "Option::is_none")]
+            pub a_b: Option<i64>,
+            pub count: i64,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub mode: Option<Mode>,
+            #[doc = " Tags."]
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            pub tags: Vec<String>,
+        }
+    }"#;
+
+    #[test]
+    fn fields_names_documents_and_shapes_each_property() {
+        let model = super::super::model::build(SPEC).unwrap();
+        let mut f = file(TYPES);
+        let shapes = fields(&mut f, &model).unwrap();
+        snapshot("fields", &f);
+        let thing = |wire: &str| shapes[&("Thing".to_string(), wire.to_string())];
+        assert_eq!(thing("a__b"), Shape::Option);
+        assert_eq!(thing("a_b"), Shape::Option);
+        assert_eq!(thing("count"), Shape::Plain);
+        assert_eq!(thing("mode"), Shape::Option);
+        assert_eq!(thing("tags"), Shape::Collection);
+        assert_eq!(shapes.len(), 5);
+    }
+
+    #[test]
+    fn fields_fails_by_name_for_a_field_or_property_it_cannot_find() {
+        let model = super::super::model::build(SPEC).unwrap();
+        let mut f = file("pub mod types { pub struct Thing { pub extra: i64 } }");
+        assert_eq!(
+            fields(&mut f, &model).unwrap_err(),
+            "schema Thing: typify generated a field for \"extra\", which the model does not \
+             know; update fields in src/codegen/passes.rs"
+        );
+        let mut f = file("pub mod types { pub struct Thing { pub count: i64 } }");
+        assert_eq!(
+            fields(&mut f, &model).unwrap_err(),
+            "property Thing.a__b: found no generated struct field for it; update fields in \
+             src/codegen/passes.rs"
+        );
+    }
+
+    #[test]
+    fn append_to_types_adds_at_the_end_of_mod_types() {
+        let mut f = file("pub mod types { pub struct First; } pub struct Outside;");
+        let extra = vec![syn::parse_quote!(
+            pub struct Added;
+        )];
+        append_to_types(&mut f, extra).unwrap();
+        snapshot("append_to_types", &f);
+        let mut f = file("pub struct Outside;");
+        assert_eq!(
+            append_to_types(&mut f, Vec::new()).unwrap_err(),
+            "found no `pub mod types` in the generated client; update append_to_types in \
+             src/codegen/passes.rs"
+        );
+    }
+}

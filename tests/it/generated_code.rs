@@ -1,6 +1,6 @@
 //! The checked-in generated code (src/generated/*.rs, what a build without
 //! the `codegen` feature uses) is exactly what build.rs generates from the
-//! spec now. `PLIVO_PHLO_BLESS=1 cargo test --test generated_code` rewrites
+//! spec now. `PLIVO_PHLO_BLESS=1 cargo test --test it generated_code` rewrites
 //! it after a spec or generator change.
 #![cfg(feature = "codegen")]
 
@@ -37,13 +37,13 @@ fn the_checked_in_code_is_what_build_rs_generates() {
     assert!(
         stale.is_empty(),
         "the checked-in generated code is stale: {stale:?}. Review the change, then run \
-         `PLIVO_PHLO_BLESS=1 cargo test --test generated_code` and commit src/generated/"
+         `PLIVO_PHLO_BLESS=1 cargo test --test it generated_code` and commit src/generated/"
     );
 }
 
 #[test]
 fn the_header_names_the_generator_of_cargo_lock() {
-    let lock = include_str!("../Cargo.lock");
+    let lock = include_str!("../../Cargo.lock");
     let version = lock
         .split("\n[[package]]\n")
         .find(|p| p.starts_with("name = \"progenitor\"\n"))

@@ -8,7 +8,7 @@ use plivo_phlo::Address;
 /// The spec's `Address` pattern and maxLength.
 fn spec_rule() -> (regress::Regex, usize) {
     let spec: serde_norway::Value =
-        serde_norway::from_str(include_str!("../spec/phlo.yaml")).unwrap();
+        serde_norway::from_str(include_str!("../../spec/phlo.yaml")).unwrap();
     let address = &spec["components"]["schemas"]["Address"];
     let pattern = address["pattern"].as_str().unwrap();
     let max = address["maxLength"].as_u64().unwrap() as usize;

@@ -2,16 +2,12 @@
 //! invalid input or configuration, 3 refused, 4 server failure, 5 not
 //! sent, 6 unknown outcome, 7 a callback whose signature is not valid),
 //! and where the token may come from.
-#![cfg(feature = "cli")]
-
-mod cli_support;
-
 use std::{
     process::Stdio,
     time::{Duration, Instant},
 };
 
-use cli_support::{HOLD, code, phlo, run, run_with_stdin, text};
+use crate::support::{HOLD, code, phlo, run, run_with_stdin, text};
 use plivo_phlo::mock::{Fault, MockPhlo};
 use serde_json::json;
 

@@ -1,15 +1,15 @@
 //! Wire tests: for every spec operation and every action, what goes out
 //! (method, exact raw path, headers, JSON body) and what comes back.
 //!
-//! Each test's name starts with the operationId it covers; `spec_coverage.rs`
-//! fails when an operationId in `spec/phlo.yaml` has no such test.
+//! Each test's name starts with the operationId it covers. Every operation
+//! of the spec, grown ones included, is also sent generically by
+//! `every_operation.rs`; these are the hand-written checks (headers, exact
+//! httpmock expectations, typed answers).
 
-mod wire_support;
-
+use crate::wire_support::*;
 use httpmock::MockServer;
 use plivo_phlo::{Role, types};
 use serde_json::json;
-use wire_support::*;
 
 // ---- retrieve PHLO ---------------------------------------------------------
 

@@ -1,4 +1,4 @@
-//! What the `phlo` tests (tests/cli*.rs) share: the built binary, a
+//! What the `phlo` tests (tests/cli/) share: the built binary, a
 //! command pointed at a mock with its credentials, and a runner that checks
 //! the token never shows in what `phlo` prints.
 // Each test file uses its own share of these.

@@ -3,9 +3,7 @@
 //! checked before any I/O and sent through the same pipeline as the typed
 //! operations, on the wire against MockPhlo.
 
-mod mock_support;
-
-use mock_support::retrying;
+use crate::mock_support::retrying;
 use plivo_phlo::{
     Error,
     mock::{Call, Fault, MockPhlo, Reply},

@@ -7,8 +7,9 @@
 #![cfg(feature = "tracing")]
 
 use std::{
+    cell::RefCell,
     collections::BTreeMap,
-    sync::{Arc, Mutex},
+    sync::{Arc, Mutex, OnceLock},
 };
 
 use plivo_phlo::{
@@ -25,8 +26,47 @@ use tracing_subscriber::{Layer, layer::Context, prelude::*, registry::LookupSpan
 type Spans = Arc<Mutex<Vec<(String, BTreeMap<String, String>)>>>;
 
 /// Collects every span's name and fields (at creation and when recorded),
-/// and every event's target, level and fields, from every target.
-struct Capture(Spans, Spans);
+/// and every event's target, level and fields, from every target, made on
+/// a thread that is capturing (see [`capture`]).
+struct Capture;
+
+thread_local! {
+    /// This thread's spans and events, while it captures.
+    static CAPTURING: RefCell<Option<(Spans, Spans)>> = const { RefCell::new(None) };
+}
+
+/// This thread's (spans, events), if it captures.
+fn capturing() -> Option<(Spans, Spans)> {
+    CAPTURING.with_borrow(Clone::clone)
+}
+
+/// Stops capturing when dropped.
+struct Capturing;
+
+impl Drop for Capturing {
+    fn drop(&mut self) {
+        CAPTURING.set(None);
+    }
+}
+
+/// Starts capturing this thread's spans and events. The subscriber is the
+/// process's global one, installed once: this binary runs other tests in
+/// parallel, and a thread-local subscriber (`set_default`) on one thread
+/// can lose events to a race in tracing's per-callsite interest cache when
+/// another thread, without one, registers the same callsite at the same
+/// time. With one global subscriber every callsite is always enabled, and
+/// each capturing test (on a current-thread runtime: client, MockPhlo and
+/// their tasks on its one thread) sees its own thread's records alone.
+fn capture() -> (Spans, Spans, Capturing) {
+    static INSTALLED: OnceLock<()> = OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        tracing::subscriber::set_global_default(tracing_subscriber::registry().with(Capture))
+            .expect("no other global subscriber in this test binary");
+    });
+    let (spans, events): (Spans, Spans) = (Arc::default(), Arc::default());
+    CAPTURING.set(Some((spans.clone(), events.clone())));
+    (spans, events, Capturing)
+}
 
 struct Fields<'a>(&'a mut BTreeMap<String, String>);
 
@@ -42,24 +82,33 @@ impl Visit for Fields<'_> {
 
 impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Capture {
     fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, _: Context<'_, S>) {
+        let Some((spans, _)) = capturing() else {
+            return;
+        };
         let mut fields = BTreeMap::new();
         attrs.record(&mut Fields(&mut fields));
-        let mut spans = self.0.lock().unwrap();
+        let mut spans = spans.lock().unwrap();
         spans.push((
             format!("{}#{}", attrs.metadata().name(), id.into_u64()),
             fields,
         ));
     }
     fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
+        let Some((_, events)) = capturing() else {
+            return;
+        };
         let mut fields = BTreeMap::new();
         event.record(&mut Fields(&mut fields));
         let meta = event.metadata();
         let name = format!("{} {} {}", meta.target(), meta.level(), meta.name());
-        self.1.lock().unwrap().push((name, fields));
+        events.lock().unwrap().push((name, fields));
     }
 
     fn on_record(&self, id: &Id, values: &Record<'_>, _: Context<'_, S>) {
-        let mut spans = self.0.lock().unwrap();
+        let Some((spans, _)) = capturing() else {
+            return;
+        };
+        let mut spans = spans.lock().unwrap();
         let key = format!("#{}", id.into_u64());
         if let Some((_, fields)) = spans
             .iter_mut()
@@ -71,11 +120,9 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Capture {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "current_thread")]
 async fn each_request_gets_one_span_with_its_facts_and_no_secret() {
-    let spans: Spans = Arc::default();
-    let subscriber = tracing_subscriber::registry().with(Capture(spans.clone(), Arc::default()));
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (spans, _, _capturing) = capture();
 
     let mock = MockPhlo::start().await.unwrap();
     let client = mock
@@ -145,30 +192,55 @@ const PERSONAL: &[&str] = &[
     "pii.example.com",
 ];
 
-/// Every `log` record of the process (reqwest's connection logs), at TRACE.
+/// Every `log` record (reqwest's connection logs), at TRACE, made on a
+/// thread that is capturing. The logger is the process's, and this binary
+/// runs other tests in parallel: each capturing test runs on a
+/// current-thread runtime (client, MockPhlo and their tasks on its one
+/// thread) and sees that thread's records alone, none of another test's.
 struct LogCapture;
 
-static LOGGED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+thread_local! {
+    static LOGGED: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+}
 
 impl log::Log for LogCapture {
     fn enabled(&self, _: &log::Metadata<'_>) -> bool {
         true
     }
     fn log(&self, record: &log::Record<'_>) {
-        let line = format!("{} {} {}", record.level(), record.target(), record.args());
-        LOGGED.lock().unwrap().push(line);
+        LOGGED.with_borrow_mut(|logged| {
+            if let Some(logged) = logged {
+                let line = format!("{} {} {}", record.level(), record.target(), record.args());
+                logged.push(line);
+            }
+        });
     }
     fn flush(&self) {}
 }
 
+/// Installs the logger once for the process (a second `set_logger` fails),
+/// and starts capturing this thread's records.
+fn capture_logs() {
+    static LOGGER: LogCapture = LogCapture;
+    static INSTALLED: OnceLock<()> = OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        log::set_logger(&LOGGER).expect("no other logger in this test binary");
+        log::set_max_level(log::LevelFilter::Trace);
+    });
+    LOGGED.set(Some(Vec::new()));
+}
+
+/// Stops capturing this thread's records and returns them.
+fn captured_logs() -> Vec<String> {
+    LOGGED
+        .take()
+        .expect("capture_logs was called on this thread")
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn no_personal_data_reaches_tracing_at_trace_level_for_any_target() {
-    static LOGGER: LogCapture = LogCapture;
-    log::set_logger(&LOGGER).expect("the only logger of this test binary");
-    log::set_max_level(log::LevelFilter::Trace);
-    let (spans, events): (Spans, Spans) = (Arc::default(), Arc::default());
-    let subscriber = tracing_subscriber::registry().with(Capture(spans.clone(), events.clone()));
-    let _guard = tracing::subscriber::set_default(subscriber);
+    capture_logs();
+    let (spans, events, _capturing) = capture();
 
     let mock = MockPhlo::start().await.unwrap();
     let policy = plivo_phlo::RetryPolicy::exponential()
@@ -227,7 +299,7 @@ async fn no_personal_data_reaches_tracing_at_trace_level_for_any_target() {
 
     let spans = spans.lock().unwrap().clone();
     let events = events.lock().unwrap().clone();
-    let logged = LOGGED.lock().unwrap().clone();
+    let logged = captured_logs();
     // reqwest logged its connections: the log check is not vacuous.
     assert!(logged.iter().any(|l| l.contains("reqwest")), "{logged:?}");
     let everything = format!("{spans:?} {events:?} {logged:?}");
@@ -289,9 +361,7 @@ async fn no_personal_data_reaches_tracing_at_trace_level_for_any_target() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn personal_data_is_recorded_only_when_the_client_opts_in() {
-    let spans: Spans = Arc::default();
-    let subscriber = tracing_subscriber::registry().with(Capture(spans.clone(), Arc::default()));
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (spans, _, _capturing) = capture();
     let mock = MockPhlo::start().await.unwrap();
     for opted_in in [false, true] {
         let client = mock

@@ -2,12 +2,8 @@
 //! with the request asserted on the wire (path, body, Authorization,
 //! content-type), `--dry-run` sending nothing, `--base-url`, required body
 //! fields, and `--help` listing every operation without showing secrets.
-//! Exit codes: tests/cli_exit.rs; `phlo mock`: tests/cli_mock.rs.
-#![cfg(feature = "cli")]
-
-mod cli_support;
-
-use cli_support::{PHLO, basic, code, kebab, phlo, run, sample, text};
+//! Exit codes: exit_codes.rs; `phlo mock`: mock.rs.
+use crate::support::{PHLO, basic, code, kebab, phlo, run, sample, text};
 use plivo_phlo::{mock::MockPhlo, spec::OPERATIONS};
 use serde_json::{Map, Value, json};
 use tokio::process::Command;
@@ -298,7 +294,7 @@ async fn a_2xx_that_is_not_the_operations_answer_is_an_unknown_outcome() {
         1,
         plivo_phlo::mock::Fault::status(200).body("{\"unexpected\":1}"),
     );
-    let output = run(&mut phlo(&mock.base_url()), &cli_support::HOLD).await;
+    let output = run(&mut phlo(&mock.base_url()), &crate::support::HOLD).await;
     assert_eq!(code(&output), 6, "{}", text(&output.stderr));
     assert!(text(&output.stderr).contains("Check the call"));
     assert!(output.stdout.is_empty(), "{}", text(&output.stdout));

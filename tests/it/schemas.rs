@@ -10,7 +10,7 @@ use serde_json::Value;
 
 fn spec() -> Value {
     let yaml: serde_norway::Value =
-        serde_norway::from_str(include_str!("../spec/phlo.yaml")).unwrap();
+        serde_norway::from_str(include_str!("../../spec/phlo.yaml")).unwrap();
     serde_json::to_value(yaml).unwrap()
 }
 

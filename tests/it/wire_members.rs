@@ -2,14 +2,12 @@
 //! and the three conference-bridge member actions, over phone numbers and
 //! SIP addresses (exact raw path, headers, JSON body, and the answer).
 //!
-//! Each test's name starts with the operationId it covers (`spec_coverage.rs`).
+//! Each test's name starts with the operationId it covers.
 
-mod wire_support;
-
+use crate::wire_support::*;
 use httpmock::MockServer;
 use plivo_phlo::types;
 use serde_json::json;
-use wire_support::*;
 
 // ---- update MPC member: six actions, phone and SIP addresses ----------------
 

@@ -2,11 +2,7 @@
 //! `phlo` itself, one JSON line per request (never the token in one), a
 //! clean stop on SIGINT and SIGTERM, `--host`, and exit 1 when its port is
 //! taken.
-#![cfg(feature = "cli")]
-
-mod cli_support;
-
-use cli_support::{Mock, PHLO, code, free_port, phlo, text};
+use crate::support::{Mock, PHLO, code, free_port, phlo, text};
 use plivo_phlo::mock::MockPhlo;
 use serde_json::{Value, json};
 use tokio::process::Command;
@@ -135,7 +131,7 @@ async fn phlo_drives_phlo_mock_on_a_chosen_host_port_and_credentials() {
         .env("PLIVO_AUTH_TOKEN", token)
         .args(["--base-url", &base]);
     let output = command.args(add_user).output().await.unwrap();
-    cli_support::assert_no_token(&output, token);
+    crate::support::assert_no_token(&output, token);
     assert_eq!(code(&output), 0, "{}", text(&output.stderr));
     let answer: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(answer["error"], "", "{answer}");

@@ -1,0 +1,5 @@
+pub mod types {
+    pub struct First;
+    pub struct Added;
+}
+pub struct Outside;
