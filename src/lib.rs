@@ -41,7 +41,7 @@ mod wire_values;
 #[path = "codegen/foreign.rs"]
 mod foreign;
 #[cfg(all(test, feature = "codegen"))]
-#[path = "codegen/model.rs"]
+#[path = "codegen/model/mod.rs"]
 #[allow(dead_code, reason = "the build script uses all of it; the tests part")]
 mod model;
 #[cfg(all(test, feature = "codegen"))]
