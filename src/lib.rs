@@ -51,9 +51,6 @@ mod names;
 #[path = "codegen/passes.rs"]
 #[allow(dead_code, reason = "the build script uses all of it; the tests part")]
 mod passes;
-#[cfg(test)]
-#[path = "codegen/yaml_keys.rs"]
-mod yaml_keys;
 
 pub use address::{ADDRESS_MAX_LEN, Address, InvalidAddress};
 pub use builder::PhloClientBuilder;

@@ -1,7 +1,7 @@
 //! The code generator behind the `codegen` feature.
 //!
 //! Compiled into build.rs (`#[path]`), never into the crate; the crate's unit
-//! tests include the parts that can be tested alone (`names`, `yaml_keys`).
+//! tests include the parts that can be tested alone (`names`, `model`, `passes`, `foreign`).
 //! Every step returns `Err` with a message that names what was wrong (and
 //! the operation or schema, where there is one); build.rs prefixes the spec.
 //!
@@ -20,7 +20,6 @@ pub mod names;
 mod passes;
 mod rust;
 mod table;
-mod yaml_keys;
 
 use std::panic;
 
@@ -33,10 +32,8 @@ use model::{Model, Named, Ty};
 /// operations), operations table, the mock's `Call` enum, httpmock helpers;
 /// and warnings for the build to print.
 pub fn generate(text: &str) -> Result<([String; 4], Vec<String>), String> {
-    // serde's YAML parsers keep the last of two equal keys when they fill a
-    // struct: check the text (block style, naming both lines); the model's
-    // plain YAML parse refuses a duplicate in any style.
-    yaml_keys::refuse_duplicates(text)?;
+    // The model reads the spec as a plain YAML value, which refuses a
+    // duplicate key in any style (a struct would keep the last copy).
     let model = model::build(text)?;
     check_patterns(&model)?;
     let mut warnings = Vec::new();

@@ -309,3 +309,26 @@ fn excluded(model: &Model) -> Vec<(String, String)> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    /// The YAML parse refuses a duplicate key in every style (a struct
+    /// would keep the last copy and drop the first without a word).
+    #[test]
+    fn a_duplicate_key_is_refused_in_every_style() {
+        let head = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
+        for (style, body) in [
+            ("block", "paths:\n  /x:\n    get: {}\n  /x:\n    post: {}\n"),
+            ("flow", "paths: {/x: {get: {}}, /x: {post: {}}}\n"),
+            ("nested flow", "paths:\n  /x: {get: {}, get: {}}\n"),
+            ("top level", "paths: {}\npaths: {}\n"),
+        ] {
+            let err = match super::build(&format!("{head}{body}")) {
+                Err(e) => e,
+                Ok(_) => panic!("{style}: a duplicate key was accepted"),
+            };
+            assert!(err.starts_with("not valid YAML: "), "{style}: {err}");
+            assert!(err.contains("duplicate entry with key"), "{style}: {err}");
+        }
+    }
+}
