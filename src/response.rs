@@ -167,7 +167,7 @@ fn refusal(body: &[u8]) -> Result<Option<String>, serde_json::Error> {
     // Only an object has a top-level `error` (serde would also read the
     // struct from an array); anything else is for the typed decode.
     let start = body.iter().position(|b| !b.is_ascii_whitespace());
-    if start.is_none_or(|at| body[at] != b'{') {
+    if start.is_none_or(|at| body[at] != b'{') || plainly_accepted(body) {
         return Ok(None);
     }
     let top: TopLevel<'_> = serde_json::from_slice(body).map_err(|e| {
@@ -185,6 +185,41 @@ fn refusal(body: &[u8]) -> Result<Option<String>, serde_json::Error> {
         .map(Cow::into_owned))
 }
 
+/// Whether a body plainly has no refusal, without parsing it: it holds no
+/// escape at all (so every key is written as it is read), and each `"error"`
+/// key in it, at any depth, is followed by `""` or `null`. Plivo's usual
+/// answer (`{"api_id":"…","error":""}`) is; anything else is parsed.
+fn plainly_accepted(body: &[u8]) -> bool {
+    const KEY: &[u8] = b"\"error\"";
+    if body.contains(&b'\\') {
+        return false;
+    }
+    let mut rest = body;
+    while let Some(at) = rest.iter().position(|b| *b == b'"') {
+        rest = &rest[at..];
+        if !rest.starts_with(KEY) {
+            rest = &rest[1..];
+            continue;
+        }
+        rest = &rest[KEY.len()..];
+        if let Some(value) = trim(rest).strip_prefix(b":") {
+            let value = trim(value);
+            if !(value.starts_with(b"\"\"") || value.starts_with(b"null")) {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+fn trim(bytes: &[u8]) -> &[u8] {
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    &bytes[start..]
+}
+
 /// A decode error that quotes a secret, or quotes so much of the body
 /// that it would outgrow the excerpt, is replaced by one with the same
 /// text, scrubbed and cut.
@@ -195,5 +230,31 @@ fn scrubbed(secrets: &Secrets, source: serde_json::Error) -> serde_json::Error {
         serde::de::Error::custom(bounded)
     } else {
         source
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plainly_accepted;
+
+    #[test]
+    fn only_plain_bodies_skip_the_parse() {
+        for plain in [
+            r#"{"api_id":"a","error":""}"#,
+            r#"{"api_id":"a","error" : null}"#,
+            r#"{"api_id":"a","note":"error"}"#,
+            r#"{"api_id":"a"}"#,
+        ] {
+            assert!(plainly_accepted(plain.as_bytes()), "{plain}");
+        }
+        for parsed in [
+            r#"{"api_id":"a","error":"member not found"}"#,
+            r#"{"api_id":"a","\u0065rror":"not allowed"}"#,
+            r#"{"api_id":5,"error":[]}"#,
+            r#"{"data":{"error":"x"},"error":""}"#,
+            r#"{"message":"a \"quote\""}"#,
+        ] {
+            assert!(!plainly_accepted(parsed.as_bytes()), "{parsed}");
+        }
     }
 }
