@@ -83,47 +83,6 @@ where
     }
 }
 
-/// Refuses a path value that would change the route even percent-encoded
-/// (progenitor's encoding leaves `.` and `\` alone): empty, `.`, `..`, or
-/// holding a `\` (which URL parsing turns into `/`). Used by the guarded
-/// layer for path parameters of types not written by hand.
-#[allow(
-    dead_code,
-    reason = "called by generated code, for path parameters of types not written by hand"
-)]
-pub(crate) fn path_segment(
-    field: &'static str,
-    value: impl std::fmt::Display,
-) -> Result<(), Error> {
-    /// Watches the value go by without keeping it.
-    #[derive(Default)]
-    struct Scan {
-        len: usize,
-        dots: usize,
-        backslash: bool,
-    }
-    impl std::fmt::Write for Scan {
-        fn write_str(&mut self, s: &str) -> std::fmt::Result {
-            self.len += s.len();
-            self.dots += s.bytes().filter(|b| *b == b'.').count();
-            self.backslash |= s.contains('\\');
-            Ok(())
-        }
-    }
-    let mut scan = Scan::default();
-    let _ = std::fmt::Write::write_fmt(&mut scan, format_args!("{value}"));
-    let reason = if scan.len == 0 {
-        "is empty, which would change the request path"
-    } else if scan.dots == scan.len && scan.len <= 2 {
-        "is a dot segment, which would change the request path"
-    } else if scan.backslash {
-        "contains '\\', which would change the request path"
-    } else {
-        return Ok(());
-    };
-    Err(Error::invalid(field, &value.to_string(), reason))
-}
-
 /// A node's `(phlo_id, node_id)`.
 pub(crate) type NodeIds = (Id, Id);
 /// A member's `(phlo_id, node_id, member_address)`.
