@@ -12,7 +12,7 @@ use crate::{
     client::{Inner, PhloClient},
     error::Error,
     ids::{id_reason, mask},
-    spec::Operation,
+    spec::{HandWritten, Operation},
     trace::Label,
     transport,
 };
@@ -235,11 +235,11 @@ where
             .params
             .iter()
             .find(|p| p.name == name)
-            .map_or("", |p| p.schema);
+            .and_then(|p| p.hand_written());
         let (value, reason) = match schema {
-            "Id" => (raw.to_string(), id_reason(raw)),
-            "Address" => (raw.to_string(), address_reason(raw)),
-            "AuthId" => (mask(raw), e.to_string()),
+            Some(HandWritten::Id) => (raw.to_string(), id_reason(raw)),
+            Some(HandWritten::Address) => (raw.to_string(), address_reason(raw)),
+            Some(HandWritten::AuthId) => (mask(raw), e.to_string()),
             _ => (raw.to_string(), e.to_string()),
         };
         Error::InvalidInput {

@@ -109,6 +109,31 @@ pub struct Field {
     pub default: Option<&'static str>,
 }
 
+/// The schemas the crate implements by hand: checked when made, with
+/// worded errors, and placed in a path as they are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HandWritten {
+    /// A phone number or SIP URI: [`Address`](crate::Address).
+    Address,
+    /// A PHLO, node or run id: [`Id`](crate::Id).
+    Id,
+    /// The account's auth_id: [`AuthId`](crate::AuthId).
+    AuthId,
+}
+
+impl Field {
+    /// Which hand-written type the field is, if it is one.
+    pub fn hand_written(&self) -> Option<HandWritten> {
+        match self.schema {
+            "Address" => Some(HandWritten::Address),
+            "Id" => Some(HandWritten::Id),
+            "AuthId" => Some(HandWritten::AuthId),
+            _ => None,
+        }
+    }
+}
+
 /// Where a [`Field`] goes in a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]

@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::spec::{Field, Operation};
+use crate::spec::{Field, HandWritten, Operation};
 
 /// A refused request: the status and Plivo's `error` text.
 #[derive(Debug)]
@@ -102,7 +102,7 @@ fn parse<T: FromStr>(op: &Operation, name: &str, raw: &str) -> Result<T, Refusal
     let hand_written = op
         .params
         .iter()
-        .any(|p| p.name == name && ["Address", "Id", "AuthId"].contains(&p.schema));
+        .any(|p| p.name == name && p.hand_written().is_some());
     let text = if hand_written {
         std::borrow::Cow::Borrowed(raw)
     } else if path {
@@ -164,7 +164,7 @@ pub(crate) fn body<T: DeserializeOwned>(op: &Operation, body: Option<Value>) -> 
 /// A field's value against the spec: addresses by the address rule, enums
 /// by their values.
 fn acceptable(field: &Field, value: &Value) -> bool {
-    if field.schema == "Address" {
+    if field.hand_written() == Some(HandWritten::Address) {
         return value.as_str().is_some_and(crate::Address::is_valid);
     }
     if !field.values.is_empty() {

@@ -6,7 +6,7 @@ use reqwest::{Method, StatusCode, header::HeaderMap};
 use serde_json::{Value, json};
 
 use super::{Call, check::Refusal, reply::Reply, server::Shared};
-use crate::spec::{OPERATIONS, Operation};
+use crate::spec::{HandWritten, OPERATIONS, Operation};
 
 /// A route added with [`MockPhlo::on`](super::MockPhlo::on).
 #[derive(Clone, Debug)]
@@ -129,7 +129,7 @@ fn target_of(routed: &Routed, template: &str) -> String {
 fn is_auth_id(op: &Operation, name: &str) -> bool {
     op.params
         .iter()
-        .any(|p| p.name == name && p.schema == "AuthId")
+        .any(|p| p.name == name && p.hand_written() == Some(HandWritten::AuthId))
 }
 
 /// A body is JSON or absent: a body that is not JSON, or JSON without the

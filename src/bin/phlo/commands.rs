@@ -6,7 +6,7 @@
 //! An operation added to the spec is here at the next build.
 
 use clap::{Arg, ArgAction, ArgMatches, Command, builder::PossibleValuesParser};
-use plivo_phlo::spec::{Field, Kind, Location, Operation};
+use plivo_phlo::spec::{Field, HandWritten, Kind, Location, Operation};
 use serde_json::{Map, Value};
 
 use crate::{
@@ -67,7 +67,7 @@ pub(crate) fn command(op: &Operation, name: &str) -> Command {
         .after_long_help(flags::RULE);
     for (field, flag) in op.params.iter().zip(&flags.params) {
         // The account's auth_id comes from the configuration when not given.
-        let required = field.required && field.schema != "AuthId";
+        let required = field.required && field.hand_written() != Some(HandWritten::AuthId);
         command = command.arg(arg(field, flag).required(required));
     }
     if let Some(body) = &op.body {

@@ -122,7 +122,11 @@ async fn execute(client: &PhloClient, call: Call, dry_run: bool) -> ExitCode {
     // The account's own auth_id, where an operation's path has one.
     let auth_id = client.auth_id().to_string();
     if let Some(op) = plivo_phlo::spec::operation(call.operation) {
-        for field in op.params.iter().filter(|f| f.schema == "AuthId") {
+        for field in op
+            .params
+            .iter()
+            .filter(|f| f.hand_written() == Some(plivo_phlo::spec::HandWritten::AuthId))
+        {
             if !params.iter().any(|(n, _)| *n == field.name) {
                 params.push((field.name, &auth_id));
             }
