@@ -32,6 +32,7 @@ mod retry;
 mod rules;
 mod scrub;
 pub mod spec;
+mod template;
 mod trace;
 mod transport;
 mod wire_values;

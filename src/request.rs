@@ -12,6 +12,7 @@ use crate::{
     client::PhloClient,
     error::Error,
     ids::{Id, route_reason},
+    template::{Segment, Template},
     trace::Label,
     transport,
 };
@@ -78,16 +79,16 @@ impl PhloClient {
 /// The template with its placeholders filled, or why it cannot be.
 fn fill(template: &str, values: &[&str]) -> Result<String, Error> {
     let bad = |reason: String| Error::invalid("template", template, reason);
-    let Some(rest) = template.strip_prefix('/') else {
+    if !template.starts_with('/') {
         return Err(bad("must start with '/'".into()));
-    };
+    }
     let mut path = String::with_capacity(template.len() + 64);
     let mut next = values.iter();
     let mut used = 0;
-    for segment in rest.split('/') {
+    for segment in Template(template).segments() {
         path.push('/');
-        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(name) => {
+        match segment {
+            Segment::Placeholder(name) => {
                 let value = next.next().ok_or_else(|| {
                     bad(format!(
                         "has more placeholders than the {} values given",
@@ -109,7 +110,7 @@ fn fill(template: &str, values: &[&str]) -> Result<String, Error> {
                 }
                 path.push_str(value);
             }
-            None => {
+            Segment::Literal(segment) => {
                 let literal_ok = !segment.is_empty()
                     && segment != "."
                     && segment != ".."

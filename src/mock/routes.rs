@@ -6,7 +6,10 @@ use reqwest::{Method, StatusCode, header::HeaderMap};
 use serde_json::{Value, json};
 
 use super::{Call, check::Refusal, reply::Reply, server::Shared};
-use crate::spec::{HandWritten, OPERATIONS, Operation};
+use crate::{
+    spec::{HandWritten, OPERATIONS, Operation},
+    template::Template,
+};
 
 /// A route added with [`MockPhlo::on`](super::MockPhlo::on).
 #[derive(Clone, Debug)]
@@ -56,10 +59,10 @@ pub(super) fn answer(
         return refuse(shared, None, Refusal::no_route(path));
     };
     let segments: Vec<&str> = rest.split('/').collect();
-    let Some((routed, template)) = route(shared, method, &segments) else {
+    let Some((routed, template, path_params)) = route(shared, method, &segments) else {
         return refuse(shared, None, Refusal::no_route(&format!("{method} {path}")));
     };
-    let mut params = params(&template, &segments);
+    let mut params: Vec<(&str, &str)> = path_params.iter().map(|(n, v)| (n.as_str(), *v)).collect();
     let path_values = params.len();
     // Query values by name, as sent (`limit=2`, `lang=en`).
     params.extend(
@@ -174,47 +177,32 @@ fn refuse(shared: &Shared, target: Option<String>, refusal: Refusal) -> Answer {
 
 /// The route whose method and template match: routes added with `on`
 /// first, then the spec's operations.
-fn route(shared: &Shared, method: &Method, segments: &[&str]) -> Option<(Routed, String)> {
-    let matches = |m: &str, template: &str| {
-        let t: Vec<&str> = template.trim_start_matches('/').split('/').collect();
-        m == method.as_str()
-            && t.len() == segments.len()
-            && t.iter().zip(segments).all(|(t, s)| {
-                if t.starts_with('{') {
-                    !s.is_empty()
-                } else {
-                    t == s
-                }
-            })
+fn route<'p>(
+    shared: &Shared,
+    method: &Method,
+    segments: &[&'p str],
+) -> Option<(Routed, String, Vec<(String, &'p str)>)> {
+    let owned = |values: Vec<(&str, &'p str)>| {
+        values
+            .into_iter()
+            .map(|(n, v)| (n.to_string(), v))
+            .collect::<Vec<_>>()
     };
-    let custom = shared
-        .lock()
-        .routes
-        .iter()
-        .rev()
-        .find(|r| matches(r.method.as_str(), &r.template))
-        .cloned();
-    if let Some(route) = custom {
-        return Some((Routed::Custom(route.reply), route.template));
+    let custom = shared.lock().routes.iter().rev().find_map(|r| {
+        let values = (r.method == *method)
+            .then(|| Template(&r.template).matches(segments))
+            .flatten()?;
+        Some((r.clone(), owned(values)))
+    });
+    if let Some((route, values)) = custom {
+        return Some((Routed::Custom(route.reply), route.template, values));
     }
-    OPERATIONS
-        .iter()
-        .find(|op| matches(op.method, op.path))
-        .map(|op| (Routed::Operation(op), op.path.to_string()))
-}
-
-/// Path values by name, from the template.
-fn params<'a>(template: &'a str, segments: &[&'a str]) -> Vec<(&'a str, &'a str)> {
-    template
-        .trim_start_matches('/')
-        .split('/')
-        .zip(segments)
-        .filter_map(|(t, v)| {
-            t.strip_prefix('{')
-                .and_then(|t| t.strip_suffix('}'))
-                .map(|t| (t, *v))
-        })
-        .collect()
+    OPERATIONS.iter().find_map(|op| {
+        let values = (op.method == method.as_str())
+            .then(|| Template(op.path).matches(segments))
+            .flatten()?;
+        Some((Routed::Operation(op), op.path.to_string(), owned(values)))
+    })
 }
 
 /// The spec's example answer for `op`, with the request's path values (not
