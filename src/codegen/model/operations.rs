@@ -367,15 +367,7 @@ impl Builder {
     ) -> Result<(Body, String), String> {
         let required = get(body, "required").and_then(Value::as_bool) == Some(true);
         let description = text(body, "description");
-        let content = get(body, "content")
-            .and_then(Value::as_mapping)
-            .cloned()
-            .unwrap_or_default();
-        if let Some(other) = content
-            .keys()
-            .filter_map(Value::as_str)
-            .find(|k| *k != "application/json")
-        {
+        if let Some(other) = not_json(body) {
             return Err(format!(
                 "{at}: the request body is {other}; only application/json bodies are supported"
             ));
@@ -449,15 +441,7 @@ impl Builder {
             }
             let mut response = self.resolve(&response, "responses", at)?;
             let ok = code.starts_with('2');
-            let content = get(&response, "content")
-                .and_then(Value::as_mapping)
-                .cloned()
-                .unwrap_or_default();
-            if let Some(other) = content
-                .keys()
-                .filter_map(Value::as_str)
-                .find(|k| *k != "application/json")
-            {
+            if let Some(other) = not_json(&response) {
                 return Err(format!(
                     "{at}: response {code} is {other}; answers must be application/json or have no body"
                 ));
@@ -547,6 +531,16 @@ impl Builder {
             edit(op);
         }
     }
+}
+
+/// The first media type of a body or an answer that is not JSON.
+fn not_json(v: &Value) -> Option<String> {
+    get(v, "content")?
+        .as_mapping()?
+        .keys()
+        .filter_map(Value::as_str)
+        .find(|k| *k != "application/json")
+        .map(str::to_string)
 }
 
 fn server_of(v: &Value, at: &str) -> Result<Option<String>, String> {
