@@ -12,6 +12,8 @@ use crate::{
     client::{Inner, PhloClient},
     error::Error,
     ids::{id_reason, mask},
+    meta::{ResponseMeta, ResponseSlot},
+    options::CallOptions,
     spec::Operation,
     trace::Label,
     transport,
@@ -45,12 +47,15 @@ use crate::{
 pub struct Operations<'c> {
     pub(crate) client: &'c reqwest::Client,
     pub(crate) inner: &'c Inner,
+    /// The options of a [`PhloClient::with_options`] view.
+    pub(crate) options: Option<&'c CallOptions>,
 }
 
 impl fmt::Debug for Operations<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Operations")
             .field("servers", &self.inner.servers)
+            .field("call_options", &self.options)
             .finish_non_exhaustive()
     }
 }
@@ -62,6 +67,7 @@ impl PhloClient {
         Operations {
             client: inner.http(),
             inner,
+            options: self.options(),
         }
     }
 }
@@ -70,6 +76,7 @@ impl PhloClient {
 /// (a dry run), then [`send`](Prepared::send) it through the pipeline.
 pub struct Prepared<'c> {
     inner: &'c Inner,
+    options: Option<&'c CallOptions>,
     request: reqwest::Request,
     op: &'static Operation,
     checked: SendChecked<'c>,
@@ -118,13 +125,14 @@ impl fmt::Debug for Prepared<'_> {
 
 impl<'c> Prepared<'c> {
     pub(crate) fn new(
-        inner: &'c Inner,
+        operations: &Operations<'c>,
         request: Result<reqwest::Request, Error>,
         op: &'static Operation,
         checked: SendChecked<'c>,
     ) -> Result<Self, Error> {
         Ok(Prepared {
-            inner,
+            inner: operations.inner,
+            options: operations.options,
             request: request?,
             op,
             checked,
@@ -147,7 +155,9 @@ impl<'c> Prepared<'c> {
     }
 
     /// The request's own headers (`Accept`, `Content-Type`); the client adds
-    /// `Authorization` and `User-Agent` when it sends.
+    /// `Authorization` and `User-Agent` when it sends, and the options of a
+    /// [`PhloClient::with_options`] view theirs (with their extra body and
+    /// query), also then.
     pub fn headers(&self) -> &HeaderMap {
         self.request.headers()
     }
@@ -164,7 +174,27 @@ impl<'c> Prepared<'c> {
             id: self.op.id,
             path: self.op.path,
         };
-        transport::execute(self.inner, Ok(self.request), label).await
+        transport::execute(self.inner, self.options, Ok(self.request), label).await
+    }
+
+    /// Like [`send`](Self::send), and also hands back the answer's
+    /// [`ResponseMeta`] (status, headers, `api_id`, elapsed time, attempts,
+    /// the JSON body with the fields the spec does not describe).
+    pub async fn send_with_response<T: DeserializeOwned + Send>(
+        self,
+    ) -> Result<(T, ResponseMeta), Error> {
+        let slot = ResponseSlot::new();
+        let options = self.options.cloned().unwrap_or_default();
+        let options = options.capture_response(&slot);
+        let label = Label {
+            id: self.op.id,
+            path: self.op.path,
+        };
+        let value = transport::execute(self.inner, Some(&options), Ok(self.request), label).await?;
+        let meta = slot.take().ok_or_else(|| {
+            Error::invalid("response", "", "the answer's metadata was not recorded")
+        })?;
+        Ok((value, meta))
     }
 
     /// Sends it through the pipeline, checks that the answer decodes as the
