@@ -147,6 +147,11 @@ impl CallOptions {
         self
     }
 
+    /// The slot given to [`capture_response`](Self::capture_response), if any.
+    pub fn response_slot(&self) -> Option<&ResponseSlot> {
+        self.slot.as_ref()
+    }
+
     /// The request with these options applied, or why it cannot be sent.
     pub(crate) fn apply(&self, mut request: Request) -> Result<Request, Error> {
         if let Some(timeout) = self.timeout {
