@@ -49,8 +49,9 @@ pub enum Error {
         /// The value of `Retry-After`, when the server sent one.
         retry_after: Option<std::time::Duration>,
         /// The answer's headers, bounded and redacted as
-        /// [`ResponseMeta::headers`](crate::ResponseMeta::headers) are.
-        headers: reqwest::header::HeaderMap,
+        /// [`ResponseMeta::headers`](crate::ResponseMeta::headers) are
+        /// (boxed: the error stays small where it is not an API error).
+        headers: Box<reqwest::header::HeaderMap>,
     },
 
     /// The request could not be completed on the network.
@@ -138,7 +139,7 @@ impl Error {
     /// The answer's headers (bounded and redacted), for an [`Error::Api`].
     pub fn headers(&self) -> Option<&reqwest::header::HeaderMap> {
         match self {
-            Error::Api { headers, .. } => Some(headers),
+            Error::Api { headers, .. } => Some(&**headers),
             _ => None,
         }
     }

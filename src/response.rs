@@ -144,7 +144,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
             message: message.map(|m| secrets.bounded(m, BODY_EXCERPT_LIMIT)),
             body: secrets.excerpt(body, BODY_EXCERPT_LIMIT),
             retry_after: retry_after.filter(|_| !status.is_success()),
-            headers: kept_headers(secrets, headers),
+            headers: Box::new(kept_headers(secrets, headers)),
         });
     }
     // An empty body is `null`: what an operation without a response body
