@@ -11,7 +11,12 @@ use reqwest::{
 };
 use serde_json::{Map, Value};
 
-use crate::{client::PhloClient, error::Error, meta::ResponseSlot, retry::RetryPolicy};
+use crate::{
+    client::PhloClient,
+    error::Error,
+    meta::{ResponseMeta, ResponseSlot},
+    retry::RetryPolicy,
+};
 
 /// Headers a call may not set: the credentials are the client's
 /// (`Authorization`, `Proxy-Authorization`), the framing and routing are
@@ -260,6 +265,42 @@ impl PhloClient {
     /// ```
     pub fn with_options(&self, options: CallOptions) -> PhloClient {
         self.with_call_options(Some(Arc::new(options)))
+    }
+
+    /// Runs `call` on a view of this client (its options kept) that
+    /// records the answer's metadata, and returns the typed value with it:
+    /// `(T, ResponseMeta)` from any layer, wrappers included. When `call`
+    /// makes several requests, the metadata is the last successful one's.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: plivo_phlo::PhloClient) -> Result<(), plivo_phlo::Error> {
+    /// use plivo_phlo::Role;
+    /// let (answer, meta) = client
+    ///     .with_response(async |c| {
+    ///         c.multi_party_call("4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20", "2e8f6d4b-1a3c-4e5f-8b7d-9c0a1b2c3d4e")
+    ///             .add_user("+14152225555", Role::Agent, "+14152223333")
+    ///             .await
+    ///     })
+    ///     .await?;
+    /// assert_eq!(meta.api_id.as_deref(), Some(answer.api_id.as_str()));
+    /// # Ok(()) }
+    /// ```
+    pub async fn with_response<T>(
+        &self,
+        call: impl AsyncFnOnce(&PhloClient) -> Result<T, Error>,
+    ) -> Result<(T, ResponseMeta), Error> {
+        let slot = ResponseSlot::new();
+        let options = self.options().cloned().unwrap_or_default();
+        let view = self.with_options(options.capture_response(&slot));
+        let value = call(&view).await?;
+        let meta = slot.take().ok_or_else(|| {
+            Error::invalid(
+                "response",
+                "",
+                "the call made no request through this client",
+            )
+        })?;
+        Ok((value, meta))
     }
 
     /// The options of this view, if it is one.

@@ -235,6 +235,32 @@ async fn an_unknown_response_field_is_kept() {
 }
 
 #[tokio::test]
+async fn with_response_gives_the_typed_value_and_its_metadata_from_a_wrapper() {
+    let mock = MockPhlo::start().await.unwrap();
+    mock.fail_next(
+        1,
+        Fault::status(200).json(json!({"api_id": "a-2", "error": "", "new_field": [1]})),
+    );
+    let client = mock
+        .client()
+        .with_options(CallOptions::new().header("X-Request-Id", "r-9"));
+    // Spawned: the future is Send.
+    let (answer, meta) = tokio::spawn(async move {
+        client
+            .with_response(async |c| add_user(c).await)
+            .await
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(answer.api_id, "a-2");
+    assert_eq!(meta.status, StatusCode::OK);
+    assert_eq!(meta.field("new_field"), Some(&json!([1])));
+    // The view's own options still applied.
+    assert_eq!(mock.requests()[0].headers["x-request-id"], "r-9");
+}
+
+#[tokio::test]
 async fn an_api_error_keeps_headers_with_credentials_redacted() {
     let mock = MockPhlo::start().await.unwrap();
     mock.fail_next(
