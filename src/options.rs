@@ -162,16 +162,21 @@ impl CallOptions {
         if let Some(timeout) = self.timeout {
             *request.timeout_mut() = Some(timeout);
         }
-        for (name, value) in &self.headers {
-            let (name, value) = checked_header(name, value)?;
-            if request.headers().contains_key(&name) {
-                return Err(Error::invalid(
-                    "header",
-                    name.as_str(),
-                    "is set by the request itself",
-                ));
+        // The request's own headers, before any of these is added (a
+        // name given twice is sent twice).
+        if !self.headers.is_empty() {
+            let own = request.headers().clone();
+            for (name, value) in &self.headers {
+                let (name, value) = checked_header(name, value)?;
+                if own.contains_key(&name) {
+                    return Err(Error::invalid(
+                        "header",
+                        name.as_str(),
+                        "is set by the request itself",
+                    ));
+                }
+                request.headers_mut().append(name, value);
             }
-            request.headers_mut().append(name, value);
         }
         if let Some(bad) = &self.bad_extra_body {
             return Err(Error::invalid(

@@ -53,9 +53,12 @@ async fn a_per_call_timeout_fires_where_the_clients_would_not() {
 #[tokio::test]
 async fn an_extra_header_arrives_on_every_layer() {
     let mock = MockPhlo::start().await.unwrap();
-    let client = mock
-        .client()
-        .with_options(CallOptions::new().header("X-Request-Id", "req-7f3c"));
+    let client = mock.client().with_options(
+        CallOptions::new()
+            .header("X-Request-Id", "req-7f3c")
+            .header("X-Tag", "a")
+            .header("x-tag", "b"),
+    );
     add_user(&client).await.unwrap();
     client
         .operations()
@@ -70,6 +73,8 @@ async fn an_extra_header_arrives_on_every_layer() {
     assert_eq!(requests.len(), 3);
     for r in &requests {
         assert_eq!(r.headers["x-request-id"], "req-7f3c", "{}", r.path);
+        let tags: Vec<_> = r.headers.get_all("x-tag").iter().collect();
+        assert_eq!(tags, ["a", "b"], "{}", r.path);
     }
 }
 
