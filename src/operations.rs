@@ -76,7 +76,9 @@ impl PhloClient {
 /// (a dry run), then [`send`](Prepared::send) it through the pipeline.
 pub struct Prepared<'c> {
     inner: &'c Inner,
-    options: Option<&'c CallOptions>,
+    /// The view's send-time settings; its headers and extra fields are in
+    /// `request` already.
+    options: Option<CallOptions>,
     request: reqwest::Request,
     op: &'static Operation,
     checked: SendChecked<'c>,
@@ -130,10 +132,18 @@ impl<'c> Prepared<'c> {
         op: &'static Operation,
         checked: SendChecked<'c>,
     ) -> Result<Self, Error> {
+        let mut request = request?;
+        let options = match operations.options {
+            Some(options) => {
+                request = options.apply(request)?;
+                Some(options.settings())
+            }
+            None => None,
+        };
         Ok(Prepared {
             inner: operations.inner,
-            options: operations.options,
-            request: request?,
+            options,
+            request,
             op,
             checked,
         })
@@ -154,10 +164,10 @@ impl<'c> Prepared<'c> {
         self.request.url()
     }
 
-    /// The request's own headers (`Accept`, `Content-Type`); the client adds
-    /// `Authorization` and `User-Agent` when it sends, and the options of a
-    /// [`PhloClient::with_options`] view theirs (with their extra body and
-    /// query), also then.
+    /// The request's headers (`Accept`, `Content-Type`, and those of a
+    /// [`PhloClient::with_options`] view, whose extra body and query are in
+    /// [`body`](Self::body) and [`url`](Self::url) too); the client adds
+    /// `Authorization` and `User-Agent` when it sends.
     pub fn headers(&self) -> &HeaderMap {
         self.request.headers()
     }
@@ -174,7 +184,7 @@ impl<'c> Prepared<'c> {
             id: self.op.id,
             path: self.op.path,
         };
-        transport::execute(self.inner, self.options, Ok(self.request), label).await
+        transport::execute(self.inner, self.options.as_ref(), Ok(self.request), label).await
     }
 
     /// Like [`send`](Self::send), and also hands back the answer's
@@ -184,7 +194,7 @@ impl<'c> Prepared<'c> {
         self,
     ) -> Result<(T, ResponseMeta), Error> {
         let slot = ResponseSlot::new();
-        let options = self.options.cloned().unwrap_or_default();
+        let options = self.options.unwrap_or_default();
         let options = options.capture_response(&slot);
         let label = Label {
             id: self.op.id,

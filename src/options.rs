@@ -157,6 +157,19 @@ impl CallOptions {
         self.slot.as_ref()
     }
 
+    /// The settings that act at send time (timeout, retry, body limit,
+    /// slot) without the request edits: for a request they were applied to
+    /// already ([`Prepared`](crate::Prepared)).
+    pub(crate) fn settings(&self) -> CallOptions {
+        CallOptions {
+            timeout: self.timeout,
+            retry: self.retry.clone(),
+            body_limit: self.body_limit,
+            slot: self.slot.clone(),
+            ..CallOptions::default()
+        }
+    }
+
     /// The request with these options applied, or why it cannot be sent.
     pub(crate) fn apply(&self, mut request: Request) -> Result<Request, Error> {
         if let Some(timeout) = self.timeout {

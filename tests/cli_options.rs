@@ -53,6 +53,25 @@ async fn header_and_extra_body_arrive_and_meta_is_printed() {
 }
 
 #[tokio::test]
+async fn a_dry_run_shows_the_extra_header_and_field() {
+    let mock = MockPhlo::start().await.unwrap();
+    let mut args = ADD_USER.to_vec();
+    args.extend([
+        "--dry-run",
+        "--header",
+        "X-Request-Id:r-2",
+        "--extra-body",
+        r#"{"ring_timeout":20}"#,
+    ]);
+    let output = run(&mut phlo(&mock.base_url()), &args).await;
+    assert_eq!(code(&output), 0, "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("x-request-id: r-2"), "{stdout}");
+    assert!(stdout.contains(r#""ring_timeout":20"#), "{stdout}");
+    assert_eq!(mock.hits(), 0);
+}
+
+#[tokio::test]
 async fn a_bad_header_or_a_colliding_field_exits_2_and_sends_nothing() {
     let mock = MockPhlo::start().await.unwrap();
     for extra in [
