@@ -5,7 +5,7 @@
 
 use std::{fmt, sync::Arc, time::Duration};
 
-use crate::{generated, ids::AuthId, retry::RetryPolicy, scrub::Secrets};
+use crate::{generated, ids::AuthId, options::CallOptions, retry::RetryPolicy, scrub::Secrets};
 
 /// Plivo's PHLO runner.
 pub const DEFAULT_BASE_URL: &str = "https://phlorunner.plivo.com/v1";
@@ -31,12 +31,26 @@ impl PhloClient {
     pub(crate) fn from_parts(inner: Inner) -> Self {
         PhloClient {
             inner: Arc::new(inner),
+            options: None,
         }
+    }
+
+    /// This client's pool and settings with `options` over them.
+    pub(crate) fn with_call_options(&self, options: Option<Arc<CallOptions>>) -> Self {
+        PhloClient {
+            inner: self.inner.clone(),
+            options,
+        }
+    }
+
+    pub(crate) fn options(&self) -> Option<&CallOptions> {
+        self.options.as_deref()
     }
 }
 
 /// A client for Plivo's PHLO runtime API. Cheap to clone; clones share one
-/// connection pool.
+/// connection pool. [`with_options`](Self::with_options) makes a view with
+/// per-call settings over the same pool.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), plivo_phlo::Error> {
@@ -51,6 +65,8 @@ impl PhloClient {
 #[derive(Clone)]
 pub struct PhloClient {
     inner: Arc<Inner>,
+    /// Per-call settings of a [`with_options`](Self::with_options) view.
+    options: Option<Arc<CallOptions>>,
 }
 
 /// The URL of each of the spec's servers ([`crate::spec::SERVERS`], in
@@ -82,6 +98,7 @@ impl fmt::Debug for PhloClient {
             .field("retry", &self.inner.retry)
             .field("max_body_size", &self.inner.body_limit)
             .field("record_personal_data", &self.inner.personal_data)
+            .field("call_options", &self.options)
             .finish()
     }
 }

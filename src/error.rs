@@ -48,6 +48,10 @@ pub enum Error {
         body: String,
         /// The value of `Retry-After`, when the server sent one.
         retry_after: Option<std::time::Duration>,
+        /// The answer's headers, bounded and redacted as
+        /// [`ResponseMeta::headers`](crate::ResponseMeta::headers) are
+        /// (boxed: the error stays small where it is not an API error).
+        headers: Box<reqwest::header::HeaderMap>,
     },
 
     /// The request could not be completed on the network.
@@ -129,6 +133,14 @@ impl Error {
             Error::Transport { status, .. } => *status,
             Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::InvalidInput { .. } => None,
+        }
+    }
+
+    /// The answer's headers (bounded and redacted), for an [`Error::Api`].
+    pub fn headers(&self) -> Option<&reqwest::header::HeaderMap> {
+        match self {
+            Error::Api { headers, .. } => Some(&**headers),
+            _ => None,
         }
     }
 

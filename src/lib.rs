@@ -20,11 +20,13 @@ mod generated;
 mod ids;
 mod input;
 mod member;
+mod meta;
 #[cfg(feature = "mock-server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock-server")))]
 pub mod mock;
 mod mpc;
 mod operations;
+mod options;
 mod phlo;
 mod request;
 mod response;
@@ -65,8 +67,12 @@ pub use formats::{Date, DateTime, InvalidFormat};
 pub use generated::types::Role;
 pub use ids::{AuthId, Id, InvalidAuthId, InvalidId};
 pub use member::Member;
+pub use meta::{
+    HEADER_COUNT_LIMIT, HEADER_VALUE_LIMIT, HEADERS_SIZE_LIMIT, ResponseMeta, ResponseSlot,
+};
 pub use mpc::MultiPartyCall;
 pub use operations::{Operations, Prepared};
+pub use options::{CallOptions, REFUSED_HEADERS};
 pub use phlo::Phlo;
 /// The reqwest this crate is built on, so versions can match.
 pub use reqwest;

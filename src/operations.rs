@@ -12,6 +12,8 @@ use crate::{
     client::{Inner, PhloClient},
     error::Error,
     ids::{id_reason, mask},
+    meta::{ResponseMeta, ResponseSlot},
+    options::CallOptions,
     spec::{HandWritten, Operation},
     trace::Label,
     transport,
@@ -45,12 +47,15 @@ use crate::{
 pub struct Operations<'c> {
     pub(crate) client: &'c reqwest::Client,
     pub(crate) inner: &'c Inner,
+    /// The options of a [`PhloClient::with_options`] view.
+    pub(crate) options: Option<&'c CallOptions>,
 }
 
 impl fmt::Debug for Operations<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Operations")
             .field("servers", &self.inner.servers)
+            .field("call_options", &self.options)
             .finish_non_exhaustive()
     }
 }
@@ -62,6 +67,7 @@ impl PhloClient {
         Operations {
             client: inner.http(),
             inner,
+            options: self.options(),
         }
     }
 }
@@ -70,6 +76,9 @@ impl PhloClient {
 /// (a dry run), then [`send`](Prepared::send) it through the pipeline.
 pub struct Prepared<'c> {
     inner: &'c Inner,
+    /// The view's send-time settings; its headers and extra fields are in
+    /// `request` already.
+    options: Option<CallOptions>,
     request: reqwest::Request,
     op: &'static Operation,
     checked: SendChecked<'c>,
@@ -118,14 +127,23 @@ impl fmt::Debug for Prepared<'_> {
 
 impl<'c> Prepared<'c> {
     pub(crate) fn new(
-        inner: &'c Inner,
+        operations: &Operations<'c>,
         request: Result<reqwest::Request, Error>,
         op: &'static Operation,
         checked: SendChecked<'c>,
     ) -> Result<Self, Error> {
+        let mut request = request?;
+        let options = match operations.options {
+            Some(options) => {
+                request = options.apply(request)?;
+                Some(options.settings())
+            }
+            None => None,
+        };
         Ok(Prepared {
-            inner,
-            request: request?,
+            inner: operations.inner,
+            options,
+            request,
             op,
             checked,
         })
@@ -146,7 +164,9 @@ impl<'c> Prepared<'c> {
         self.request.url()
     }
 
-    /// The request's own headers (`Accept`, `Content-Type`); the client adds
+    /// The request's headers (`Accept`, `Content-Type`, and those of a
+    /// [`PhloClient::with_options`] view, whose extra body and query are in
+    /// [`body`](Self::body) and [`url`](Self::url) too); the client adds
     /// `Authorization` and `User-Agent` when it sends.
     pub fn headers(&self) -> &HeaderMap {
         self.request.headers()
@@ -164,7 +184,27 @@ impl<'c> Prepared<'c> {
             id: self.op.id,
             path: self.op.path,
         };
-        transport::execute(self.inner, Ok(self.request), label).await
+        transport::execute(self.inner, self.options.as_ref(), Ok(self.request), label).await
+    }
+
+    /// Like [`send`](Self::send), and also hands back the answer's
+    /// [`ResponseMeta`] (status, headers, `api_id`, elapsed time, attempts,
+    /// the JSON body with the fields the spec does not describe).
+    pub async fn send_with_response<T: DeserializeOwned + Send>(
+        self,
+    ) -> Result<(T, ResponseMeta), Error> {
+        let slot = ResponseSlot::new();
+        let options = self.options.unwrap_or_default();
+        let options = options.capture_response(&slot);
+        let label = Label {
+            id: self.op.id,
+            path: self.op.path,
+        };
+        let value = transport::execute(self.inner, Some(&options), Ok(self.request), label).await?;
+        let meta = slot.take().ok_or_else(|| {
+            Error::invalid("response", "", "the answer's metadata was not recorded")
+        })?;
+        Ok((value, meta))
     }
 
     /// Sends it through the pipeline, checks that the answer decodes as the

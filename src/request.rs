@@ -69,6 +69,7 @@ impl PhloClient {
         };
         transport::execute(
             inner,
+            self.options(),
             request.build().map_err(transport::unbuildable),
             label,
         )

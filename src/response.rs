@@ -5,12 +5,13 @@ use std::{borrow::Cow, future::Future, time::Duration};
 
 use bytes::{Bytes, BytesMut};
 use http_body_util::{BodyExt, Limited};
-use reqwest::StatusCode;
+use reqwest::{StatusCode, header::HeaderMap};
 use serde::{Deserialize, de::DeserializeOwned};
 use serde_json::Value;
 
 use crate::{
     error::{BODY_EXCERPT_LIMIT, Error},
+    meta::{ResponseMeta, kept_headers},
     scrub::Secrets,
 };
 
@@ -35,13 +36,15 @@ pub(crate) enum Body {
 /// Reads the body: all of a success body up to `limit` (past it, nothing is
 /// kept), the first [`ERROR_BODY_LIMIT`] bytes of any other.
 pub(crate) fn read(
-    response: reqwest::Response,
+    status: StatusCode,
+    mut body: reqwest::Body,
     limit: usize,
 ) -> impl Future<Output = reqwest::Result<Body>> {
-    let success = response.status().is_success();
-    let declared_too_large = success && response.content_length().is_some_and(|n| n > limit as u64);
-    // The body alone: a smaller future than one holding the whole response.
-    let mut body = http::Response::from(response).into_body();
+    let success = status.is_success();
+    let declared_too_large = success
+        && hyper::body::Body::size_hint(&body)
+            .exact()
+            .is_some_and(|n| n > limit as u64);
     async move {
         if declared_too_large {
             return Ok(Body::TooLarge);
@@ -120,6 +123,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
     secrets: &Secrets,
     status: StatusCode,
     retry_after: Option<Duration>,
+    headers: &HeaderMap,
     body: &[u8],
 ) -> Result<T, Error> {
     let decode_error = |source| Error::Decode {
@@ -140,6 +144,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
             message: message.map(|m| secrets.bounded(m, BODY_EXCERPT_LIMIT)),
             body: secrets.excerpt(body, BODY_EXCERPT_LIMIT),
             retry_after: retry_after.filter(|_| !status.is_success()),
+            headers: Box::new(kept_headers(secrets, headers)),
         });
     }
     // An empty body is `null`: what an operation without a response body
@@ -230,6 +235,29 @@ fn scrubbed(secrets: &Secrets, source: serde_json::Error) -> serde_json::Error {
         serde::de::Error::custom(bounded)
     } else {
         source
+    }
+}
+
+/// A successful answer's metadata: the body as JSON (`null` when empty or
+/// not JSON, which the typed decode has accepted), its `api_id`, the
+/// headers bounded and redacted.
+pub(crate) fn meta(
+    secrets: &Secrets,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    elapsed: Duration,
+    attempts: u32,
+) -> ResponseMeta {
+    let json: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let api_id = text(json.get("api_id").cloned()).map(|a| secrets.bounded(a, API_ID_LIMIT));
+    ResponseMeta {
+        status,
+        headers: kept_headers(secrets, headers),
+        api_id,
+        elapsed,
+        attempts,
+        body: json,
     }
 }
 

@@ -6,15 +6,20 @@
 //! [`PhloClient::request`](crate::PhloClient::request)); nothing here knows
 //! an operation by name, so an operation added to the spec gets all of it.
 
-use std::{future::Future, io};
+use std::{future::Future, io, time::Instant};
 
 use backon::Retryable;
-use reqwest::{Request, StatusCode, header::RETRY_AFTER};
+use reqwest::{
+    Request, StatusCode,
+    header::{HeaderMap, RETRY_AFTER},
+};
 use serde::de::DeserializeOwned;
 
 use crate::{
     client::Inner,
     error::{Error, TransportKind},
+    meta::ResponseSlot,
+    options::CallOptions,
     response::{self, Body},
     retry::{RetryPolicy, may_resend, parse_retry_after},
     spec::Operation,
@@ -25,6 +30,7 @@ use crate::{
 /// the reason it could not be built) through the pipeline.
 pub(crate) fn run<'c, T>(
     inner: &'c Inner,
+    options: Option<&'c CallOptions>,
     request: Result<Request, Error>,
     op: &'static Operation,
 ) -> impl Future<Output = Result<T, Error>> + Send + 'c
@@ -33,6 +39,7 @@ where
 {
     execute(
         inner,
+        options,
         request,
         Label {
             id: op.id,
@@ -50,7 +57,8 @@ pub(crate) fn unbuildable(e: reqwest::Error) -> Error {
     }
 }
 
-/// Sends `request`, retrying as the client's policy allows for its method.
+/// Sends `request` with `options` (a [`PhloClient::with_options`](crate::PhloClient::with_options)
+/// view's) applied, retrying as the policy allows for its method.
 ///
 /// The futures here stay small (every call's state is moved a few times on
 /// its way to the executor): one attempt is the common case and runs
@@ -58,14 +66,46 @@ pub(crate) fn unbuildable(e: reqwest::Error) -> Error {
 /// schedule and its timer, is boxed.
 pub(crate) fn execute<'a, T>(
     inner: &'a Inner,
+    options: Option<&'a CallOptions>,
     request: Result<Request, Error>,
     label: Label<'a>,
 ) -> impl Future<Output = Result<T, Error>> + Send + 'a
 where
     T: DeserializeOwned + Send + 'a,
 {
+    let (ctx, request) = match options {
+        None => (
+            Ctx {
+                inner,
+                policy: &inner.retry,
+                limit: inner.body_limit,
+                capture: None,
+            },
+            request,
+        ),
+        Some(options) => (
+            Ctx {
+                inner,
+                policy: options.retry.as_ref().unwrap_or(&inner.retry),
+                limit: options.body_limit.unwrap_or(inner.body_limit),
+                capture: options.slot.as_ref().map(|slot| (slot, Instant::now())),
+            },
+            request.and_then(|r| options.apply(r)),
+        ),
+    };
     let trace = Trace::start(inner, request.as_ref().ok(), label);
-    trace.clone().instrument(attempts(inner, request, trace))
+    trace.clone().instrument(attempts(ctx, request, trace))
+}
+
+/// What one call runs with: the client, and the policy, body limit and
+/// metadata slot its options (or the client) give.
+#[derive(Clone, Copy)]
+struct Ctx<'a> {
+    inner: &'a Inner,
+    policy: &'a RetryPolicy,
+    limit: usize,
+    /// Where the answer's metadata goes, and when the call started.
+    capture: Option<(&'a ResponseSlot, Instant)>,
 }
 
 /// The first step, taken before the returned future is first polled (so
@@ -78,23 +118,23 @@ enum Start<F> {
 }
 
 fn attempts<T: DeserializeOwned + Send>(
-    inner: &Inner,
+    ctx: Ctx<'_>,
     request: Result<Request, Error>,
     trace: Trace,
 ) -> impl Future<Output = Result<T, Error>> + Send + '_ {
     let start = match request {
         Err(e) => Start::Failed(e),
-        Ok(request) if inner.retry.attempts() > 1 => Start::Retry(Box::new(request)),
+        Ok(request) if ctx.policy.attempts() > 1 => Start::Retry(Box::new(request)),
         Ok(request) => {
             trace.attempt(1);
-            Start::Once(send(inner, request))
+            Start::Once(send(ctx.inner, request))
         }
     };
     async move {
         let result = match start {
             Start::Failed(e) => return Err(e),
-            Start::Once(sending) => answer(inner, sending, &trace).await,
-            Start::Retry(request) => Box::pin(retrying(inner, *request, &trace)).await,
+            Start::Once(sending) => answer(ctx, sending, &trace, 1).await,
+            Start::Retry(request) => Box::pin(retrying(ctx, *request, &trace)).await,
         };
         trace.finish(&result);
         result
@@ -115,11 +155,11 @@ struct Failed {
 /// POST that may have reached Plivo), `adjust` puts `Retry-After` in
 /// place of the computed delay, `notify` records the retry.
 async fn retrying<T: DeserializeOwned>(
-    inner: &Inner,
+    ctx: Ctx<'_>,
     request: Request,
     trace: &Trace,
 ) -> Result<T, Error> {
-    let policy: &RetryPolicy = &inner.retry;
+    let policy: &RetryPolicy = ctx.policy;
     let method = request.method().clone();
     let mut next = Some(request);
     let mut attempt = 0;
@@ -143,7 +183,7 @@ async fn retrying<T: DeserializeOwned>(
                 });
             };
             trace.attempt(number);
-            answer(inner, send(inner, request), trace)
+            answer(ctx, send(ctx.inner, request), trace, number)
                 .await
                 .map_err(|err| Failed {
                     err,
@@ -178,32 +218,47 @@ fn send(
     inner.http().execute(request)
 }
 
-/// One attempt's answer: the body read within the limit, decoded.
+/// One attempt's answer (attempt number `attempt`): the body read within
+/// the limit, decoded; its metadata recorded when the call captures it.
 async fn answer<T: DeserializeOwned>(
-    inner: &Inner,
+    ctx: Ctx<'_>,
     sending: impl Future<Output = reqwest::Result<reqwest::Response>>,
     trace: &Trace,
+    attempt: u32,
 ) -> Result<T, Error> {
     let response = sending.await.map_err(|e| transport(e, None))?;
     let status = response.status();
-    let retry_after = response
-        .headers()
-        .get(RETRY_AFTER)
-        .and_then(parse_retry_after);
+    // The headers are kept (moved, not copied) for an error's or the
+    // metadata's bounded copy; the body alone is read.
+    let (parts, body) = http::Response::from(response).into_parts();
+    let headers: HeaderMap = parts.headers;
+    let retry_after = headers.get(RETRY_AFTER).and_then(parse_retry_after);
     trace.status(status);
-    let body = response::read(response, inner.body_limit)
+    let body = response::read(status, body, ctx.limit)
         .await
         .map_err(|e| transport(e, Some(status)))?;
     match body {
         Body::TooLarge => Err(Error::ResponseTooLarge {
             status,
-            limit: inner.body_limit,
+            limit: ctx.limit,
         }),
         Body::Complete(bytes) | Body::Cut(bytes) => {
             if trace.wants_api_id() {
                 trace.api_id(response::api_id(&bytes).as_deref());
             }
-            response::decode(&inner.secrets, status, retry_after, &bytes)
+            let secrets = &ctx.inner.secrets;
+            let value = response::decode(secrets, status, retry_after, &headers, &bytes)?;
+            if let Some((slot, started)) = ctx.capture {
+                slot.put(response::meta(
+                    secrets,
+                    status,
+                    &headers,
+                    &bytes,
+                    started.elapsed(),
+                    attempt,
+                ));
+            }
+            Ok(value)
         }
     }
 }

@@ -38,7 +38,7 @@ pub fn items(model: &Model) -> Vec<syn::Item> {
                 -> impl ::std::future::Future<Output = ::std::result::Result<#output, crate::Error>>
                 + ::std::marker::Send + use<'c>
             {
-                crate::transport::run(self.inner, self.#build(#(#names),*), &crate::spec::OPERATIONS[#index])
+                crate::transport::run(self.inner, self.options, self.#build(#(#names),*), &crate::spec::OPERATIONS[#index])
             }
 
             fn #build(&self, #(#params),*) -> ::std::result::Result<::reqwest::Request, crate::Error> {
@@ -328,7 +328,7 @@ fn prepare_arm(model: &Model, op: &Op, index: usize) -> TokenStream {
             crate::operations::check_inputs(op, params, &body)?;
             #(#parse)*
             crate::operations::Prepared::new(
-                self.inner,
+                self,
                 self.#build(#(#passed),*),
                 op,
                 crate::operations::send_checked_as::<#output>,

@@ -1172,6 +1172,7 @@ impl<'c> crate::operations::Operations<'c> {
     > + ::std::marker::Send + use<'c> {
         crate::transport::run(
             self.inner,
+            self.options,
             self.request_get_phlo(phlo_id),
             &crate::spec::OPERATIONS[0usize],
         )
@@ -1214,6 +1215,7 @@ impl<'c> crate::operations::Operations<'c> {
     > + ::std::marker::Send + use<'c> {
         crate::transport::run(
             self.inner,
+            self.options,
             self.request_run_phlo(auth_id, phlo_id, body),
             &crate::spec::OPERATIONS[1usize],
         )
@@ -1259,6 +1261,7 @@ impl<'c> crate::operations::Operations<'c> {
     > + ::std::marker::Send + use<'c> {
         crate::transport::run(
             self.inner,
+            self.options,
             self.request_get_phlo_run(phlo_id, run_id),
             &crate::spec::OPERATIONS[2usize],
         )
@@ -1302,6 +1305,7 @@ impl<'c> crate::operations::Operations<'c> {
     > + ::std::marker::Send + use<'c> {
         crate::transport::run(
             self.inner,
+            self.options,
             self.request_get_multi_party_call(phlo_id, node_id),
             &crate::spec::OPERATIONS[3usize],
         )
@@ -1348,6 +1352,7 @@ impl<'c> crate::operations::Operations<'c> {
     > + ::std::marker::Send + use<'c> {
         crate::transport::run(
             self.inner,
+            self.options,
             self.request_update_multi_party_call(phlo_id, node_id, body),
             &crate::spec::OPERATIONS[4usize],
         )
@@ -1398,6 +1403,7 @@ impl<'c> crate::operations::Operations<'c> {
     > + ::std::marker::Send + use<'c> {
         crate::transport::run(
             self.inner,
+            self.options,
             self
                 .request_update_multi_party_call_member(
                     phlo_id,
@@ -1457,6 +1463,7 @@ impl<'c> crate::operations::Operations<'c> {
     > + ::std::marker::Send + use<'c> {
         crate::transport::run(
             self.inner,
+            self.options,
             self
                 .request_update_conference_bridge_member(
                     phlo_id,
@@ -1514,7 +1521,7 @@ impl<'c> crate::operations::Operations<'c> {
                     crate::ids::Id,
                 >(op, params, "phlo_id")?;
                 crate::operations::Prepared::new(
-                    self.inner,
+                    self,
                     self.request_get_phlo(&phlo_id),
                     op,
                     crate::operations::send_checked_as::<types::Phlo>,
@@ -1533,7 +1540,7 @@ impl<'c> crate::operations::Operations<'c> {
                     types::RunPhloRequest,
                 >(op, body)?;
                 crate::operations::Prepared::new(
-                    self.inner,
+                    self,
                     self.request_run_phlo(&auth_id, &phlo_id, &body),
                     op,
                     crate::operations::send_checked_as::<types::RunPhloResponse>,
@@ -1549,7 +1556,7 @@ impl<'c> crate::operations::Operations<'c> {
                     crate::ids::Id,
                 >(op, params, "run_id")?;
                 crate::operations::Prepared::new(
-                    self.inner,
+                    self,
                     self.request_get_phlo_run(&phlo_id, &run_id),
                     op,
                     crate::operations::send_checked_as::<types::PhloRun>,
@@ -1565,7 +1572,7 @@ impl<'c> crate::operations::Operations<'c> {
                     crate::ids::Id,
                 >(op, params, "node_id")?;
                 crate::operations::Prepared::new(
-                    self.inner,
+                    self,
                     self.request_get_multi_party_call(&phlo_id, &node_id),
                     op,
                     crate::operations::send_checked_as::<types::Node>,
@@ -1584,7 +1591,7 @@ impl<'c> crate::operations::Operations<'c> {
                     types::MultiPartyCallRequest,
                 >(op, body)?;
                 crate::operations::Prepared::new(
-                    self.inner,
+                    self,
                     self.request_update_multi_party_call(&phlo_id, &node_id, &body),
                     op,
                     crate::operations::send_checked_as::<types::ActionResponse>,
@@ -1606,7 +1613,7 @@ impl<'c> crate::operations::Operations<'c> {
                     types::MemberRequest,
                 >(op, body)?;
                 crate::operations::Prepared::new(
-                    self.inner,
+                    self,
                     self
                         .request_update_multi_party_call_member(
                             &phlo_id,
@@ -1634,7 +1641,7 @@ impl<'c> crate::operations::Operations<'c> {
                     types::ConferenceBridgeMemberRequest,
                 >(op, body)?;
                 crate::operations::Prepared::new(
-                    self.inner,
+                    self,
                     self
                         .request_update_conference_bridge_member(
                             &phlo_id,

@@ -4,4 +4,5 @@
 mod commands;
 mod exit_codes;
 mod mock;
+mod options;
 mod support;

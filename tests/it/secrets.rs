@@ -60,9 +60,21 @@ fn client_debug_is_redacted_exactly() {
         "PhloClient { auth_id: \"MAXXXXXXXXXXXXXXXXXX\", auth_token: \"** redacted **\", \
          servers: [\"http://127.0.0.1:9/v1\"], \
          retry: RetryPolicy { max_attempts: 1, base_delay: 200ms, max_delay: 5s, jitter: true, max_retry_after: 30s }, \
-         max_body_size: 1048576, record_personal_data: false }"
+         max_body_size: 1048576, record_personal_data: false, call_options: None }"
     );
     assert_clean(&format!("{client:#?}"));
+    // A view's options show header names, never their values.
+    let view = client.with_options(
+        plivo_phlo::CallOptions::new()
+            .header("X-Api-Key", "hdr-secret-value")
+            .extra_body(serde_json::json!({"pin": "4321"})),
+    );
+    let debug = format!("{view:?}");
+    assert!(debug.contains("\"X-Api-Key\""), "{debug}");
+    assert!(
+        !debug.contains("hdr-secret-value") && !debug.contains("4321"),
+        "{debug}"
+    );
     // The generated client's Debug includes reqwest's default headers: the
     // Authorization value is marked sensitive and shows as such.
     let generated = format!("{:?}", client.generated());

@@ -1,10 +1,14 @@
 //! Global options and the client they make: credentials (never the token as
-//! an argument), base URL, timeout, retries.
+//! an argument), base URL, timeout, retries; the per-call options (extra
+//! headers, extra body, the answer's metadata).
 
 use std::{io::BufRead, time::Duration};
 
 use clap::{Arg, ArgAction, ArgMatches};
-use plivo_phlo::{ENV_AUTH_ID, ENV_AUTH_TOKEN, ENV_BASE_URL, PhloClient, RetryPolicy};
+use plivo_phlo::{
+    CallOptions, ENV_AUTH_ID, ENV_AUTH_TOKEN, ENV_BASE_URL, PhloClient, ResponseSlot, RetryPolicy,
+};
+use serde_json::Value;
 
 pub(crate) fn args() -> Vec<Arg> {
     vec![
@@ -49,6 +53,23 @@ pub(crate) fn args() -> Vec<Arg> {
             .global(true)
             .action(ArgAction::SetTrue)
             .help("Retry what is safe to retry (GETs; a POST only when it provably never reached Plivo)"),
+        Arg::new("header")
+            .long("header")
+            .global(true)
+            .value_name("NAME:VALUE")
+            .action(ArgAction::Append)
+            .help("An extra request header (repeatable); Authorization, Host, Content-Length, User-Agent and the request's own headers are refused"),
+        Arg::new("extra-body")
+            .long("extra-body")
+            .global(true)
+            .value_name("JSON")
+            .value_parser(json_object)
+            .help("A JSON object whose members are added to the request body (a field the command already sets is refused)"),
+        Arg::new("include-meta")
+            .long("include-meta")
+            .global(true)
+            .action(ArgAction::SetTrue)
+            .help("Print the answer's status, headers and api_id to stderr"),
         Arg::new("dry-run")
             .long("dry-run")
             .global(true)
@@ -72,6 +93,44 @@ fn duration(text: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("{text:?} is not a duration like 10s or 500ms (at most 1 hour)"))
 }
 
+/// `--extra-body`: JSON (whether it is an object is the library's check).
+fn json_object(text: &str) -> Result<Value, String> {
+    serde_json::from_str(text).map_err(|e| format!("{text:?} is not JSON: {e}"))
+}
+
+/// `--header NAME:VALUE`, split at the first `:` (the value trimmed).
+fn header(text: &str) -> Result<(&str, &str), String> {
+    text.split_once(':')
+        .map(|(name, value)| (name.trim(), value.trim()))
+        .filter(|(name, _)| !name.is_empty())
+        .ok_or_else(|| format!("--header {text:?} is not NAME:VALUE"))
+}
+
+/// The per-call options the flags ask for, if any: a
+/// [`PhloClient::with_options`] view of `client`.
+fn with_options(client: PhloClient, matches: &ArgMatches) -> Result<PhloClient, String> {
+    let mut options = CallOptions::new();
+    let mut any = false;
+    for text in matches.get_many::<String>("header").into_iter().flatten() {
+        let (name, value) = header(text)?;
+        options = options.header(name, value);
+        any = true;
+    }
+    if let Some(extra) = matches.get_one::<Value>("extra-body") {
+        options = options.extra_body(extra.clone());
+        any = true;
+    }
+    if matches.get_flag("include-meta") {
+        options = options.capture_response(&ResponseSlot::new());
+        any = true;
+    }
+    Ok(if any {
+        client.with_options(options)
+    } else {
+        client
+    })
+}
+
 /// The client the options describe, or why there is none.
 pub(crate) fn client(matches: &ArgMatches) -> Result<PhloClient, String> {
     let auth_id = matches
@@ -90,7 +149,8 @@ pub(crate) fn client(matches: &ArgMatches) -> Result<PhloClient, String> {
     if matches.get_flag("retry") {
         builder = builder.retry(RetryPolicy::exponential());
     }
-    builder.build().map_err(|e| e.to_string())
+    let client = builder.build().map_err(|e| e.to_string())?;
+    with_options(client, matches)
 }
 
 pub(crate) fn token(matches: &ArgMatches) -> Result<String, String> {

@@ -102,10 +102,19 @@ async fn run(matches: &ArgMatches) -> ExitCode {
         Err(e) => return output::invalid(&e),
     };
     let dry_run = matches.get_flag("dry-run");
-    match call {
+    let code = match call {
         Request::Call(call) => execute(&client, call, dry_run).await,
         Request::Mpc(call) => call.execute(&client, dry_run).await,
+    };
+    // --include-meta: the answer's metadata, when there was one.
+    if let Some(meta) = client
+        .call_options()
+        .and_then(|o| o.response_slot())
+        .and_then(|slot| slot.take())
+    {
+        output::meta(&meta);
     }
+    code
 }
 
 /// A subcommand's request: an operation by name, or a `phlo mpc` command

@@ -39,6 +39,25 @@ pub(crate) fn answer(summary: &str, answer: &Value) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// `--include-meta`: the answer's status, headers and api_id on stderr
+/// (the headers bounded and redacted by the library).
+pub(crate) fn meta(meta: &plivo_phlo::ResponseMeta) {
+    eprintln!("phlo: status: {}", meta.status);
+    for (name, value) in &meta.headers {
+        eprintln!(
+            "phlo: header: {name}: {}",
+            value.to_str().unwrap_or("<binary>")
+        );
+    }
+    if let Some(api_id) = &meta.api_id {
+        eprintln!("phlo: api_id: {api_id}");
+    }
+    eprintln!(
+        "phlo: attempts: {}, elapsed: {:?}",
+        meta.attempts, meta.elapsed
+    );
+}
+
 /// `--dry-run`: the request as it would go out, the token redacted.
 pub(crate) fn dry_run(prepared: &Prepared<'_>) {
     println!("{} {}", prepared.method(), prepared.url());
