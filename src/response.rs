@@ -24,7 +24,7 @@ const API_ID_LIMIT: usize = 128;
 pub(crate) const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
 /// What was read of a body.
-pub(crate) enum Body {
+pub(crate) enum Read {
     /// The whole body.
     Complete(Bytes),
     /// The start of an error body; the rest was not read.
@@ -39,7 +39,7 @@ pub(crate) fn read(
     status: StatusCode,
     mut body: reqwest::Body,
     limit: usize,
-) -> impl Future<Output = reqwest::Result<Body>> {
+) -> impl Future<Output = reqwest::Result<Read>> {
     let success = status.is_success();
     let declared_too_large = success
         && hyper::body::Body::size_hint(&body)
@@ -47,16 +47,16 @@ pub(crate) fn read(
             .is_some_and(|n| n > limit as u64);
     async move {
         if declared_too_large {
-            return Ok(Body::TooLarge);
+            return Ok(Read::TooLarge);
         }
         if success {
             // One frame (most answers) is kept as it is, not copied.
             return match Limited::new(body, limit).collect().await {
-                Ok(collected) => Ok(Body::Complete(collected.to_bytes())),
+                Ok(collected) => Ok(Read::Complete(collected.to_bytes())),
                 Err(e) => match e.downcast::<reqwest::Error>() {
                     Ok(e) => Err(*e),
                     // `LengthLimitError`: the body outgrew the limit.
-                    Err(_) => Ok(Body::TooLarge),
+                    Err(_) => Ok(Read::TooLarge),
                 },
             };
         }
@@ -71,11 +71,11 @@ pub(crate) fn read(
             let room = limit - kept.len();
             if chunk.len() > room {
                 kept.extend_from_slice(&chunk[..room]);
-                return Ok(Body::Cut(kept.freeze()));
+                return Ok(Read::Cut(kept.freeze()));
             }
             kept.extend_from_slice(&chunk);
         }
-        Ok(Body::Complete(kept.freeze()))
+        Ok(Read::Complete(kept.freeze()))
     }
 }
 

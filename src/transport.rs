@@ -20,7 +20,7 @@ use crate::{
     error::{Error, TransportKind},
     meta::ResponseSlot,
     options::CallOptions,
-    response::{self, Body},
+    response::{self, Read},
     retry::{RetryPolicy, may_resend, parse_retry_after},
     spec::Operation,
     trace::{Label, Trace},
@@ -238,11 +238,11 @@ async fn answer<T: DeserializeOwned>(
         .await
         .map_err(|e| transport(e, Some(status)))?;
     match body {
-        Body::TooLarge => Err(Error::ResponseTooLarge {
+        Read::TooLarge => Err(Error::ResponseTooLarge {
             status,
             limit: ctx.limit,
         }),
-        Body::Complete(bytes) | Body::Cut(bytes) => {
+        Read::Complete(bytes) | Read::Cut(bytes) => {
             if trace.wants_api_id() {
                 trace.api_id(response::api_id(&bytes).as_deref());
             }

@@ -10,7 +10,7 @@ use plivo_phlo::spec::{Field, HandWritten, Kind, Location, Operation};
 use serde_json::{Map, Value};
 
 use crate::{
-    Call,
+    ByName,
     flags::{self, Named},
 };
 
@@ -129,7 +129,7 @@ fn arg(field: &Field, flag: &str) -> Arg {
 }
 
 /// The call a generated subcommand asks for.
-pub(crate) fn call(group: &str, matches: &ArgMatches) -> Result<Call, String> {
+pub(crate) fn call(group: &str, matches: &ArgMatches) -> Result<ByName, String> {
     let (name, matches) = matches.subcommand().ok_or("no operation given")?;
     let Named { op, .. } = flags::commands()
         .into_iter()
@@ -139,7 +139,7 @@ pub(crate) fn call(group: &str, matches: &ArgMatches) -> Result<Call, String> {
 }
 
 /// The call `op`'s subcommand asks for, from its matches.
-fn call_of(op: &Operation, matches: &ArgMatches) -> Result<Call, String> {
+fn call_of(op: &Operation, matches: &ArgMatches) -> Result<ByName, String> {
     let flags = flags::flags(op);
     let mut params = Vec::new();
     for (field, flag) in op.params.iter().zip(&flags.params) {
@@ -176,7 +176,7 @@ fn call_of(op: &Operation, matches: &ArgMatches) -> Result<Call, String> {
             }
         },
     };
-    Ok(Call {
+    Ok(ByName {
         operation: op.id,
         params,
         body,

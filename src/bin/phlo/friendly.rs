@@ -14,7 +14,7 @@ use plivo_phlo::{
 };
 use serde_json::{Map, Value};
 
-use crate::{Call, commands::key_value, kebab};
+use crate::{ByName, commands::key_value, kebab};
 
 const ADD_USER: &str = "update_multi_party_call";
 const MEMBER: &str = "update_multi_party_call_member";
@@ -254,14 +254,14 @@ pub(crate) fn mpc_call(matches: &ArgMatches) -> Result<MpcCall, String> {
     })
 }
 
-pub(crate) fn run_call(matches: &ArgMatches) -> Result<Call, String> {
+pub(crate) fn run_call(matches: &ArgMatches) -> Result<ByName, String> {
     let mut body = Map::new();
     for pair in matches.get_many::<String>("param").into_iter().flatten() {
         let (key, value) = key_value(pair)?;
         body.insert(key, value);
     }
     let phlo = text(matches, "phlo");
-    Ok(Call {
+    Ok(ByName {
         operation: RUN,
         params: vec![("phlo_id", phlo.clone())],
         body: Some(Value::Object(body)),

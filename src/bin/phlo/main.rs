@@ -22,7 +22,7 @@ use serde_json::Value;
 
 /// What a subcommand asks for: an operation, its path and query values by
 /// the spec's names, and a JSON body.
-pub(crate) struct Call {
+pub(crate) struct ByName {
     pub(crate) operation: &'static str,
     pub(crate) params: Vec<(&'static str, String)>,
     pub(crate) body: Option<Value>,
@@ -89,8 +89,8 @@ async fn run(matches: &ArgMatches) -> ExitCode {
         Some(("mock", m)) => return mock::run(m).await,
         Some(("verify-callback", m)) => return verify::run(matches, m),
         Some(("mpc", m)) => friendly::mpc_call(m).map(Request::Mpc),
-        Some(("run", m)) => friendly::run_call(m).map(Request::Call),
-        Some((group, m)) => commands::call(group, m).map(Request::Call),
+        Some(("run", m)) => friendly::run_call(m).map(Request::ByName),
+        Some((group, m)) => commands::call(group, m).map(Request::ByName),
         None => unreachable!("a subcommand is required"),
     };
     let call = match call {
@@ -103,7 +103,7 @@ async fn run(matches: &ArgMatches) -> ExitCode {
     };
     let dry_run = matches.get_flag("dry-run");
     let code = match call {
-        Request::Call(call) => execute(&client, call, dry_run).await,
+        Request::ByName(call) => execute(&client, call, dry_run).await,
         Request::Mpc(call) => call.execute(&client, dry_run).await,
     };
     // --include-meta: the answer's metadata, when there was one.
@@ -120,13 +120,13 @@ async fn run(matches: &ArgMatches) -> ExitCode {
 /// A subcommand's request: an operation by name, or a `phlo mpc` command
 /// the library's handles build.
 enum Request {
-    Call(Call),
+    ByName(ByName),
     Mpc(friendly::MpcCall),
 }
 
 /// Builds the request (checking every value), then prints it (`--dry-run`)
 /// or sends it through the pipeline.
-async fn execute(client: &PhloClient, call: Call, dry_run: bool) -> ExitCode {
+async fn execute(client: &PhloClient, call: ByName, dry_run: bool) -> ExitCode {
     let mut params: Vec<(&str, &str)> = call.params.iter().map(|(n, v)| (*n, v.as_str())).collect();
     // The account's own auth_id, where an operation's path has one.
     let auth_id = client.auth_id().to_string();

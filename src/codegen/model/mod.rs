@@ -56,7 +56,7 @@ pub struct Op {
     pub summary: String,
     pub description: String,
     pub params: Vec<Param>,
-    pub body: Option<Body>,
+    pub body: Option<RequestBody>,
     /// The success answer's type; `None` for an answer without a body.
     pub output: Option<Ty>,
     /// The success example (or one made from the schema), as JSON text.
@@ -97,7 +97,7 @@ pub struct Param {
     pub default: Option<String>,
 }
 
-pub struct Body {
+pub struct RequestBody {
     pub ty: Ty,
     pub required: bool,
     pub description: String,

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use serde_norway::{Mapping, Value};
 
 use super::{
-    Body, Builder, Callback, Location, METHODS, Named, Op, Param, Taken, Ty, names,
+    Builder, Callback, Location, METHODS, Named, Op, Param, RequestBody, Taken, Ty, names,
     schemas::default_of,
     yaml::{get, json_value, key, media_example, ref_name, scalar, text},
 };
@@ -364,7 +364,7 @@ impl Builder {
         body: &mut Value,
         at: &str,
         op_pascal: &str,
-    ) -> Result<(Body, String), String> {
+    ) -> Result<(RequestBody, String), String> {
         let required = get(body, "required").and_then(Value::as_bool) == Some(true);
         let description = text(body, "description");
         if let Some(other) = not_json(body) {
@@ -398,7 +398,7 @@ impl Builder {
             description
         };
         Ok((
-            Body {
+            RequestBody {
                 ty,
                 required,
                 description,
