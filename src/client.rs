@@ -1,7 +1,19 @@
 //! [`PhloClient`]: the configured client every handle and operation uses.
-//! Its builder (with `PhloClient::builder` and `from_env`) is in
-//! `builder.rs`; the handles (`multi_party_call`, `phlo`, ...) are made
-//! beside their types, so this file imports neither.
+//!
+//! Its methods live beside what they make (as aws-sdk-rust puts each
+//! operation's `impl Client` in the operation's module), so no import runs in
+//! a circle. The map:
+//!
+//! | method | file |
+//! |---|---|
+//! | `builder`, `from_env` | `builder.rs` |
+//! | `multi_party_call` | `mpc.rs` |
+//! | `conference_bridge` | `conference.rs` |
+//! | `phlo` | `phlo.rs` |
+//! | `operations` | `operations.rs` |
+//! | `request` | `request.rs` |
+//! | `with_options`, `with_response` | `options.rs` |
+//! | `generated`, `auth_id`, `base_url`, `server_urls`, `retry_policy`, `max_body_size` | here |
 
 use std::{fmt, sync::Arc, time::Duration};
 
