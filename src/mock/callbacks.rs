@@ -30,6 +30,10 @@ pub const CALLBACK_QUEUE_LIMIT: usize = 256;
 /// answer (100 ms apart), besides the first attempt.
 pub const CALLBACK_RETRIES: usize = 2;
 
+/// How many sent callbacks the mock keeps (the newest): a long-running
+/// `phlo mock` stays bounded.
+const SENT_KEPT: usize = 10_000;
+
 /// How long one attempt may take before it counts as failed.
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -80,7 +84,10 @@ struct Inner {
     queue: Option<mpsc::Sender<Pending>>,
     url: Option<String>,
     faults: VecDeque<CallbackFault>,
-    sent: Vec<SentCallback>,
+    /// The newest [`SENT_KEPT`] callbacks sent.
+    sent: VecDeque<SentCallback>,
+    /// How many older ones were forgotten.
+    forgotten: usize,
     dropped: usize,
     /// Member ids by address, for the exit of a member who entered.
     members: HashMap<String, u64>,
@@ -136,11 +143,16 @@ impl Callbacks {
     /// The callback after the last one `next` returned, once it is sent,
     /// or `None` after `timeout`.
     async fn next(&self, timeout: Duration) -> Option<SentCallback> {
-        let index = self.cursor.load(Ordering::Relaxed);
+        let mut index = self.cursor.load(Ordering::Relaxed);
         let mut count = self.count.subscribe();
         let reached = tokio::time::timeout(timeout, count.wait_for(|n| *n > index)).await;
         let sent = match reached {
-            Ok(Ok(_)) => self.lock().sent.get(index).cloned(),
+            Ok(Ok(_)) => {
+                let inner = self.lock();
+                // Past the forgotten ones: the oldest kept.
+                index = index.max(inner.forgotten);
+                inner.sent.get(index - inner.forgotten).cloned()
+            }
             _ => None,
         }?;
         self.cursor.store(index + 1, Ordering::Relaxed);
@@ -165,9 +177,10 @@ impl Callbacks {
                 member_address,
                 body,
                 ..
-            } if body.action == MemberAction::Hangup => {
-                (MultiPartyCallEventName::ConferenceExit, member_address.as_str())
-            }
+            } if body.action == MemberAction::Hangup => (
+                MultiPartyCallEventName::ConferenceExit,
+                member_address.as_str(),
+            ),
             _ => return,
         };
         let member_id = match name {
@@ -237,10 +250,10 @@ impl MockPhlo {
         self.shared.callbacks.lock().faults.push_back(fault);
     }
 
-    /// Every event callback sent so far, in the order sent (a duplicate
-    /// twice).
+    /// Every event callback sent so far (at most the newest 10 000), in
+    /// the order sent (a duplicate twice).
     pub fn callbacks_sent(&self) -> Vec<SentCallback> {
-        self.shared.callbacks.lock().sent.clone()
+        self.shared.callbacks.lock().sent.iter().cloned().collect()
     }
 
     /// How many events were dropped because the queue was full.
@@ -314,7 +327,12 @@ async fn send_one(callbacks: &Callbacks, pending: Pending) {
     for _ in 0..times {
         let body = Bytes::from(body.clone());
         let status = post(&url, &headers, body.clone()).await;
-        callbacks.lock().sent.push(SentCallback {
+        let mut inner = callbacks.lock();
+        if inner.sent.len() == SENT_KEPT {
+            inner.sent.pop_front();
+            inner.forgotten += 1;
+        }
+        inner.sent.push_back(SentCallback {
             event: pending.event.clone(),
             url: url.clone(),
             headers: headers.clone(),
@@ -322,6 +340,7 @@ async fn send_one(callbacks: &Callbacks, pending: Pending) {
             fault: pending.fault,
             status,
         });
+        drop(inner);
         callbacks.count.send_modify(|n| *n += 1);
     }
 }
@@ -359,7 +378,8 @@ async fn post_once(
     let host = uri.host().ok_or("no host")?;
     let host = host.trim_start_matches('[').trim_end_matches(']');
     let stream = TcpStream::connect((host, uri.port_u16().unwrap_or(80))).await?;
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
     let connection = tokio::spawn(connection);
     let mut request = Request::post(uri.path_and_query().map_or("/", |p| p.as_str()))
         .header(
