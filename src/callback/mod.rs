@@ -14,6 +14,12 @@
 //! against it. To check the main account's header, make a second
 //! [`SignatureV3`] with the main account's token.
 //!
+//! A [`Receiver`] does all of it for a webhook, whatever the web framework:
+//! headers, nonce, body bound, form or JSON decoding, signature and required
+//! fields, into a typed event such as
+//! [`MultiPartyCallEvent`](crate::types::MultiPartyCallEvent), or a
+//! [`CallbackRefusal`] saying why not.
+//!
 //! ```
 //! use plivo_phlo::callback::{Callback, SignatureV3};
 //! use plivo_phlo::reqwest::Method;
@@ -41,9 +47,11 @@
 //! Base64(HMAC-SHA256(auth token, string to sign)), compared in constant
 //! time.
 
+mod receive;
 mod string_to_sign;
 mod verify;
 
+pub use receive::{CallbackRefusal, MAX_CALLBACK_BODY, Receiver};
 pub use string_to_sign::Callback;
 pub use verify::SignatureV3;
 

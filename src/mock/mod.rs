@@ -17,6 +17,7 @@
 //! # Ok(()) }
 //! ```
 
+mod callbacks;
 mod check;
 mod intake;
 mod record;
@@ -28,6 +29,7 @@ mod server;
 pub mod typed;
 
 pub use crate::generated::calls::Call;
+pub use callbacks::{CALLBACK_QUEUE_LIMIT, CALLBACK_RETRIES, CallbackFault, SentCallback};
 // What the generated `Call::decode` calls (`optional` and `many` only for
 // optional and array parameters, which the spec may not have).
 #[allow(unused_imports)]

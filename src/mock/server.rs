@@ -23,6 +23,7 @@ use tokio::{
 
 use super::{
     Call,
+    callbacks::Callbacks,
     intake::{BodyRead, read_body},
     record::{Recorded, Records},
     reply::{Kind, Reply},
@@ -49,6 +50,7 @@ pub(super) struct Shared {
     auth_token: String,
     connections: AtomicUsize,
     ids: AtomicUsize,
+    pub(super) callbacks: Arc<Callbacks>,
 }
 
 impl Shared {
@@ -87,7 +89,7 @@ impl Shared {
 /// [`fail_next`](Self::fail_next). It stops when dropped.
 pub struct MockPhlo {
     addr: SocketAddr,
-    shared: Arc<Shared>,
+    pub(super) shared: Arc<Shared>,
     task: JoinHandle<()>,
 }
 
@@ -148,6 +150,7 @@ impl MockPhlo {
             auth_token: auth_token.to_string(),
             connections: AtomicUsize::new(0),
             ids: AtomicUsize::new(0),
+            callbacks: Callbacks::new(auth_token),
         });
         let accepting = shared.clone();
         let task = tokio::spawn(async move {
@@ -401,6 +404,9 @@ fn answered(shared: &Shared, index: u64, status: Option<StatusCode>) {
         record.status = status;
         record.clone()
     };
+    if let Some(status) = status {
+        shared.callbacks.after(&record.call, status);
+    }
     // Nobody subscribed: fine.
     let _ = shared.answered.send(record);
 }

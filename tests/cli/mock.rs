@@ -236,3 +236,74 @@ async fn phlo_mock_on_every_address_prints_a_url_clients_accept() {
     assert_eq!(phlo.phlo_id, MockPhlo::PHLO_ID);
     assert_eq!(mock.stop("TERM").await, Some(0));
 }
+
+#[tokio::test]
+async fn phlo_mock_posts_signed_events_to_its_callback_url() {
+    use http_body_util::{BodyExt as _, Full};
+    use hyper::{body::Bytes, server::conn::http1, service::service_fn};
+    use plivo_phlo::{callback::Receiver, types::MultiPartyCallEventName};
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let hook = format!("http://{}/events", listener.local_addr().unwrap());
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let tx = tx.clone();
+            let service = service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                let tx = tx.clone();
+                async move {
+                    let (parts, body) = req.into_parts();
+                    let body = body
+                        .collect()
+                        .await
+                        .map(|b| b.to_bytes())
+                        .unwrap_or_default();
+                    let _ = tx.send((parts.method, parts.headers, body));
+                    Ok::<_, std::convert::Infallible>(hyper::Response::new(Full::new(Bytes::new())))
+                }
+            });
+            tokio::spawn(
+                http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service),
+            );
+        }
+    });
+    let token = "a-test-token-for-the-callback-test";
+    let mut mock = Mock::start(&["--auth-token", token, "--callback-url", &hook]).await;
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let answer = reqwest::Client::new()
+        .post(node_url(&mock.field("base_url")))
+        .basic_auth(mock.field("auth_id"), Some(token))
+        .json(&json!({"action": "call", "to": "+14152225555", "trigger_source": "+14152223333"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 201);
+    let (method, headers, body) =
+        tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv())
+            .await
+            .unwrap()
+            .unwrap();
+    let event = Receiver::new(token)
+        .multi_party_call_event(&method, &hook, &headers, &body)
+        .unwrap();
+    assert_eq!(event.event, MultiPartyCallEventName::ConferenceEnter);
+    assert_eq!(event.to.as_deref(), Some("+14152225555"));
+    assert_eq!(mock.next().await["operation_id"], "update_multi_party_call");
+    assert_eq!(mock.stop("TERM").await, Some(0));
+}
+
+#[tokio::test]
+async fn phlo_mock_refuses_a_callback_url_it_cannot_post_to() {
+    let out = Command::new(PHLO)
+        .args(["mock", "--callback-url", "https://example.com/events"])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(code(&out), 2, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--callback-url"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -7,6 +7,7 @@ mod addresses;
 mod bad_input;
 mod by_name;
 mod call_options;
+mod callbacks;
 mod downstream;
 mod every_operation;
 mod faults;

@@ -57,6 +57,16 @@ pub(crate) fn command() -> Command {
                      [default: generated]",
                 ),
         )
+        .arg(
+            Arg::new("callback-url")
+                .long("callback-url")
+                .value_name("URL")
+                .help(
+                    "Post signed Multi-Party Call events (ConferenceEnter after add_user and \
+                     transfers, ConferenceExit after a member hangup) to this http:// URL, \
+                     signed with the mock's auth token",
+                ),
+        )
 }
 
 pub(crate) async fn run(matches: &ArgMatches) -> ExitCode {
@@ -94,6 +104,11 @@ pub(crate) async fn run(matches: &ArgMatches) -> ExitCode {
             None => return output::fail(&format!("cannot listen on {addr}: {e}")),
         },
     };
+    if let Some(url) = matches.get_one::<String>("callback-url")
+        && let Err(e) = mock.callback_to(url)
+    {
+        return output::invalid(&format!("phlo mock: --callback-url: {e}"));
+    }
     let mut requests = mock.subscribe();
     // On every address (0.0.0.0, ::), a loopback URL.
     let base_url = mock.base_url();
