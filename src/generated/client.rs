@@ -731,7 +731,7 @@ pub mod types {
             )
         }
     }
-    impl crate::rules::QueryText for MultiPartyCallEventName {
+    impl crate::wire_values::QueryText for MultiPartyCallEventName {
         fn query_text(&self) -> ::std::borrow::Cow<'_, str> {
             ::std::borrow::Cow::Borrowed(self.as_str())
         }
