@@ -177,11 +177,10 @@ fn refuse(shared: &Shared, target: Option<String>, refusal: Refusal) -> Answer {
 
 /// The route whose method and template match: routes added with `on`
 /// first, then the spec's operations.
-fn route<'p>(
-    shared: &Shared,
-    method: &Method,
-    segments: &[&'p str],
-) -> Option<(Routed, String, Vec<(String, &'p str)>)> {
+/// Where a request went: the route, its template, and its path values.
+type Matched<'p> = (Routed, String, Vec<(String, &'p str)>);
+
+fn route<'p>(shared: &Shared, method: &Method, segments: &[&'p str]) -> Option<Matched<'p>> {
     let owned = |values: Vec<(&str, &'p str)>| {
         values
             .into_iter()
