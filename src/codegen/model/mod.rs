@@ -12,6 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+mod answers;
 mod operations;
 mod schemas;
 mod yaml;
