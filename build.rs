@@ -54,11 +54,28 @@ fn run() -> Result<(), String> {
 
 #[cfg(feature = "codegen")]
 fn generate(text: &str) -> Result<Vec<(&'static str, String)>, String> {
-    let (files, warnings) = codegen::generate(text)?;
+    // A build script sees its package's features as `CARGO_FEATURE_*`.
+    let on = |feature: &str| env::var_os(format!("CARGO_FEATURE_{feature}")).is_some();
+    let wanted = codegen::Wanted {
+        calls: on("MOCK_SERVER"),
+        httpmock: on("MOCK"),
+    };
+    let (files, warnings) = codegen::generate(text, wanted)?;
     for warning in warnings {
         println!("cargo:warning={SPEC}: {warning}");
     }
-    Ok(FILES.iter().copied().zip(files).collect())
+    Ok(FILES
+        .iter()
+        .copied()
+        .zip(files)
+        .map(|(name, file)| {
+            // Not compiled without its feature (src/generated/mod.rs).
+            let file = file.unwrap_or_else(|| {
+                "// Not generated: the feature that compiles it is off in this build.\n".to_string()
+            });
+            (name, file)
+        })
+        .collect())
 }
 
 /// The lean build: the checked-in files, if they match the spec.

@@ -28,10 +28,20 @@ use serde_norway::Value;
 
 use model::{Model, Named, Ty};
 
+/// Which of the mock's files the build compiles (its features): the others
+/// are not generated, which keeps a spec edit's rebuild short.
+#[derive(Clone, Copy)]
+pub struct Wanted {
+    /// The mock's `Call` enum (feature `mock-server`).
+    pub calls: bool,
+    /// progenitor's httpmock helpers (feature `mock`).
+    pub httpmock: bool,
+}
+
 /// The four generated files: client (types, progenitor client, guarded
-/// operations), operations table, the mock's `Call` enum, httpmock helpers;
-/// and warnings for the build to print.
-pub fn generate(text: &str) -> Result<([String; 4], Vec<String>), String> {
+/// operations), operations table, the mock's `Call` enum, httpmock helpers
+/// (`None` for a file not [`Wanted`]); and warnings for the build to print.
+pub fn generate(text: &str, wanted: Wanted) -> Result<([Option<String>; 4], Vec<String>), String> {
     // The model reads the spec as a plain YAML value, which refuses a
     // duplicate key in any style (a struct would keep the last copy).
     let model = model::build(text)?;
@@ -80,18 +90,23 @@ pub fn generate(text: &str) -> Result<([String; 4], Vec<String>), String> {
     client.items.extend(enums::text_impls(&model));
     passes::non_exhaustive_enums(&mut client);
     client.items.extend(guarded::items(&model));
-    let calls = calls::calls(&model);
-
-    let tokens = catching("generating the httpmock helpers", || {
-        generator.httpmock(&spec, "crate::generated")
-    })?;
-    let mut mocks = parse(tokens, "the generated httpmock helpers")?;
-    passes::escape_mock_paths(&mut mocks)?;
+    let calls = wanted.calls.then(|| calls::calls(&model));
+    let mocks = if wanted.httpmock {
+        let tokens = catching("generating the httpmock helpers", || {
+            generator.httpmock(&spec, "crate::generated")
+        })?;
+        let mut mocks = parse(tokens, "the generated httpmock helpers")?;
+        passes::escape_mock_paths(&mut mocks)?;
+        Some(mocks)
+    } else {
+        None
+    };
 
     let table = syn::parse_file(&table::render(&model)?)
         .map_err(|e| format!("the generated operations table does not parse: {e}"))?;
     Ok((
-        [client, table, calls, mocks].map(|file| prettyplease::unparse(&file)),
+        [Some(client), Some(table), calls, mocks]
+            .map(|file| file.map(|f| prettyplease::unparse(&f))),
         warnings,
     ))
 }
