@@ -59,6 +59,37 @@ impl QueryText for crate::address::Address {
     }
 }
 
+/// A request's query pairs, as the generated requests collect them.
+pub(crate) type Query = Vec<(&'static str, String)>;
+
+/// Appends `name=value` (a required parameter).
+pub(crate) fn query<T: QueryText + ?Sized>(query: &mut Query, name: &'static str, value: &T) {
+    query.push((name, value.query_text().into_owned()));
+}
+
+/// Appends `name=value` when the value is given.
+pub(crate) fn query_opt<T: QueryText>(query: &mut Query, name: &'static str, value: Option<T>) {
+    if let Some(value) = value {
+        self::query(query, name, &value);
+    }
+}
+
+/// Appends `name=value` for each value (form style, exploded), in order.
+pub(crate) fn query_each<T: QueryText>(query: &mut Query, name: &'static str, values: &[T]) {
+    for value in values {
+        self::query(query, name, value);
+    }
+}
+
+/// [`query_each`] when the array is given.
+pub(crate) fn query_each_opt<T: QueryText>(
+    query: &mut Query,
+    name: &'static str,
+    values: Option<&[T]>,
+) {
+    query_each(query, name, values.unwrap_or_default());
+}
+
 /// Characters a path value is percent-encoded for: everything but the
 /// unreserved ones and the sub-delimiters and `:` and `@` that a path
 /// segment may hold as they are (RFC 3986 `pchar`).

@@ -222,22 +222,21 @@ fn query(op: &Op) -> TokenStream {
     for p in query {
         let ident = format_ident!("{}", p.rust);
         let wire = &p.wire;
-        let text = quote!(crate::wire_values::QueryText::query_text(&__v).into_owned());
-        let one = match &p.ty {
-            Ty::Array(..) => quote!(for __v in __values.iter() { __query.push((#wire, #text)); }),
-            _ => quote!(__query.push((#wire, #text));),
+        let push = match (&p.ty, p.required) {
+            (Ty::Array(..), true) => quote!(query_each),
+            (Ty::Array(..), false) => quote!(query_each_opt),
+            (_, true) => quote!(query),
+            (_, false) => quote!(query_opt),
         };
-        pushes.extend(match (&p.ty, p.required) {
-            (Ty::Array(..), true) => quote!({ let __values = #ident; #one }),
-            (Ty::Array(..), false) => {
-                quote!(if let ::std::option::Option::Some(__values) = #ident { #one })
-            }
-            (_, true) => quote!({ let __v = #ident; #one }),
-            (_, false) => quote!(if let ::std::option::Option::Some(__v) = #ident { #one }),
-        });
+        let value = if p.required && rust::by_value(&p.ty) {
+            quote!(&#ident)
+        } else {
+            quote!(#ident)
+        };
+        pushes.extend(quote!(crate::wire_values::#push(&mut __query, #wire, #value);));
     }
     quote! {
-        let mut __query: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+        let mut __query = crate::wire_values::Query::new();
         #pushes
         let __request = if __query.is_empty() { __request } else { __request.query(&__query) };
     }
