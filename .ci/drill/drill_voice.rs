@@ -88,8 +88,20 @@ async fn the_voice_graft_is_accepted_with_its_rules() {
     assert!(serde_json::from_value::<types::AddVoiceParticipant>(json!({"role": "Agent", "from": "a", "to": "b", "confirm_key": "xx"})).is_err(), "pattern");
     assert!(serde_json::from_value::<types::AddVoiceParticipant>(json!({"role": "Agent", "from": "a", "to": "b", "caller_name": ""})).is_err(), "minLength");
     assert!(serde_json::from_value::<types::AddVoiceParticipant>(json!({"from": "a", "to": "b"})).is_err(), "required");
-    let err = ops.list_voice_mpcs(&auth, None, None, None, Some(50), None, None, None, None, None, None, None, None).await.unwrap_err();
+    let err = ops.list_voice_mpcs(&auth, None, None, None, Some(50), None, None, None, None, None, None, None, None, None).await.unwrap_err();
     assert!(matches!(&err, Error::InvalidInput { field: "limit", value, .. } if value == "50"), "{err:?}");
+    // A named number, array or map (typify's open newtype) keeps its rules.
+    let err = ops.list_voice_mpcs(&auth, None, None, None, None, None, None, None, None, None, None, None, None, Some(51)).await.unwrap_err();
+    assert!(matches!(&err, Error::InvalidInput { field: "page", value, reason } if value == "51" && reason.contains("maximum: 50")), "{err:?}");
+    let mut p = participant();
+    p.volume = Some(types::VoiceVolume(2.5));
+    let err = ops.add_voice_participant(&auth, &uuid, &p).await.unwrap_err();
+    assert!(matches!(&err, Error::InvalidInput { field: "volume", value, .. } if value == "2.5"), "{err:?}");
+    let mut p = participant();
+    p.codes = Some(types::VoiceCodes(vec!["1".into(), "2".into(), "3".into()]));
+    let err = ops.add_voice_participant(&auth, &uuid, &p).await.unwrap_err();
+    assert!(matches!(&err, Error::InvalidInput { field: "codes", .. }), "{err:?}");
+    assert!(ops.prepare("list_voice_mpcs", &[("auth_id", MockPhlo::AUTH_ID), ("page", "1")], None).is_err(), "a named number's minimum");
     let tags = ["a".to_string(), "b".to_string(), "c".to_string(), "d".to_string()];
     assert!(ops.prepare("list_voice_mpcs", &[("auth_id", MockPhlo::AUTH_ID), ("tags", "a"), ("tags", "b"), ("tags", "c"), ("tags", "d")], None).is_err(), "maxItems");
     let _ = tags;
@@ -113,10 +125,10 @@ async fn the_voice_graft_is_accepted_with_its_rules() {
 
     // Query parameters of every kind, exploded arrays, on the wire.
     mock.reset();
-    let page = ops.list_voice_mpcs(&auth, Some(&types::VoiceMpcStatus::Active), None, Some("x y"), Some(2), Some(0), Some(true), Some(&["a".parse().unwrap(), "b".parse().unwrap()]), None, None, Some(&types::ListVoiceMpcsType::B), Some("s"), Some("f")).await.unwrap();
+    let page = ops.list_voice_mpcs(&auth, Some(&types::VoiceMpcStatus::Active), None, Some("x y"), Some(2), Some(0), Some(true), Some(&["a".parse().unwrap(), "b".parse().unwrap()]), None, None, Some(&types::ListVoiceMpcsType::B), Some("s"), Some("f"), Some(3)).await.unwrap();
     let _ = page.objects;
     let path = &mock.requests()[0].path;
-    for part in ["status=active", "end_time_gt=x+y", "limit=2", "offset=0", "active=true", "tags=a&tags=b", "type=b", "self=s", "from=f"] {
+    for part in ["status=active", "end_time_gt=x+y", "limit=2", "offset=0", "active=true", "tags=a&tags=b", "type=b", "self=s", "from=f", "page=3"] {
         assert!(path.contains(part), "{part} in {path}");
     }
     assert!(matches!(&mock.calls()[0], Call::ListVoiceMpcs { tags, .. } if tags == &["a", "b"]), "{:?}", mock.calls());

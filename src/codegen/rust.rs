@@ -99,6 +99,7 @@ pub fn needs_check(model: &Model, name: &str) -> bool {
                 props.iter().any(|p| ty_needs(model, &p.ty, depth + 1))
             }
             Some(Named::Enum(e)) => e.in_response && e.in_request,
+            Some(Named::Alias(t)) if newtype_rules(t) => ty_needs(model, t, depth + 1),
             _ => false,
         }
     }
@@ -117,6 +118,25 @@ pub fn needs_check(model: &Model, name: &str) -> bool {
         }
     }
     go(model, name, 0)
+}
+
+/// Whether a named alias of `ty` is one of typify's open newtypes
+/// (`pub struct PageSize(pub i64)`), whose rules typify does not check:
+/// numbers, booleans, arrays and maps. A constrained string is typify's
+/// checked newtype instead, made only through its `FromStr`.
+fn newtype_rules(ty: &Ty) -> bool {
+    matches!(
+        ty,
+        Ty::Integer(..) | Ty::Number(_) | Ty::Array(..) | Ty::Map(_)
+    )
+}
+
+/// The aliased type of a named open newtype (see [`newtype_rules`]).
+fn open_newtype<'m>(model: &'m Model, name: &str) -> Option<&'m Ty> {
+    match model.named(name) {
+        Some(Named::Alias(t)) if newtype_rules(t) => Some(t),
+        _ => None,
+    }
 }
 
 fn num_rules(r: &Rules) -> bool {
@@ -196,6 +216,12 @@ pub fn check_value(model: &Model, field: &str, ty: &Ty, v: &TokenStream) -> Toke
             } else {
                 quote!(for __item in (#v).values() { #inner })
             }
+        }
+        // A named number, array or map: its rules, on the value inside,
+        // under the field's own name.
+        Ty::Named(n) if open_newtype(model, n).is_some() => {
+            let inner = open_newtype(model, n).expect("matched");
+            check_value(model, field, inner, &quote!(&(#v).0))
         }
         // A nested schema's violation says where it sits.
         Ty::Named(n) if needs_check(model, n) => {

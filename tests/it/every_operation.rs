@@ -22,9 +22,10 @@ const PHONE: &str = "+14152225555";
 
 /// The values a path or query parameter can take, first choice first:
 /// the mock's own ids and credentials for `Id` and `AuthId`, a phone
-/// number for `Address`, an enum's first value, and otherwise candidates
-/// of its kind (an array gets one value of its items; strings try the
-/// formats the spec model knows: plain, uuid, date-time, date).
+/// number for `Address`, an enum's first value, the spec's default, and
+/// otherwise candidates of its kind (numbers across the usual ranges; an
+/// array gets one value of its items; strings try the formats the spec
+/// model knows: plain, uuid, date-time, date).
 fn candidates(field: &Field) -> Vec<String> {
     match field.schema {
         "Id" if field.name == "phlo_id" => return vec![MockPhlo::PHLO_ID.into()],
@@ -36,14 +37,16 @@ fn candidates(field: &Field) -> Vec<String> {
     if let Some(first) = field.values.first() {
         return vec![first.to_string()];
     }
+    let default = field.default.map(String::from);
     let strings = [
         "drill",
         MockPhlo::PHLO_ID,
         "2020-06-03T10:48:43Z",
         "2020-06-03",
     ];
-    match field.kind {
-        Kind::Integer | Kind::Number => vec!["1".into()],
+    let numbers = ["1", "2", "10", "60", "100", "1000", "0", "-1"];
+    let kind: Vec<String> = match field.kind {
+        Kind::Integer | Kind::Number => numbers.into_iter().map(String::from).collect(),
         Kind::Boolean => vec!["true".into()],
         // An array parameter's items: their kind is not in `Field`, so a
         // number first (a valid string too), then the strings.
@@ -52,7 +55,8 @@ fn candidates(field: &Field) -> Vec<String> {
             .map(String::from)
             .collect(),
         _ => strings.into_iter().map(String::from).collect(),
-    }
+    };
+    default.into_iter().chain(kind).collect()
 }
 
 /// A JSON value for body field `field`, when the spec has no example body.
@@ -84,8 +88,9 @@ fn body(op: &Operation) -> Option<Value> {
 }
 
 /// Every parameter with a value its rules accept: each starts at its first
-/// candidate, and a parameter `prepare` refuses by name moves to its next.
-/// Fails naming the operation and the parameter when none fits.
+/// candidate, and a parameter `prepare` refuses by name moves to its next;
+/// an optional one that no candidate fits is left out. Fails naming the
+/// operation and the parameter when no candidate fits a required one.
 fn params(mock: &MockPhlo, op: &Operation, body: &Option<Value>) -> Vec<(&'static str, String)> {
     let client = mock.client();
     let mut chosen: Vec<(usize, &Field)> = op.params.iter().map(|p| (0, p)).collect();
@@ -102,15 +107,19 @@ fn params(mock: &MockPhlo, op: &Operation, body: &Option<Value>) -> Vec<(&'stati
                 value,
                 reason,
             }) => {
-                let Some((i, p)) = chosen.iter_mut().find(|(_, p)| p.name == field) else {
+                let Some(at) = chosen.iter().position(|(_, p)| p.name == field) else {
                     panic!("{}: refused {field} = {value:?}: {reason}", op.id);
                 };
+                let (i, p) = &mut chosen[at];
                 *i += 1;
-                assert!(
-                    *i < candidates(p).len(),
-                    "{}: no generated value fits parameter {field} (last {value:?}: {reason})",
-                    op.id
-                );
+                if *i == candidates(p).len() {
+                    assert!(
+                        !p.required,
+                        "{}: no generated value fits parameter {field} (last {value:?}: {reason})",
+                        op.id
+                    );
+                    chosen.remove(at);
+                }
             }
             Err(other) => panic!("{}: cannot be prepared: {other:?}", op.id),
         }

@@ -215,10 +215,35 @@ pub fn build(text: &str) -> Result<Model, String> {
         doc: b.doc,
         excluded: Vec::new(),
     };
+    inline_param_aliases(&mut model);
     mark_enums(&mut model);
     name_props(&mut model);
     model.excluded = excluded(&model);
     Ok(model)
+}
+
+/// A parameter whose schema names a number, boolean or array (typify's open
+/// newtypes, `pub struct PageSize(pub i64)`) takes the plain type
+/// (`Option<i64>`): its rules are checked on it like an inline schema's.
+fn inline_param_aliases(model: &mut Model) {
+    for op in &mut model.ops {
+        for p in &mut op.params {
+            for _ in 0..16 {
+                let Ty::Named(n) = &p.ty else { break };
+                match model.schemas.get(n) {
+                    Some(Named::Alias(
+                        t @ (Ty::Integer(..)
+                        | Ty::Number(_)
+                        | Ty::Boolean
+                        | Ty::Array(..)
+                        | Ty::Uuid),
+                    )) => p.ty = t.clone(),
+                    Some(Named::Alias(t @ Ty::Named(_))) => p.ty = t.clone(),
+                    _ => break,
+                }
+            }
+        }
+    }
 }
 
 /// Marks each enum reachable from a request or an answer.
