@@ -19,6 +19,7 @@ pub mod fuzzing;
 mod generated;
 mod ids;
 mod input;
+mod json_schema;
 mod member;
 mod meta;
 #[cfg(feature = "mock-server")]
@@ -44,6 +45,10 @@ mod wire_values;
 #[path = "codegen/foreign.rs"]
 mod foreign;
 #[cfg(all(test, feature = "codegen"))]
+#[path = "codegen/json_schema.rs"]
+#[allow(dead_code, reason = "the build script uses all of it; the tests part")]
+mod json_schema_gen;
+#[cfg(all(test, feature = "codegen"))]
 #[path = "codegen/model/mod.rs"]
 #[allow(dead_code, reason = "the build script uses all of it; the tests part")]
 mod model;
@@ -54,6 +59,10 @@ mod names;
 #[path = "codegen/passes.rs"]
 #[allow(dead_code, reason = "the build script uses all of it; the tests part")]
 mod passes;
+#[cfg(all(test, feature = "codegen"))]
+#[path = "codegen/rust.rs"]
+#[allow(dead_code, reason = "the build script uses all of it; the tests part")]
+mod rust;
 
 pub use address::{ADDRESS_MAX_LEN, Address, InvalidAddress};
 pub use builder::PhloClientBuilder;

@@ -15,6 +15,7 @@ mod calls;
 mod enums;
 mod foreign;
 mod guarded;
+mod json_schema;
 mod model;
 pub mod names;
 mod passes;
@@ -68,7 +69,6 @@ pub fn generate(text: &str, wanted: Wanted) -> Result<([Option<String>; 4], Vec<
         .with_replacement("AuthId", "crate::ids::AuthId", text_impls())
         .with_replacement(model::DATE_TIME, "crate::formats::DateTime", text_impls())
         .with_replacement(model::DATE, "crate::formats::Date", text_impls())
-        .with_derive("schemars::JsonSchema")
         .with_derive("PartialEq");
     // The spec's enums are the crate's own (enums.rs).
     for (name, named) in &model.schemas {
@@ -88,6 +88,7 @@ pub fn generate(text: &str, wanted: Wanted) -> Result<([Option<String>; 4], Vec<
     passes::append_to_types(&mut client, enums::enum_items(&model))?;
     client.items.extend(enums::check_impls(&model, &shapes));
     client.items.extend(enums::text_impls(&model));
+    client.items.extend(json_schema::impls(&model)?);
     passes::non_exhaustive_enums(&mut client);
     client.items.extend(guarded::items(&model));
     let calls = wanted.calls.then(|| calls::calls(&model));

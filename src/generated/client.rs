@@ -8,14 +8,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///Plivo's answer to an action. `error` is empty (or absent) on success; a non-empty `error` means the action was not carried out, even on a 2xx status.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ActionResponse {
         ///Plivo's id for this request; quote it to Plivo support.
         pub api_id: ::std::string::String,
@@ -24,15 +17,7 @@ pub mod types {
         pub error: ::std::option::Option<::std::string::String>,
     }
     ///Plivo's error body. Every field is optional: a 404 can come as `{}`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ApiError {
         ///Plivo's id for this request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -45,40 +30,19 @@ pub mod types {
         pub message: ::std::option::Option<::std::string::String>,
     }
     ///The body of a conference-bridge member action.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ConferenceBridgeMemberRequest {
         ///What to do to the conference member.
         pub action: crate::generated::types::ConferenceBridgeMemberAction,
     }
     ///The body of a Multi-Party Call member action.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MemberRequest {
         ///What to do to the member.
         pub action: crate::generated::types::MemberAction,
     }
     ///The variables of the Multi-Party Call node that Plivo posts to its event callback URL. Only `event` is sure to be there: which variables are sent is chosen in the PHLO console. Plivo documents every value as text; the formats noted below are what its Voice callbacks carry, not a promise. The node's documentation lists further variables (e.g. the countries of `to` and `from`) whose names are not pinned down here; unknown keys are ignored.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MultiPartyCallEvent {
         ///The unit rate that applies to the call, as a decimal number in text (e.g. `0.0085`); its currency and unit are not documented.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -120,14 +84,7 @@ pub mod types {
         pub to_iso2: ::std::option::Option<::std::string::String>,
     }
     ///The body of a Multi-Party Call node action.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MultiPartyCallRequest {
         ///What to do (`call`, `warm_transfer`, `cold_transfer`).
         pub action: crate::generated::types::MultiPartyCallAction,
@@ -141,14 +98,7 @@ pub mod types {
         pub trigger_source: crate::address::Address,
     }
     ///A PHLO node, such as a Multi-Party Call node.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Node {
         ///Plivo's id for this request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -168,14 +118,7 @@ pub mod types {
         pub phlo_id: ::std::string::String,
     }
     ///A PHLO.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Phlo {
         ///Plivo's id for this request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -189,14 +132,7 @@ pub mod types {
         pub phlo_id: ::std::string::String,
     }
     ///One run of a PHLO and what it produced.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PhloRun {
         ///Plivo's id for this request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -216,14 +152,7 @@ pub mod types {
         pub run_id: ::std::string::String,
     }
     ///The PHLO's start parameters. Keys are whatever the PHLO's Start node defines and are sent verbatim (never case-converted).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct RunPhloRequest(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -252,14 +181,7 @@ pub mod types {
         }
     }
     ///Plivo's answer to a PHLO run.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RunPhloResponse {
         ///The run's id.
         pub api_id: ::std::string::String,
@@ -1304,6 +1226,155 @@ Arguments:
 pub mod prelude {
     #[allow(unused_imports)]
     pub use super::Client;
+}
+impl ::schemars::JsonSchema for types::ApiError {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        "ApiError".into()
+    }
+    fn json_schema(g: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        crate::json_schema::from_spec(
+            g,
+            "{\"description\":\"Plivo's error body. Every field is optional: a 404 can come as `{}`.\",\"examples\":[{\"api_id\":\"3c2b1a09-8f7e-4d6c-b5a4-938271605f4e\",\"error\":\"to is a mandatory param.\"}],\"properties\":{\"api_id\":{\"description\":\"Plivo's id for this request.\",\"type\":\"string\"},\"error\":{\"description\":\"What went wrong, e.g. `to is a mandatory param.`\",\"type\":\"string\"},\"message\":{\"description\":\"What went wrong, where Plivo uses `message` instead.\",\"type\":\"string\"}},\"type\":\"object\"}",
+            &[],
+        )
+    }
+}
+impl ::schemars::JsonSchema for types::Node {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        "Node".into()
+    }
+    fn json_schema(g: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        crate::json_schema::from_spec(
+            g,
+            "{\"description\":\"A PHLO node, such as a Multi-Party Call node.\",\"examples\":[{\"api_id\":\"6e5d4c3b-2a19-4807-b6a5-948372615a4b\",\"created_on\":\"2018-11-20 04:46:20.307414+00:00\",\"name\":\"Multi-Party Call_1\",\"node_id\":\"2e8f6d4b-1a3c-4e5f-8b7d-9c0a1b2c3d4e\",\"node_type\":\"multi_party_call\",\"phlo_id\":\"4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20\"}],\"properties\":{\"api_id\":{\"description\":\"Plivo's id for this request.\",\"type\":\"string\"},\"created_on\":{\"description\":\"Creation time as Plivo writes it (not RFC 3339).\",\"type\":\"string\"},\"name\":{\"description\":\"The node's name.\",\"type\":\"string\"},\"node_id\":{\"description\":\"The node's id.\",\"type\":\"string\"},\"node_type\":{\"description\":\"The node's type, e.g. `multi_party_call`. A plain string so types Plivo adds later still decode.\",\"type\":\"string\"},\"phlo_id\":{\"description\":\"The PHLO the node belongs to.\",\"type\":\"string\"}},\"required\":[\"node_id\",\"phlo_id\"],\"type\":\"object\"}",
+            &[],
+        )
+    }
+}
+impl ::schemars::JsonSchema for types::PhloRun {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        "PhloRun".into()
+    }
+    fn json_schema(g: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        crate::json_schema::from_spec(
+            g,
+            "{\"description\":\"One run of a PHLO and what it produced.\",\"examples\":[{\"api_id\":\"0d7c4c4e-2b1a-4f5e-8d9c-7b6a5f4e3d2c\",\"call_uuids\":[\"d0a1b2c3-d4e5-4f60-8172-8394a5b6c7d8\"],\"message_uuids\":[],\"phlo_id\":\"4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20\",\"recording_ids\":[],\"run_id\":\"9b0a8f7e-6d5c-4b3a-2918-0f1e2d3c4b5a\"}],\"properties\":{\"api_id\":{\"description\":\"Plivo's id for this request.\",\"type\":\"string\"},\"call_uuids\":{\"description\":\"Calls the run placed or handled.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"message_uuids\":{\"description\":\"Messages the run sent.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"phlo_id\":{\"description\":\"The PHLO's id.\",\"type\":\"string\"},\"recording_ids\":{\"description\":\"Recordings the run made.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"run_id\":{\"description\":\"The run's id.\",\"type\":\"string\"}},\"required\":[\"phlo_id\",\"run_id\"],\"type\":\"object\"}",
+            &[],
+        )
+    }
+}
+impl ::schemars::JsonSchema for types::Phlo {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        "Phlo".into()
+    }
+    fn json_schema(g: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        crate::json_schema::from_spec(
+            g,
+            "{\"description\":\"A PHLO.\",\"examples\":[{\"api_id\":\"52e5b6a2-8e7b-4f4c-9c8e-0f3b8a1f7d11\",\"created_on\":\"2018-11-20 04:46:20.307414+00:00\",\"name\":\"Inbound support line\",\"phlo_id\":\"4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20\"}],\"properties\":{\"api_id\":{\"description\":\"Plivo's id for this request.\",\"type\":\"string\"},\"created_on\":{\"description\":\"Creation time as Plivo writes it, e.g. `2018-11-20 04:46:20.307414+00:00` (not RFC 3339).\",\"type\":\"string\"},\"name\":{\"description\":\"The PHLO's name.\",\"type\":\"string\"},\"phlo_id\":{\"description\":\"The PHLO's id.\",\"type\":\"string\"}},\"required\":[\"phlo_id\",\"name\"],\"type\":\"object\"}",
+            &[],
+        )
+    }
+}
+impl ::schemars::JsonSchema for types::RunPhloResponse {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        "RunPhloResponse".into()
+    }
+    fn json_schema(g: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        crate::json_schema::from_spec(
+            g,
+            "{\"description\":\"Plivo's answer to a PHLO run.\",\"examples\":[{\"api_id\":\"9b0a8f7e-6d5c-4b3a-2918-0f1e2d3c4b5a\",\"message\":\"PHLO 4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20 triggered successfully\",\"phlo_id\":\"4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20\"}],\"properties\":{\"api_id\":{\"description\":\"The run's id.\",\"type\":\"string\"},\"error\":{\"description\":\"Empty on success; the reason otherwise.\",\"type\":\"string\"},\"message\":{\"description\":\"A human-readable confirmation.\",\"type\":\"string\"},\"name\":{\"description\":\"The PHLO's name.\",\"type\":\"string\"},\"phlo_id\":{\"description\":\"The PHLO that was run.\",\"type\":\"string\"},\"phlo_run_id\":{\"description\":\"The run's id, where Plivo returns it separately.\",\"type\":\"string\"}},\"required\":[\"api_id\"],\"type\":\"object\"}",
+            &[],
+        )
+    }
+}
+impl ::schemars::JsonSchema for types::ActionResponse {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        "ActionResponse".into()
+    }
+    fn json_schema(g: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        crate::json_schema::from_spec(
+            g,
+            "{\"description\":\"Plivo's answer to an action. `error` is empty (or absent) on success; a non-empty `error` means the action was not carried out, even on a 2xx status.\",\"examples\":[{\"api_id\":\"8a7b6c5d-4e3f-4a1b-9c8d-7e6f5a4b3c2d\",\"error\":\"\"}],\"properties\":{\"api_id\":{\"description\":\"Plivo's id for this request; quote it to Plivo support.\",\"type\":\"string\"},\"error\":{\"description\":\"Empty on success; the reason otherwise.\",\"type\":\"string\"}},\"required\":[\"api_id\"],\"type\":\"object\"}",
+            &[],
+        )
+    }
+}
+impl ::schemars::JsonSchema for types::RunPhloRequest {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        "RunPhloRequest".into()
+    }
+    fn json_schema(g: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        crate::json_schema::from_spec(
+            g,
+            "{\"additionalProperties\":true,\"description\":\"The PHLO's start parameters. Keys are whatever the PHLO's Start node defines and are sent verbatim (never case-converted).\",\"examples\":[{\"customerName\":\"Ada\",\"from\":\"+14152223333\",\"to\":\"+14152225555\"}],\"type\":\"object\"}",
+            &[],
+        )
+    }
+}
+impl ::schemars::JsonSchema for types::ConferenceBridgeMemberRequest {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        "ConferenceBridgeMemberRequest".into()
+    }
+    fn json_schema(g: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        crate::json_schema::from_spec(
+            g,
+            "{\"description\":\"The body of a conference-bridge member action.\",\"examples\":[{\"action\":\"mute\"}],\"properties\":{\"action\":{\"allOf\":[{\"$ref\":\"#/components/schemas/ConferenceBridgeMemberAction\"}],\"description\":\"What to do to the conference member.\"}},\"required\":[\"action\"],\"type\":\"object\"}",
+            &[
+                (
+                    "ConferenceBridgeMemberAction",
+                    |g| g.subschema_for::<types::ConferenceBridgeMemberAction>(),
+                ),
+            ],
+        )
+    }
+}
+impl ::schemars::JsonSchema for types::MultiPartyCallEvent {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        "MultiPartyCallEvent".into()
+    }
+    fn json_schema(g: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        crate::json_schema::from_spec(
+            g,
+            "{\"description\":\"The variables of the Multi-Party Call node that Plivo posts to its event callback URL. Only `event` is sure to be there: which variables are sent is chosen in the PHLO console. Plivo documents every value as text; the formats noted below are what its Voice callbacks carry, not a promise. The node's documentation lists further variables (e.g. the countries of `to` and `from`) whose names are not pinned down here; unknown keys are ignored.\",\"examples\":[{\"call_status\":\"in-progress\",\"conference_name\":\"support\",\"direction\":\"outbound\",\"event\":\"ConferenceEnter\",\"from\":\"+14152223333\",\"member_id\":\"17\",\"to\":\"+14152225555\"}],\"properties\":{\"bill_rate\":{\"description\":\"The unit rate that applies to the call, as a decimal number in text (e.g. `0.0085`); its currency and unit are not documented.\",\"type\":\"string\"},\"call_status\":{\"description\":\"The call's status, e.g. `in-progress`.\",\"type\":\"string\"},\"call_uuid\":{\"description\":\"The UUID of the member's call.\",\"type\":\"string\"},\"caller_name\":{\"description\":\"The caller's name; defaults to the `from` number or SIP endpoint (personal data).\",\"type\":\"string\"},\"conference_name\":{\"description\":\"The name of the node's conference bridge.\",\"type\":\"string\"},\"conference_uuid\":{\"description\":\"The UUID of the conference.\",\"type\":\"string\"},\"direction\":{\"description\":\"The call's direction, `inbound` or `outbound`.\",\"type\":\"string\"},\"event\":{\"allOf\":[{\"$ref\":\"#/components/schemas/MultiPartyCallEventName\"}],\"description\":\"The latest event of the node.\"},\"from\":{\"description\":\"The phone number or SIP endpoint the member's call is from (personal data).\",\"type\":\"string\"},\"from_iso2\":{\"description\":\"The ISO 3166-1 alpha-2 code of the country of `from`.\",\"type\":\"string\"},\"member_id\":{\"description\":\"The member's id in the conference, unique per member.\",\"type\":\"string\"},\"to\":{\"description\":\"The phone number or SIP endpoint the member's call is to (personal data); for a member added with `call`, the added member.\",\"type\":\"string\"},\"to_iso2\":{\"description\":\"The ISO 3166-1 alpha-2 code of the country of `to`.\",\"type\":\"string\"}},\"required\":[\"event\"],\"type\":\"object\"}",
+            &[
+                (
+                    "MultiPartyCallEventName",
+                    |g| g.subschema_for::<types::MultiPartyCallEventName>(),
+                ),
+            ],
+        )
+    }
+}
+impl ::schemars::JsonSchema for types::MemberRequest {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        "MemberRequest".into()
+    }
+    fn json_schema(g: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        crate::json_schema::from_spec(
+            g,
+            "{\"description\":\"The body of a Multi-Party Call member action.\",\"examples\":[{\"action\":\"hold\"}],\"properties\":{\"action\":{\"allOf\":[{\"$ref\":\"#/components/schemas/MemberAction\"}],\"description\":\"What to do to the member.\"}},\"required\":[\"action\"],\"type\":\"object\"}",
+            &[("MemberAction", |g| g.subschema_for::<types::MemberAction>())],
+        )
+    }
+}
+impl ::schemars::JsonSchema for types::MultiPartyCallRequest {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        "MultiPartyCallRequest".into()
+    }
+    fn json_schema(g: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        crate::json_schema::from_spec(
+            g,
+            "{\"description\":\"The body of a Multi-Party Call node action.\",\"examples\":[{\"action\":\"call\",\"role\":\"agent\",\"to\":\"+14152225555\",\"trigger_source\":\"+14152223333\"}],\"properties\":{\"action\":{\"allOf\":[{\"$ref\":\"#/components/schemas/MultiPartyCallAction\"}],\"description\":\"What to do (`call`, `warm_transfer`, `cold_transfer`).\"},\"role\":{\"allOf\":[{\"$ref\":\"#/components/schemas/Role\"}],\"description\":\"The new member's role; `agent` when not given.\"},\"to\":{\"allOf\":[{\"$ref\":\"#/components/schemas/Address\"}],\"description\":\"Who is dialled and added to the call (phone number or SIP URI).\"},\"trigger_source\":{\"allOf\":[{\"$ref\":\"#/components/schemas/Address\"}],\"description\":\"The member asking for the action, already on the call (phone number or SIP URI).\"}},\"required\":[\"action\",\"to\",\"trigger_source\"],\"type\":\"object\"}",
+            &[
+                ("Address", |g| g.subschema_for::<crate::address::Address>()),
+                (
+                    "MultiPartyCallAction",
+                    |g| g.subschema_for::<types::MultiPartyCallAction>(),
+                ),
+                ("Role", |g| g.subschema_for::<types::Role>()),
+            ],
+        )
+    }
 }
 impl<'c> crate::operations::Operations<'c> {
     /// Retrieve a PHLO
