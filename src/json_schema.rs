@@ -12,8 +12,11 @@ use serde_json::Value;
 /// leaves it in the text.
 const SPEC_REF: &str = "#/components/schemas/";
 
+/// How the generator makes one type's schema (`SchemaGenerator::subschema_for::<T>`).
+pub(crate) type SchemaOf = fn(&mut SchemaGenerator) -> Schema;
+
 /// A reference to another schema: its name in the spec and its schema.
-pub(crate) type Referenced = (&'static str, fn(&mut SchemaGenerator) -> Schema);
+pub(crate) type Referenced = (&'static str, SchemaOf);
 
 /// The schema of a generated type: `text` (JSON, written by the build) with
 /// every `{"$ref": "#/components/schemas/<name>"}` replaced by the
@@ -80,7 +83,7 @@ mod tests {
         let schema = from_spec(
             &mut generator,
             r##"{"type":"object","properties":{"a":{"$ref":"#/components/schemas/Inner"},"b":{"$ref":"#/components/schemas/Inner","description":"B."},"c":{"$ref":"#/components/schemas/Unknown"}}}"##,
-            &[("Inner", |g| g.subschema_for::<Inner>())],
+            &[("Inner", SchemaGenerator::subschema_for::<Inner> as SchemaOf)],
         );
         let value = schema.to_value();
         assert_eq!(

@@ -51,7 +51,7 @@ pub fn impls(model: &Model) -> Result<Vec<syn::Item>, String> {
                     #rust_name.into()
                 }
                 fn json_schema(g: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-                    crate::json_schema::from_spec(g, #text, &[#((#names, |g| g.subschema_for::<#paths>())),*])
+                    crate::json_schema::from_spec(g, #text, &[#((#names, ::schemars::SchemaGenerator::subschema_for::<#paths> as crate::json_schema::SchemaOf)),*])
                 }
             }
         });

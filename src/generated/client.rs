@@ -1322,7 +1322,9 @@ impl ::schemars::JsonSchema for types::ConferenceBridgeMemberRequest {
             &[
                 (
                     "ConferenceBridgeMemberAction",
-                    |g| g.subschema_for::<types::ConferenceBridgeMemberAction>(),
+                    ::schemars::SchemaGenerator::subschema_for::<
+                        types::ConferenceBridgeMemberAction,
+                    > as crate::json_schema::SchemaOf,
                 ),
             ],
         )
@@ -1339,7 +1341,9 @@ impl ::schemars::JsonSchema for types::MultiPartyCallEvent {
             &[
                 (
                     "MultiPartyCallEventName",
-                    |g| g.subschema_for::<types::MultiPartyCallEventName>(),
+                    ::schemars::SchemaGenerator::subschema_for::<
+                        types::MultiPartyCallEventName,
+                    > as crate::json_schema::SchemaOf,
                 ),
             ],
         )
@@ -1353,7 +1357,13 @@ impl ::schemars::JsonSchema for types::MemberRequest {
         crate::json_schema::from_spec(
             g,
             "{\"description\":\"The body of a Multi-Party Call member action.\",\"examples\":[{\"action\":\"hold\"}],\"properties\":{\"action\":{\"allOf\":[{\"$ref\":\"#/components/schemas/MemberAction\"}],\"description\":\"What to do to the member.\"}},\"required\":[\"action\"],\"type\":\"object\"}",
-            &[("MemberAction", |g| g.subschema_for::<types::MemberAction>())],
+            &[
+                (
+                    "MemberAction",
+                    ::schemars::SchemaGenerator::subschema_for::<types::MemberAction>
+                        as crate::json_schema::SchemaOf,
+                ),
+            ],
         )
     }
 }
@@ -1366,12 +1376,22 @@ impl ::schemars::JsonSchema for types::MultiPartyCallRequest {
             g,
             "{\"description\":\"The body of a Multi-Party Call node action.\",\"examples\":[{\"action\":\"call\",\"role\":\"agent\",\"to\":\"+14152225555\",\"trigger_source\":\"+14152223333\"}],\"properties\":{\"action\":{\"allOf\":[{\"$ref\":\"#/components/schemas/MultiPartyCallAction\"}],\"description\":\"What to do (`call`, `warm_transfer`, `cold_transfer`).\"},\"role\":{\"allOf\":[{\"$ref\":\"#/components/schemas/Role\"}],\"description\":\"The new member's role; `agent` when not given.\"},\"to\":{\"allOf\":[{\"$ref\":\"#/components/schemas/Address\"}],\"description\":\"Who is dialled and added to the call (phone number or SIP URI).\"},\"trigger_source\":{\"allOf\":[{\"$ref\":\"#/components/schemas/Address\"}],\"description\":\"The member asking for the action, already on the call (phone number or SIP URI).\"}},\"required\":[\"action\",\"to\",\"trigger_source\"],\"type\":\"object\"}",
             &[
-                ("Address", |g| g.subschema_for::<crate::address::Address>()),
+                (
+                    "Address",
+                    ::schemars::SchemaGenerator::subschema_for::<crate::address::Address>
+                        as crate::json_schema::SchemaOf,
+                ),
                 (
                     "MultiPartyCallAction",
-                    |g| g.subschema_for::<types::MultiPartyCallAction>(),
+                    ::schemars::SchemaGenerator::subschema_for::<
+                        types::MultiPartyCallAction,
+                    > as crate::json_schema::SchemaOf,
                 ),
-                ("Role", |g| g.subschema_for::<types::Role>()),
+                (
+                    "Role",
+                    ::schemars::SchemaGenerator::subschema_for::<types::Role>
+                        as crate::json_schema::SchemaOf,
+                ),
             ],
         )
     }
