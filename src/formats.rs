@@ -1,8 +1,9 @@
 //! [`DateTime`] and [`Date`]: what `format: date-time` and `format: date`
 //! in the spec become. The text is kept exactly as sent or received (a
 //! round trip never rewrites it) and its shape is checked: RFC 3339
-//! `2020-06-03T10:48:43Z` / `2020-06-03T10:48:43.5+05:30`, and
-//! `2020-06-03`. Parse it with the time crate of your choice
+//! `2020-06-03T10:48:43Z` / `2020-06-03T10:48:43.5+05:30`, also with the
+//! space in place of `T` that RFC 3339 (section 5.6, note) allows and that
+//! Plivo's Voice API writes (`2020-06-03 10:48:43+00:00`), and `2020-06-03`. Parse it with the time crate of your choice
 //! (`as_str()`); the crate takes none (CONTRIBUTING.md, "Dependencies").
 
 use std::fmt;
@@ -124,7 +125,7 @@ fn is_date(b: &[u8]) -> bool {
 
 /// `date T HH:MM:SS[.frac](Z|+HH:MM|-HH:MM)`, `T` in either case.
 fn is_date_time(b: &[u8]) -> bool {
-    if b.len() < 20 || !is_date(&b[..10]) || !matches!(b[10], b'T' | b't') {
+    if b.len() < 20 || !is_date(&b[..10]) || !matches!(b[10], b'T' | b't' | b' ') {
         return false;
     }
     let t = &b[11..];
@@ -159,12 +160,15 @@ mod tests {
             "2020-06-03T10:48:43Z",
             "2020-06-03t10:48:43.123+05:30",
             "1999-12-31T23:59:60-00:00",
+            // Plivo's Voice API: RFC 3339's space in place of `T`.
+            "2020-06-03 10:48:43+00:00",
         ] {
             let d: DateTime = ok.parse().unwrap();
             assert_eq!(d.as_str(), ok);
         }
         for bad in [
-            "2020-06-03 10:48:43+00:00",
+            "2020-06-03  10:48:43+00:00",
+            "2020-06-03_10:48:43+00:00",
             "2020-13-03T10:48:43Z",
             "2020-06-03T10:48:43",
             "2020-06-03T10:48:43.Z",
