@@ -89,7 +89,22 @@ fn fill(template: &str, values: &[&str]) -> Result<String, Error> {
     for segment in Template(template).segments() {
         path.push('/');
         match segment {
-            Segment::Placeholder(name) => {
+            Segment::Placeholder {
+                name,
+                prefix,
+                suffix,
+            } => {
+                for part in [prefix, suffix] {
+                    if !part
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+                    {
+                        return Err(bad(format!(
+                            "{{{name}}} sits between {prefix:?} and {suffix:?}, which must be \
+                             letters, digits and -._~"
+                        )));
+                    }
+                }
                 let value = next.next().ok_or_else(|| {
                     bad(format!(
                         "has more placeholders than the {} values given",
@@ -109,7 +124,9 @@ fn fill(template: &str, values: &[&str]) -> Result<String, Error> {
                         reason: format!("for {{{name}}} {reason}"),
                     });
                 }
+                path.push_str(prefix);
                 path.push_str(value);
+                path.push_str(suffix);
             }
             Segment::Literal(segment) => {
                 let literal_ok = !segment.is_empty()
@@ -177,5 +194,14 @@ mod tests {
         assert!(err.contains("for {p} contains '/'"), "{err}");
         let err = fill("/phlo/{p}", &["a b"]).unwrap_err().to_string();
         assert!(err.contains("whitespace"), "{err}");
+        // A placeholder inside its segment, as Plivo writes `name_{mpc_name}`.
+        assert_eq!(
+            fill("/MultiPartyCall/name_{n}/x{m}.json", &["support", "7"]).unwrap(),
+            "/MultiPartyCall/name_support/x7.json"
+        );
+        let err = fill("/MultiPartyCall/na me_{n}/", &["a"]).unwrap_err().to_string();
+        assert!(err.contains("sits between \"na me_\" and \"\""), "{err}");
+        let err = fill("/MultiPartyCall/{a}{b}/", &["x", "y"]).unwrap_err().to_string();
+        assert!(err.contains("segment \"{a}{b}\""), "two in one segment: {err}");
     }
 }

@@ -4,8 +4,9 @@
 //!
 //! [`PhloClient::request`]: crate::PhloClient::request
 
-/// A path template: `/`-separated segments, each a literal or a whole
-/// `{name}` placeholder.
+/// A path template: `/`-separated segments, each a literal or one `{name}`
+/// placeholder, which may sit between a literal prefix and suffix inside
+/// its segment (Plivo's `/MultiPartyCall/name_{mpc_name}/`).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Template<'t>(pub(crate) &'t str);
 
@@ -13,23 +14,46 @@ pub(crate) struct Template<'t>(pub(crate) &'t str);
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Segment<'t> {
     Literal(&'t str),
-    Placeholder(&'t str),
+    /// `prefix{name}suffix`; prefix and suffix are often empty.
+    Placeholder {
+        name: &'t str,
+        prefix: &'t str,
+        suffix: &'t str,
+    },
+}
+
+impl<'t> Segment<'t> {
+    fn parse(s: &'t str) -> Self {
+        let Some((prefix, rest)) = s.split_once('{') else {
+            return Segment::Literal(s);
+        };
+        match rest.split_once('}') {
+            Some((name, suffix)) if ![prefix, suffix].iter().any(|p| p.contains(['{', '}'])) => {
+                Segment::Placeholder {
+                    name,
+                    prefix,
+                    suffix,
+                }
+            }
+            // Not one placeholder: a literal, which the users of a template refuse.
+            _ => Segment::Literal(s),
+        }
+    }
 }
 
 impl<'t> Template<'t> {
     /// Its segments, after the leading `/`.
     pub(crate) fn segments(self) -> impl Iterator<Item = Segment<'t>> {
-        self.0.trim_start_matches('/').split('/').map(|s| {
-            match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                Some(name) => Segment::Placeholder(name),
-                None => Segment::Literal(s),
-            }
-        })
+        self.0
+            .trim_start_matches('/')
+            .split('/')
+            .map(Segment::parse)
     }
 
     /// The path values by name when `path` (its segments, after `/v1/`)
     /// follows the template: the same number of segments, literals equal,
-    /// no placeholder empty.
+    /// each placeholder's prefix and suffix in place around a value that is
+    /// not empty.
     #[cfg_attr(not(feature = "mock-server"), allow(dead_code))]
     pub(crate) fn matches<'p>(self, path: &[&'p str]) -> Option<Vec<(&'t str, &'p str)>> {
         let mut values = Vec::new();
@@ -38,8 +62,18 @@ impl<'t> Template<'t> {
             count += 1;
             match segment {
                 Segment::Literal(l) if l == *value => {}
-                Segment::Placeholder(name) if !value.is_empty() => values.push((name, *value)),
-                _ => return None,
+                Segment::Placeholder {
+                    name,
+                    prefix,
+                    suffix,
+                } => {
+                    let inner = value.strip_prefix(prefix)?.strip_suffix(suffix)?;
+                    if inner.is_empty() {
+                        return None;
+                    }
+                    values.push((name, inner));
+                }
+                Segment::Literal(_) => return None,
             }
         }
         (count == path.len() && self.segments().count() == path.len()).then_some(values)
@@ -57,9 +91,17 @@ mod tests {
             t.segments().collect::<Vec<_>>(),
             [
                 Segment::Literal("phlo"),
-                Segment::Placeholder("phlo_id"),
+                Segment::Placeholder {
+                    name: "phlo_id",
+                    prefix: "",
+                    suffix: ""
+                },
                 Segment::Literal("runs"),
-                Segment::Placeholder("run_id")
+                Segment::Placeholder {
+                    name: "run_id",
+                    prefix: "",
+                    suffix: ""
+                }
             ]
         );
         assert_eq!(
@@ -81,6 +123,29 @@ mod tests {
             slash
                 .matches(&["Account", "MA1", "MultiPartyCall"])
                 .is_none()
+        );
+        // A placeholder inside its segment, as Plivo writes `name_{mpc_name}`.
+        let inside = Template("/MultiPartyCall/name_{mpc_name}/x{n}.json");
+        assert_eq!(
+            inside.matches(&["MultiPartyCall", "name_support", "x7.json"]),
+            Some(vec![("mpc_name", "support"), ("n", "7")])
+        );
+        assert_eq!(
+            inside.matches(&["MultiPartyCall", "name_", "x7.json"]),
+            None
+        );
+        assert_eq!(
+            inside.matches(&["MultiPartyCall", "uuid_1", "x7.json"]),
+            None
+        );
+        assert_eq!(
+            inside.matches(&["MultiPartyCall", "name_a", "x7.txt"]),
+            None
+        );
+        assert_eq!(
+            Template("/a/{x}{y}").segments().nth(1),
+            Some(Segment::Literal("{x}{y}")),
+            "two placeholders in one segment are not a placeholder"
         );
     }
 }

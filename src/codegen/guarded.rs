@@ -170,10 +170,15 @@ fn url(model: &Model, op: &Op) -> TokenStream {
     let mut literal = String::new();
     for segment in op.path.trim_start_matches('/').split('/') {
         literal.push('/');
-        let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) else {
+        // One placeholder, perhaps inside its segment (`name_{mpc_name}`).
+        let Some((prefix, rest)) = segment.split_once('{') else {
             literal.push_str(segment);
             continue;
         };
+        let (name, suffix) = rest
+            .split_once('}')
+            .expect("the model checked the template");
+        literal.push_str(prefix);
         if !literal.is_empty() {
             out.extend(quote!(__url.push_str(#literal);));
             literal.clear();
@@ -184,6 +189,7 @@ fn url(model: &Model, op: &Op) -> TokenStream {
             .find(|p| p.wire == name && p.location == Location::Path)
             .expect("the model checked the template");
         out.extend(path_value(model, p));
+        literal.push_str(suffix);
     }
     if !literal.is_empty() {
         out.extend(quote!(__url.push_str(#literal);));

@@ -385,14 +385,18 @@ pub(super) fn check_template(path: &str) -> Result<(), String> {
     };
     for segment in rest.split('/') {
         if segment.contains('{') || segment.contains('}') {
-            let whole = segment.starts_with('{')
-                && segment.ends_with('}')
-                && segment[1..segment.len() - 1]
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-            if !whole {
+            let Some((prefix, name, suffix)) = placeholder(segment) else {
                 return Err(format!(
-                    "path {path}: segment {segment:?}; a placeholder must be a whole segment, `{{name}}` (write `name_{{mpc_name}}` as a parameter holding the whole segment)"
+                    "path {path}: segment {segment:?}; a segment holds one placeholder, `{{name}}`, with at most a literal prefix and suffix (`name_{{mpc_name}}`): split it, or make one parameter of the whole segment"
+                ));
+            };
+            let literal_ok = |s: &str| {
+                s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+            };
+            if !(literal_ok(prefix) && literal_ok(suffix)) {
+                return Err(format!(
+                    "path {path}: segment {segment:?}: the text around {{{name}}} must be letters, digits and -._~"
                 ));
             }
         } else if segment == "." || segment == ".." || segment.contains(['?', '#', '%', '\\']) {
@@ -404,9 +408,22 @@ pub(super) fn check_template(path: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// `prefix{name}suffix`: one placeholder with a name of letters, digits,
+/// `_` and `-`, and no other brace.
+fn placeholder(segment: &str) -> Option<(&str, &str, &str)> {
+    let (prefix, rest) = segment.split_once('{')?;
+    let (name, suffix) = rest.split_once('}')?;
+    let name_ok = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let no_more = ![prefix, suffix].iter().any(|s| s.contains(['{', '}']));
+    (name_ok && no_more).then_some((prefix, name, suffix))
+}
+
 pub(super) fn template_names(path: &str) -> Vec<String> {
     path.split('/')
-        .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-        .map(str::to_string)
+        .filter_map(placeholder)
+        .map(|(_, name, _)| name.to_string())
         .collect()
 }
