@@ -199,9 +199,16 @@ mod tests {
             fill("/MultiPartyCall/name_{n}/x{m}.json", &["support", "7"]).unwrap(),
             "/MultiPartyCall/name_support/x7.json"
         );
-        let err = fill("/MultiPartyCall/na me_{n}/", &["a"]).unwrap_err().to_string();
+        let err = fill("/MultiPartyCall/na me_{n}/", &["a"])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("sits between \"na me_\" and \"\""), "{err}");
-        let err = fill("/MultiPartyCall/{a}{b}/", &["x", "y"]).unwrap_err().to_string();
-        assert!(err.contains("segment \"{a}{b}\""), "two in one segment: {err}");
+        let err = fill("/MultiPartyCall/{a}{b}/", &["x", "y"])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("segment \"{a}{b}\""),
+            "two in one segment: {err}"
+        );
     }
 }
