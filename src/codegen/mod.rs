@@ -98,6 +98,7 @@ pub fn generate(text: &str, wanted: Wanted) -> Result<([Option<String>; 4], Vec<
         })?;
         let mut mocks = parse(tokens, "the generated httpmock helpers")?;
         passes::escape_mock_paths(&mut mocks)?;
+        passes::explode_mock_query_arrays(&mut mocks);
         Some(mocks)
     } else {
         None

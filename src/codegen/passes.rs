@@ -96,6 +96,48 @@ pub fn escape_mock_paths(file: &mut syn::File) -> Result<(), String> {
     Ok(())
 }
 
+/// progenitor's httpmock helper for an array query parameter formats the
+/// whole `Vec` (`query_param("tags", value.to_string())`), which does not
+/// compile. In a helper whose signature takes a `Vec`, each such call
+/// becomes one `query_param` per value, as the request sends them
+/// (`tags=a&tags=b`). Returns how many it changed.
+pub fn explode_mock_query_arrays(file: &mut syn::File) -> usize {
+    struct Calls(usize);
+    impl VisitMut for Calls {
+        fn visit_expr_mut(&mut self, expr: &mut Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            let Expr::MethodCall(call) = expr else {
+                return;
+            };
+            let formats_value = call.args.len() == 2
+                && matches!(&call.args[1], Expr::MethodCall(m)
+                    if m.method == "to_string" && is_path(&m.receiver, "value"));
+            if call.method != "query_param" || !formats_value {
+                return;
+            }
+            let (when, name) = (&call.receiver, &call.args[0]);
+            *expr = syn::parse_quote! {
+                value.iter().fold(#when, |when, v| when.query_param(#name, v.to_string()))
+            };
+            self.0 += 1;
+        }
+    }
+    struct Helpers(usize);
+    impl VisitMut for Helpers {
+        fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
+            let sig = &f.sig;
+            if quote::quote!(#sig).to_string().contains("Vec <") {
+                let mut calls = Calls(0);
+                calls.visit_block_mut(&mut f.block);
+                self.0 += calls.0;
+            }
+        }
+    }
+    let mut pass = Helpers(0);
+    pass.visit_file_mut(file);
+    pass.0
+}
+
 /// The arguments of a `format!`-like macro, as expressions.
 fn format_args(mac: &syn::Macro) -> syn::Result<Punctuated<Expr, syn::Token![,]>> {
     mac.parse_body_with(Punctuated::<Expr, syn::Token![,]>::parse_terminated)
@@ -305,6 +347,31 @@ mod tests {
         let mut f = file(MOCK);
         escape_mock_paths(&mut f).unwrap();
         snapshot("escape_mock_paths", &f);
+    }
+
+    #[test]
+    fn explode_mock_query_arrays_sends_one_pair_per_value() {
+        let mut f = file(
+            r#"impl W {
+                pub fn tags<'a, T>(self, value: T) -> Self where T: Into<Option<&'a ::std::vec::Vec<i64>>> {
+                    if let Some(value) = value.into() { Self(self.0.query_param("tags", value.to_string())) } else { Self(self.0.query_param_missing("tags")) }
+                }
+                pub fn limit(self, value: i64) -> Self { Self(self.0.query_param("limit", value.to_string())) }
+            }"#,
+        );
+        assert_eq!(explode_mock_query_arrays(&mut f), 1);
+        let text = prettyplease::unparse(&f);
+        let flat: String = text.split_whitespace().collect();
+        assert!(
+            flat.contains(
+                "value.iter().fold(self.0,|when,v|when.query_param(\"tags\",v.to_string()))"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("Self(self.0.query_param(\"limit\", value.to_string()))"),
+            "a scalar is left as it is: {text}"
+        );
     }
 
     #[test]
