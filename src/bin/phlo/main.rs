@@ -182,11 +182,51 @@ fn completions(matches: &ArgMatches) -> ExitCode {
 
 /// `add_user` -> `add-user`.
 pub(crate) fn kebab(name: &str) -> String {
-    name.replace('_', "-").to_ascii_lowercase()
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_ascii_alphanumeric() {
+            // Each one, so `a__b` and `a_b` stay apart.
+            out.push('-');
+            continue;
+        }
+        // A capital after a small letter or a digit, or the last capital of
+        // a run before a small letter (`HTTPServer`), starts a word.
+        let prev = i.checked_sub(1).map(|p| chars[p]);
+        let next = chars.get(i + 1);
+        let starts_word = c.is_ascii_uppercase()
+            && prev.is_some_and(|p| {
+                p.is_ascii_lowercase()
+                    || p.is_ascii_digit()
+                    || (p.is_ascii_uppercase() && next.is_some_and(char::is_ascii_lowercase))
+            });
+        if starts_word {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out.trim_matches('-').to_string()
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn names_become_kebab_case() {
+        for (name, want) in [
+            ("update_multi_party_call", "update-multi-party-call"),
+            ("end_time__gt", "end-time--gt"),
+            ("camelCase", "camel-case"),
+            ("kebab-name", "kebab-name"),
+            ("Multi Party Call", "multi-party-call"),
+            ("MultiPartyCall.StartRecording", "multi-party-call-start-recording"),
+            ("HTTPServer", "http-server"),
+            ("v3Check", "v3-check"),
+            ("_private", "private"),
+        ] {
+            assert_eq!(super::kebab(name), want, "{name}");
+        }
+    }
+
     #[test]
     fn the_command_line_is_well_formed() {
         super::cli().debug_assert();
