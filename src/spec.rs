@@ -39,6 +39,10 @@ pub struct Operation {
     pub params: &'static [Field],
     /// The JSON request body, if the operation takes one.
     pub body: Option<Body>,
+    /// The success status [`MockPhlo`](crate::mock::MockPhlo) answers with:
+    /// 201 for a POST that lists it, else the first 2xx the spec lists
+    /// (`2XX` is 200).
+    pub status: u16,
     /// The example of its success answer, as JSON text (`null` for none).
     pub example: &'static str,
     /// What Plivo sends back to the customer's server for it (the spec's

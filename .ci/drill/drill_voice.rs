@@ -153,5 +153,6 @@ async fn the_voice_graft_is_accepted_with_its_rules() {
     let () = ops.end_voice_mpc(&auth, &uuid, &end).await.unwrap();
     let request = &mock.requests()[0];
     assert_eq!(request.method, "DELETE");
+    assert_eq!(request.status.map(|s| s.as_u16()), Some(204), "the spec's 204, with no body");
     assert_eq!(serde_json::from_slice::<serde_json::Value>(&request.body).unwrap(), json!({"reason": "-"}));
 }

@@ -152,7 +152,7 @@ pub fn render(model: &Model) -> Result<String, String> {
             .collect();
         out.push_str(&format!(
             "Operation {{ id: {:?}, method_name: {:?}, method: {:?}, path: {:?}, server: {:?}, tag: {:?}, summary: {:?}, \
-             description: {:?}, params: &[{}], body: {body}, example: {:?}, callbacks: &[{}] }},\n",
+             description: {:?}, params: &[{}], body: {body}, status: {}, example: {:?}, callbacks: &[{}] }},\n",
             op.id,
             op.rust,
             op.method,
@@ -162,6 +162,7 @@ pub fn render(model: &Model) -> Result<String, String> {
             op.summary,
             op.description,
             fields_text(&params(model, op)),
+            op.status,
             op.example,
             callbacks.join(", ")
         ));

@@ -108,11 +108,8 @@ pub(super) fn answer(
                 Ok(call) => Answer {
                     call,
                     target,
-                    status: if *method == Method::POST {
-                        StatusCode::CREATED
-                    } else {
-                        StatusCode::OK
-                    },
+                    // The spec's success status (201 for a POST, 204 with no body, ...).
+                    status: StatusCode::from_u16(op.status).unwrap_or(StatusCode::OK),
                     json: example(shared, op, &params[..path_values]),
                     custom: None,
                 },

@@ -412,6 +412,12 @@ fn answered(shared: &Shared, index: u64, status: Option<StatusCode>) {
 }
 
 fn json_response(status: StatusCode, body: &serde_json::Value) -> Response<Full<Bytes>> {
+    // A 204 or 205 carries no body (RFC 9110).
+    if matches!(status.as_u16(), 204 | 205) {
+        let mut r = Response::new(Full::new(Bytes::new()));
+        *r.status_mut() = status;
+        return r;
+    }
     let mut r = Response::new(Full::new(Bytes::from(body.to_string())));
     *r.status_mut() = status;
     r.headers_mut().insert(

@@ -186,6 +186,12 @@ async fn every_spec_operation_is_sent_by_id_and_answered_from_its_example() {
         let sent = &requests[0];
         assert_eq!(sent.method.as_str(), op.method, "{}", op.id);
         assert_eq!(sent.call.operation_id(), Some(op.id), "{}", op.id);
+        assert_eq!(
+            sent.status.map(|s| s.as_u16()),
+            Some(op.status),
+            "{}: the spec's success status",
+            op.id
+        );
         let (path, query) = sent.path.split_once('?').unwrap_or((&sent.path, ""));
         let in_path: Vec<_> = params
             .iter()

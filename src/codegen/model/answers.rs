@@ -7,7 +7,7 @@ use serde_norway::{Mapping, Value};
 use super::{
     Builder, Callback, METHODS, Ty, names,
     operations::not_json,
-    yaml::{get, json_value, key, media_example, scalar, text},
+    yaml::{get, key, media_example, scalar, text},
 };
 
 impl Builder {
@@ -17,7 +17,7 @@ impl Builder {
         method: &str,
         at: &str,
         op_pascal: &str,
-    ) -> Result<(Option<Ty>, String), String> {
+    ) -> Result<(Option<Ty>, String, u16), String> {
         let op = get(&self.doc, "paths")
             .and_then(|p| get(p, path))
             .and_then(|i| get(i, method))
@@ -36,6 +36,7 @@ impl Builder {
         let mut success: Option<(String, Option<Ty>)> = None;
         let mut errors: Option<(String, Option<Ty>)> = None;
         let mut example = None;
+        let mut codes = Vec::new();
         for (code, response) in responses {
             let code = scalar(&code).unwrap_or_default();
             if code == "default" {
@@ -45,6 +46,9 @@ impl Builder {
             }
             let mut response = self.resolve(&response, "responses", at)?;
             let ok = code.starts_with('2');
+            if ok {
+                codes.push(code.clone());
+            }
             if let Some(other) = not_json(&response) {
                 return Err(format!(
                     "{at}: response {code} is {other}; answers must be application/json or have no body"
@@ -95,15 +99,23 @@ impl Builder {
                 m.insert(key("responses"), Value::Mapping(resolved));
             }
         });
-        let Some((_, output)) = success else {
+        let Some((code, output)) = success else {
             return Err(format!("{at}: it has no 2xx response"));
+        };
+        // What the mock answers: 201 for a POST that lists it (PHLO answers
+        // its POSTs 201), else the first 2xx the spec lists (`2XX`: 200).
+        let status = if method == "post" && codes.iter().any(|c| c == "201") {
+            201
+        } else {
+            code.parse::<u16>().unwrap_or(200)
         };
         let example = match (&output, example) {
             (_, Some(e)) => e,
             (None, None) => "null".into(),
-            (Some(ty), None) => json_value(&self.synth(ty, 0)),
+            // Made up once every schema is named (hoisted ones too): build().
+            (Some(_), None) => String::new(),
         };
-        Ok((output, example))
+        Ok((output, example, status))
     }
 
     /// The operation's `callbacks`: each request Plivo sends back, with its

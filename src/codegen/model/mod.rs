@@ -60,6 +60,9 @@ pub struct Op {
     pub body: Option<RequestBody>,
     /// The success answer's type; `None` for an answer without a body.
     pub output: Option<Ty>,
+    /// The success status the mock answers: 201 for a POST that lists it,
+    /// else the first 2xx the spec lists (`2XX` is 200).
+    pub status: u16,
     /// The success example (or one made from the schema), as JSON text.
     pub example: String,
     /// The request body's example, as JSON text (`null` for none).
@@ -206,8 +209,15 @@ pub fn build(text: &str) -> Result<Model, String> {
         pending: Vec::new(),
     };
     b.components()?;
-    let (servers, ops) = b.operations()?;
+    let (servers, mut ops) = b.operations()?;
     b.drain()?;
+    // An answer the spec gives no example for is made up now, when the
+    // schemas hoisted from inline answers are named too.
+    for op in &mut ops {
+        if let (true, Some(ty)) = (op.example.is_empty(), &op.output) {
+            op.example = yaml::json_value(&b.synth(ty, 0));
+        }
+    }
     let mut model = Model {
         servers,
         ops,

@@ -215,7 +215,7 @@ impl Builder {
                 (Some(b), example)
             }
         };
-        let (output, example) = self.responses(path, method, &at, &op_pascal)?;
+        let (output, example, status) = self.responses(path, method, &at, &op_pascal)?;
         let callbacks = self.callbacks(path, method, &at)?;
         Ok(Op {
             id: id.to_string(),
@@ -229,6 +229,7 @@ impl Builder {
             params,
             body,
             output,
+            status,
             example,
             request_example,
             callbacks,
