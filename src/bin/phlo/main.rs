@@ -218,7 +218,10 @@ mod tests {
             ("camelCase", "camel-case"),
             ("kebab-name", "kebab-name"),
             ("Multi Party Call", "multi-party-call"),
-            ("MultiPartyCall.StartRecording", "multi-party-call-start-recording"),
+            (
+                "MultiPartyCall.StartRecording",
+                "multi-party-call-start-recording",
+            ),
             ("HTTPServer", "http-server"),
             ("v3Check", "v3-check"),
             ("_private", "private"),
