@@ -39,7 +39,7 @@ pub struct Operation {
     pub params: &'static [Field],
     /// The JSON request body, if the operation takes one.
     pub body: Option<Body>,
-    /// The success status [`MockPhlo`](crate::mock::MockPhlo) answers with:
+    /// The success status `MockPhlo` answers with:
     /// 201 for a POST that lists it, else the first 2xx the spec lists
     /// (`2XX` is 200).
     pub status: u16,
