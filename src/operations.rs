@@ -314,12 +314,12 @@ where
         .collect()
 }
 
-/// The JSON body, checked into its generated type (`{}` when the body is
-/// optional and none was given).
+/// The JSON body, checked into its generated type; `None` when the body is
+/// optional and none was given (nothing is sent then).
 pub(crate) fn json_body<T: DeserializeOwned>(
     op: &'static Operation,
     body: Option<Value>,
-) -> Result<T, Error> {
+) -> Result<Option<T>, Error> {
     let spec = op.body.as_ref();
     let body = match body {
         Some(body) => body,
@@ -331,9 +331,9 @@ pub(crate) fn json_body<T: DeserializeOwned>(
                 format!("is required by {} (a JSON {schema})", op.id),
             ));
         }
-        None => Value::Object(Default::default()),
+        None => return Ok(None),
     };
-    serde_json::from_value(body.clone()).map_err(|e| {
+    serde_json::from_value(body.clone()).map(Some).map_err(|e| {
         Error::invalid(
             "body",
             &body.to_string(),

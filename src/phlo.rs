@@ -45,7 +45,10 @@ impl Phlo {
             .and_then(|phlo_id| {
                 let body = types::RunPhloRequest(payload_object(payload)?);
                 let auth_id = self.client.typed_auth_id();
-                Ok(self.client.operations().run_phlo(auth_id, phlo_id, &body))
+                Ok(self
+                    .client
+                    .operations()
+                    .run_phlo(auth_id, phlo_id, Some(&body)))
             });
         input::checked(sent)
     }

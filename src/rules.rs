@@ -37,9 +37,10 @@ impl Violation {
 
     /// The error the client returns, before any I/O.
     pub(crate) fn into_error(self, operation: &str) -> Error {
+        // A field inside the body says where it sits: `template.language`.
         let place = self
             .at
-            .map(|at| format!(" (at body.{at})"))
+            .map(|at| format!(" (at {at}.{})", self.field))
             .unwrap_or_default();
         Error::InvalidInput {
             field: self.field,
@@ -220,6 +221,47 @@ pub(crate) fn pattern(
     } else {
         Err(Violation::new(field, value, format!("pattern: {source}")))
     }
+}
+
+/// A string `format` the crate checks (uuid and the dates are types).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// `uri`: an absolute URI (a scheme, then what the URL parser takes).
+    Uri,
+    /// `email`: `local@domain`, the local part of letters, digits and
+    /// ``.!#$%&'*+/=?^_`{|}~-``, the domain of dot-separated labels of
+    /// letters, digits and inner `-` (the grammar JSON Schema tools use).
+    Email,
+}
+
+/// `format: uri` / `format: email`.
+pub(crate) fn format(field: &'static str, value: &str, format: Format) -> Result<(), Violation> {
+    let (fits, name) = match format {
+        Format::Uri => (reqwest::Url::parse(value).is_ok(), "uri"),
+        Format::Email => (is_email(value), "email"),
+    };
+    if fits {
+        Ok(())
+    } else {
+        Err(Violation::new(field, value, format!("format: {name}")))
+    }
+}
+
+fn is_email(value: &str) -> bool {
+    let Some((local, domain)) = value.split_once('@') else {
+        return false;
+    };
+    let local_ok = !local.is_empty()
+        && local
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b".!#$%&'*+/=?^_`{|}~-".contains(&b));
+    let label_ok = |l: &str| {
+        (1..=63).contains(&l.len())
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    local_ok && domain.split('.').all(label_ok)
 }
 
 /// `minItems` and `maxItems`.

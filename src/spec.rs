@@ -111,6 +111,41 @@ pub struct Field {
     /// The default the spec gives, as text: the server's, applied when the
     /// field is left out (the client never sends it on its own).
     pub default: Option<&'static str>,
+    /// The spec's examples of a value, as text (a parameter's `example` and
+    /// `examples`, then its schema's `example`; for an array, of its items).
+    pub examples: &'static [&'static str],
+    /// The rules its schema states (for an array, its items' rules and its
+    /// own item counts).
+    pub limits: Limits,
+}
+
+/// The rules a [`Field`]'s schema states, as the spec writes them.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// `minimum`.
+    pub minimum: Option<f64>,
+    /// `maximum`.
+    pub maximum: Option<f64>,
+    /// `exclusiveMinimum: true`.
+    pub exclusive_minimum: bool,
+    /// `exclusiveMaximum: true`.
+    pub exclusive_maximum: bool,
+    /// `multipleOf`.
+    pub multiple_of: Option<f64>,
+    /// `minLength`.
+    pub min_length: Option<u64>,
+    /// `maxLength`.
+    pub max_length: Option<u64>,
+    /// `pattern` (ECMAScript).
+    pub pattern: Option<&'static str>,
+    /// `minItems` of an array.
+    pub min_items: Option<u64>,
+    /// `maxItems` of an array.
+    pub max_items: Option<u64>,
+    /// The `format` the crate types or checks (`uuid`, `date-time`, `date`,
+    /// `uri`, `email`), or empty.
+    pub format: &'static str,
 }
 
 /// The schemas the crate implements by hand: checked when made, with
@@ -124,6 +159,23 @@ pub enum HandWritten {
     Id,
     /// The account's auth_id: [`AuthId`](crate::AuthId).
     AuthId,
+}
+
+impl Limits {
+    /// No rules.
+    pub const NONE: Limits = Limits {
+        minimum: None,
+        maximum: None,
+        exclusive_minimum: false,
+        exclusive_maximum: false,
+        multiple_of: None,
+        min_length: None,
+        max_length: None,
+        pattern: None,
+        min_items: None,
+        max_items: None,
+        format: "",
+    };
 }
 
 impl Field {

@@ -73,10 +73,19 @@ pub fn calls(model: &Model) -> syn::File {
         }
         if let Some(b) = &op.body {
             let t = owned(&b.ty);
-            fields.push(quote!(#[doc = " The decoded body."] body: #t));
-            parse.push(quote!(let body = crate::mock::body::<#t>(op, body)?;));
+            if b.required {
+                fields.push(quote!(#[doc = " The decoded body."] body: #t));
+                parse.push(quote! {
+                    let body = crate::mock::body::<#t>(op, body)?
+                        .expect("mock::body refuses a missing required body");
+                });
+                passed.push(quote!(&body));
+            } else {
+                fields.push(quote!(#[doc = " The decoded body (`None`: none was sent)."] body: ::std::option::Option<#t>));
+                parse.push(quote!(let body = crate::mock::body::<#t>(op, body)?;));
+                passed.push(quote!(body.as_ref()));
+            }
             values.push(quote!(body));
-            passed.push(quote!(&body));
         }
         variants.push(quote!(#[doc = #doc] #variant { #(#fields),* }));
         arms.push(quote! {

@@ -178,7 +178,9 @@ pub fn check_impls(model: &Model, shapes: &super::passes::Shapes) -> Vec<syn::It
                 let mut checks = TokenStream::new();
                 for p in props {
                     let field = format_ident!("{}", p.rust);
-                    let check = rust::check_value(model, &p.wire, &p.ty, &quote!(__v));
+                    // The field's shape says whether it is an `Option`
+                    // (optional, or nullable): a value is checked.
+                    let check = rust::check_value(model, &p.wire, p.ty.plain(), &quote!(__v));
                     if check.is_empty() {
                         continue;
                     }

@@ -28,10 +28,20 @@ pub fn items(model: &Model) -> Vec<syn::Item> {
         let url = url(model, op);
         let query = query(op);
         let method = format_ident!("{}", op.method);
-        let body = op
-            .body
-            .as_ref()
-            .map(|_| quote!(let __request = __request.json(body);));
+        // An optional body that is not given sends nothing: no body, no
+        // `content-type`.
+        let body = op.body.as_ref().map(|b| {
+            if b.required {
+                quote!(let __request = __request.json(body);)
+            } else {
+                quote! {
+                    let __request = match body {
+                        ::std::option::Option::Some(body) => __request.json(body),
+                        ::std::option::Option::None => __request,
+                    };
+                }
+            }
+        });
         methods.push(quote! {
             #(#[doc = #docs])*
             pub fn #name(&self, #(#params),*)
@@ -111,7 +121,11 @@ fn signature(op: &Op) -> (Vec<TokenStream>, Vec<syn::Ident>) {
     }
     if let Some(body) = &op.body {
         let ty = owned(&body.ty);
-        params.push(quote!(body: &#ty));
+        params.push(if body.required {
+            quote!(body: &#ty)
+        } else {
+            quote!(body: ::std::option::Option<&#ty>)
+        });
         names.push(format_ident!("body"));
     }
     (params, names)
@@ -268,8 +282,19 @@ fn check_fn(model: &Model, op: &Op) -> TokenStream {
         });
     }
     if let Some(b) = &op.body {
-        let check = rust::check_value(model, "body", &b.ty, &quote!(body));
-        body.extend(check);
+        // The body's own fields are named by their place in it, not
+        // prefixed with `body`.
+        let object = |n: &str| matches!(model.named(n), Some(Named::Object { .. }));
+        let check = match &b.ty {
+            Ty::Named(n) if object(n) && rust::needs_check(model, n) => {
+                quote!(crate::rules::Check::check(body)?;)
+            }
+            ty => rust::check_value(model, "body", ty, &quote!(body)),
+        };
+        body.extend(match (b.required, check.is_empty()) {
+            (_, true) | (true, false) => check,
+            (false, false) => quote!(if let ::std::option::Option::Some(body) = body { #check }),
+        });
     }
     quote! {
         #[inline]
@@ -325,7 +350,11 @@ fn prepare_arm(model: &Model, op: &Op, index: usize) -> TokenStream {
     if let Some(b) = &op.body {
         let t = owned(&b.ty);
         parse.push(quote!(let body = crate::operations::json_body::<#t>(op, body)?;));
-        passed.push(quote!(&body));
+        passed.push(if b.required {
+            quote!(&body.expect("json_body refuses a missing required body"))
+        } else {
+            quote!(body.as_ref())
+        });
     }
     quote! {
         #id => {

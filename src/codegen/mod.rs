@@ -142,7 +142,7 @@ fn check_patterns(model: &Model) -> Result<(), String> {
                 Some(p) => rust::check_pattern(at, p),
                 None => Ok(()),
             },
-            Ty::Array(t, _) | Ty::Map(t) => walk(at, t),
+            Ty::Array(t, _) | Ty::Map(t) | Ty::Nullable(t) => walk(at, t),
             _ => Ok(()),
         }
     }

@@ -178,6 +178,10 @@ fn variant(value: &str) -> String {
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         return format!("V{name}");
     }
+    // `self` is `Self`, a keyword.
+    if is_keyword(&name) {
+        return format!("{name}_");
+    }
     name
 }
 
@@ -254,6 +258,9 @@ mod tests {
                 "V0", "V1", "Hash", "Star", "Minus", "Dot", "Agent", "Agent2", "Empty", "XY", "AB"
             ]
         );
+        // A value whose PascalCase is a keyword (found by .ci/spec-fuzz).
+        let words: Vec<String> = ["self", "crate", "type"].map(String::from).to_vec();
+        assert_eq!(variants(&words, None).unwrap(), ["Self_", "Crate", "Type"]);
         let given = vec!["Zero".to_string()];
         assert_eq!(variants(&values[..1], Some(&given)).unwrap(), ["Zero"]);
         assert!(variants(&values[..2], Some(&given)).is_err());

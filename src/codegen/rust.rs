@@ -24,6 +24,10 @@ pub fn owned(ty: &Ty) -> TokenStream {
             quote!(::std::collections::HashMap<::std::string::String, #item>)
         }
         Ty::Any => quote!(::serde_json::Value),
+        Ty::Nullable(t) => {
+            let t = owned(t);
+            quote!(::std::option::Option<#t>)
+        }
     }
 }
 
@@ -100,6 +104,7 @@ pub fn needs_check(model: &Model, name: &str) -> bool {
             }
             Some(Named::Enum(e)) => e.in_response && e.in_request,
             Some(Named::Alias(t)) if newtype_rules(t) => ty_needs(model, t, depth + 1),
+            Some(Named::Alias(Ty::String(r))) => r.format.is_some(),
             _ => false,
         }
     }
@@ -108,12 +113,15 @@ pub fn needs_check(model: &Model, name: &str) -> bool {
             Ty::Named(n) => go(model, n, depth),
             Ty::Integer(_, r) | Ty::Number(r) => num_rules(r),
             Ty::String(r) => {
-                r.pattern.is_some() || r.min_length.is_some() || r.max_length.is_some()
+                r.pattern.is_some()
+                    || r.min_length.is_some()
+                    || r.max_length.is_some()
+                    || r.format.is_some()
             }
             Ty::Array(item, r) => {
                 r.min_items.is_some() || r.max_items.is_some() || ty_needs(model, item, depth)
             }
-            Ty::Map(item) => ty_needs(model, item, depth),
+            Ty::Map(item) | Ty::Nullable(item) => ty_needs(model, item, depth),
             _ => false,
         }
     }
@@ -188,6 +196,9 @@ pub fn check_value(model: &Model, field: &str, ty: &Ty, v: &TokenStream) -> Toke
                 let (min, max) = (opt_u64(r.min_length), opt_u64(r.max_length));
                 out.extend(quote!(crate::rules::length(#field, #v, #min, #max)?;));
             }
+            if let Some(format) = &r.format {
+                out.extend(format_check(field, format, v));
+            }
             if let Some(pattern) = &r.pattern {
                 out.extend(quote! {{
                     static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
@@ -217,11 +228,33 @@ pub fn check_value(model: &Model, field: &str, ty: &Ty, v: &TokenStream) -> Toke
                 quote!(for __item in (#v).values() { #inner })
             }
         }
+        // `null` breaks no rule; a value is checked.
+        Ty::Nullable(inner) => {
+            let check = check_value(model, field, inner, &quote!(__present));
+            if check.is_empty() {
+                check
+            } else {
+                quote!(if let ::std::option::Option::Some(__present) = ::std::option::Option::as_ref(#v) { #check })
+            }
+        }
         // A named number, array or map: its rules, on the value inside,
         // under the field's own name.
         Ty::Named(n) if open_newtype(model, n).is_some() => {
             let inner = open_newtype(model, n).expect("matched");
             check_value(model, field, inner, &quote!(&(#v).0))
+        }
+        // A named string with a format (typify checks its pattern and
+        // lengths when it is made; not a format): the text inside.
+        Ty::Named(n) if matches!(model.named(n), Some(Named::Alias(Ty::String(r))) if r.format.is_some()) =>
+        {
+            let Some(Named::Alias(Ty::String(r))) = model.named(n) else {
+                unreachable!("matched")
+            };
+            format_check(
+                field,
+                r.format.as_deref().unwrap_or_default(),
+                &quote!(&**#v),
+            )
         }
         // A nested schema's violation says where it sits.
         Ty::Named(n) if needs_check(model, n) => {
@@ -229,6 +262,14 @@ pub fn check_value(model: &Model, field: &str, ty: &Ty, v: &TokenStream) -> Toke
         }
         _ => TokenStream::new(),
     }
+}
+
+fn format_check(field: &str, format: &str, v: &TokenStream) -> TokenStream {
+    let format = match format {
+        "uri" => quote!(Uri),
+        _ => quote!(Email),
+    };
+    quote!(crate::rules::format(#field, #v, crate::rules::Format::#format)?;)
 }
 
 /// Whether a pattern compiles in regress (what the generated checks use).

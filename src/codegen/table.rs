@@ -5,7 +5,7 @@
 
 use serde_norway::Value;
 
-use super::model::{HAND_WRITTEN, Location, Model, Named, Op, Ty};
+use super::model::{DATE, DATE_TIME, HAND_WRITTEN, Location, Model, Named, Op, Rules, Ty};
 
 struct Field {
     name: String,
@@ -16,6 +16,75 @@ struct Field {
     kind: &'static str,
     values: Vec<String>,
     default: Option<String>,
+    examples: Vec<String>,
+    limits: String,
+}
+
+/// The rules of a field's schema as a `Limits` literal: an alias's own,
+/// and for an array, its items' with its item counts.
+fn limits(model: &Model, ty: &Ty) -> String {
+    fn go(model: &Model, ty: &Ty, out: &mut Vec<String>, depth: usize) {
+        let rules = |r: &Rules, out: &mut Vec<String>| {
+            let mut put = |k: &str, v: Option<String>| {
+                if let Some(v) = v {
+                    out.push(format!("{k}: {v}"));
+                }
+            };
+            let float = |v: Option<f64>| v.map(|v| format!("Some({v:?})"));
+            let count = |v: Option<u64>| v.map(|v| format!("Some({v})"));
+            put("minimum", float(r.minimum));
+            put("maximum", float(r.maximum));
+            put(
+                "exclusive_minimum",
+                r.exclusive_minimum.then(|| "true".into()),
+            );
+            put(
+                "exclusive_maximum",
+                r.exclusive_maximum.then(|| "true".into()),
+            );
+            put("multiple_of", float(r.multiple_of));
+            put("min_length", count(r.min_length));
+            put("max_length", count(r.max_length));
+            put(
+                "pattern",
+                r.pattern.as_ref().map(|p| format!("Some({p:?})")),
+            );
+            put("format", r.format.as_ref().map(|f| format!("{f:?}")));
+        };
+        if depth > 16 {
+            return;
+        }
+        match ty {
+            Ty::String(r) | Ty::Integer(_, r) | Ty::Number(r) => rules(r, out),
+            Ty::Uuid => out.push("format: \"uuid\"".into()),
+            Ty::Array(item, r) => {
+                go(model, item, out, depth + 1);
+                let count = |v: Option<u64>| v.map(|v| format!("Some({v})"));
+                if let Some(v) = count(r.min_items) {
+                    out.push(format!("min_items: {v}"));
+                }
+                if let Some(v) = count(r.max_items) {
+                    out.push(format!("max_items: {v}"));
+                }
+            }
+            Ty::Nullable(t) => go(model, t, out, depth + 1),
+            Ty::Named(n) if n == DATE_TIME => out.push("format: \"date-time\"".into()),
+            Ty::Named(n) if n == DATE => out.push("format: \"date\"".into()),
+            Ty::Named(n) => {
+                if let Some(Named::Alias(t)) = model.named(n) {
+                    go(model, t, out, depth + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut fields = Vec::new();
+    go(model, ty, &mut fields, 0);
+    if fields.is_empty() {
+        "Limits::NONE".into()
+    } else {
+        format!("Limits {{ {}, ..Limits::NONE }}", fields.join(", "))
+    }
 }
 
 fn kind(model: &Model, ty: &Ty) -> (&'static str, Vec<String>, String) {
@@ -35,6 +104,7 @@ fn kind(model: &Model, ty: &Ty) -> (&'static str, Vec<String>, String) {
         Ty::Boolean => ("Boolean", Vec::new(), String::new()),
         Ty::Array(..) => ("Array", Vec::new(), String::new()),
         Ty::Map(_) | Ty::Any => ("Object", Vec::new(), String::new()),
+        Ty::Nullable(t) => kind(model, t),
     }
 }
 
@@ -61,6 +131,8 @@ fn params(model: &Model, op: &Op) -> Vec<Field> {
                 p.required,
                 (kind, values, schema),
                 &p.default,
+                &p.examples,
+                limits(model, &p.ty),
             )
         })
         .collect()
@@ -74,6 +146,8 @@ impl Field {
         required: bool,
         (kind, values, schema): (&'static str, Vec<String>, String),
         default: &Option<String>,
+        examples: &[String],
+        limits: String,
     ) -> Field {
         Field {
             name: name.to_string(),
@@ -84,6 +158,8 @@ impl Field {
             kind,
             values,
             default: default.clone(),
+            examples: examples.to_vec(),
+            limits,
         }
     }
 }
@@ -117,6 +193,8 @@ pub fn render(model: &Model) -> Result<String, String> {
                                         p.required,
                                         kind(model, &p.ty),
                                         &p.default,
+                                        &p.examples,
+                                        limits(model, &p.ty),
                                     )
                                 })
                                 .collect(),
@@ -209,7 +287,7 @@ fn fields_text(fields: &[Field]) -> String {
             let values: Vec<String> = f.values.iter().map(|v| format!("{v:?}")).collect();
             format!(
                 "Field {{ name: {:?}, location: Location::{}, description: {:?}, required: {}, \
-                 schema: {:?}, kind: Kind::{}, values: &[{}], default: {:?} }}",
+                 schema: {:?}, kind: Kind::{}, values: &[{}], default: {:?}, examples: &{:?}, limits: {} }}",
                 f.name,
                 f.location,
                 f.description,
@@ -217,7 +295,9 @@ fn fields_text(fields: &[Field]) -> String {
                 f.schema,
                 f.kind,
                 values.join(", "),
-                f.default
+                f.default,
+                f.examples,
+                f.limits,
             )
         })
         .collect::<Vec<_>>()

@@ -127,7 +127,10 @@ fn parse<T: FromStr>(op: &Operation, name: &str, raw: &str) -> Result<T, Refusal
 
 /// The body decoded into its generated type, refused as Plivo would:
 /// `<field> is a mandatory param.`, `Invalid value provided for <field>.`
-pub(crate) fn body<T: DeserializeOwned>(op: &Operation, body: Option<Value>) -> Result<T, Refusal> {
+pub(crate) fn body<T: DeserializeOwned>(
+    op: &Operation,
+    body: Option<Value>,
+) -> Result<Option<T>, Refusal> {
     let spec = op.body.as_ref();
     let json = match body {
         Some(json) => json,
@@ -137,7 +140,7 @@ pub(crate) fn body<T: DeserializeOwned>(op: &Operation, body: Option<Value>) -> 
                 "Request body is required.",
             ));
         }
-        None => Value::Object(Default::default()),
+        None => return Ok(None),
     };
     let Value::Object(map) = &json else {
         return Err(Refusal::new(
@@ -158,12 +161,17 @@ pub(crate) fn body<T: DeserializeOwned>(op: &Operation, body: Option<Value>) -> 
         }
     }
     serde_json::from_value(json)
+        .map(Some)
         .map_err(|e| Refusal::new(StatusCode::BAD_REQUEST, format!("Invalid request: {e}")))
 }
 
 /// A field's value against the spec: addresses by the address rule, enums
 /// by their values.
 fn acceptable(field: &Field, value: &Value) -> bool {
+    // Whether the field may be `null` is the typed decode's to say.
+    if value.is_null() {
+        return true;
+    }
     if field.hand_written() == Some(HandWritten::Address) {
         return value.as_str().is_some_and(crate::Address::is_valid);
     }

@@ -164,6 +164,7 @@ async fn good_requests_get_the_spec_examples_with_their_ids() {
     match &mock.calls()[2] {
         Call::RunPhlo { auth_id, body, .. } => {
             assert_eq!(auth_id, MockPhlo::AUTH_ID);
+            let body = body.as_ref().expect("the run had a body");
             assert_eq!(body.0, *json!({"customerName": "Ada"}).as_object().unwrap());
         }
         other => panic!("{other:?}"),

@@ -30,7 +30,11 @@ async fn the_shipped_operations_are_on_operations_and_answer_from_the_mock() {
     let got = ops.get_phlo(&phlo).await.unwrap();
     assert_eq!(got.phlo_id, MockPhlo::PHLO_ID);
     let run = ops
-        .run_phlo(&auth, &phlo, &types::RunPhloRequest(Default::default()))
+        .run_phlo(
+            &auth,
+            &phlo,
+            Some(&types::RunPhloRequest(Default::default())),
+        )
         .await
         .unwrap();
     let got = ops.get_phlo_run(&phlo, &id(&run.api_id)).await.unwrap();

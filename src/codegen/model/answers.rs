@@ -7,6 +7,7 @@ use serde_norway::{Mapping, Value};
 use super::{
     Builder, Callback, METHODS, Ty, names,
     operations::not_json,
+    schemas::not_null,
     yaml::{get, key, media_example, scalar, text},
 };
 
@@ -72,12 +73,11 @@ impl Builder {
                     }
                     match media.as_mapping_mut().and_then(|m| m.get_mut("schema")) {
                         None => None,
-                        Some(schema) => Some(self.ty(
-                            schema,
-                            &hint,
-                            &format!("{at}, response {code}"),
-                            false,
-                        )?),
+                        Some(schema) => {
+                            let ty =
+                                self.ty(schema, &hint, &format!("{at}, response {code}"), false)?;
+                            Some(not_null(ty, schema, false))
+                        }
                     }
                 }
             };
@@ -186,6 +186,7 @@ impl Builder {
                             &at,
                             false,
                         )?;
+                        let this = not_null(this, schema, false);
                         if ty.as_ref().is_some_and(|t| *t != this) {
                             return Err(format!("{at}: its media types must share one schema"));
                         }

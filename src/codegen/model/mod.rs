@@ -99,6 +99,8 @@ pub struct Param {
     pub ty: Ty,
     pub description: String,
     pub default: Option<String>,
+    /// The spec's examples of a value (for an array, of its items).
+    pub examples: Vec<String>,
 }
 
 pub struct RequestBody {
@@ -115,6 +117,8 @@ pub struct Prop {
     pub ty: Ty,
     pub description: String,
     pub default: Option<String>,
+    /// The spec's examples of a value (for an array, of its items).
+    pub examples: Vec<String>,
 }
 
 pub enum Named {
@@ -153,6 +157,29 @@ pub enum Ty {
     Array(Box<Ty>, Rules),
     Map(Box<Ty>),
     Any,
+    /// `nullable: true` at a field, item or value site: `Option<T>` in
+    /// Rust, its rules checked when a value is present. Never a parameter's
+    /// or a body's own type (the model unwraps those), never a named
+    /// schema's (a nullable component is nullable at each of its sites).
+    Nullable(Box<Ty>),
+}
+
+impl Ty {
+    /// `self` as nullable (once).
+    pub fn into_nullable(self) -> Ty {
+        match self {
+            t @ Ty::Nullable(_) => t,
+            t => Ty::Nullable(Box::new(t)),
+        }
+    }
+
+    /// The type without a `nullable` around it.
+    pub fn plain(&self) -> &Ty {
+        match self {
+            Ty::Nullable(t) => t.plain(),
+            t => t,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -178,6 +205,9 @@ pub struct Rules {
     pub max_items: Option<u64>,
     /// Allowed values of a number or integer `enum`.
     pub values: Vec<f64>,
+    /// A string `format` the crate checks (`uri`, `email`); uuid and the
+    /// dates are types of their own.
+    pub format: Option<String>,
 }
 
 impl Model {
@@ -188,6 +218,9 @@ impl Model {
 
 struct Builder {
     doc: Value,
+    /// Component schemas the spec writes `nullable: true` on: the flag is
+    /// moved to each site that refers to them.
+    nullable: BTreeSet<String>,
     schemas: BTreeMap<String, Named>,
     /// The spec's component names (as written) by Rust name.
     taken: Taken,
@@ -204,6 +237,7 @@ pub fn build(text: &str) -> Result<Model, String> {
     }
     let mut b = Builder {
         doc,
+        nullable: BTreeSet::new(),
         schemas: BTreeMap::new(),
         taken: Taken::default(),
         pending: Vec::new(),
@@ -300,7 +334,7 @@ fn reach(schemas: &BTreeMap<String, Named>, ty: &Ty, seen: &mut BTreeSet<String>
                 _ => {}
             }
         }
-        Ty::Array(t, _) | Ty::Map(t) => reach(schemas, t, seen),
+        Ty::Array(t, _) | Ty::Map(t) | Ty::Nullable(t) => reach(schemas, t, seen),
         _ => {}
     }
 }

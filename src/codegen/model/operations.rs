@@ -8,8 +8,8 @@ use serde_norway::Value;
 
 use super::{
     Builder, Location, METHODS, Named, Op, Param, RequestBody, Taken, Ty, names,
-    schemas::default_of,
-    yaml::{get, key, media_example, ref_name, text},
+    schemas::{default_of, not_null, site_examples},
+    yaml::{examples, get, key, media_example, ref_name, text},
 };
 
 impl Builder {
@@ -170,6 +170,13 @@ impl Builder {
                 return Err(format!("{at}: parameter {wire} has no schema"));
             };
             let default = default_of(schema);
+            let mut examples = examples(&p);
+            if let Some(schema) = get(&p, "schema") {
+                examples.extend(site_examples(schema));
+            }
+            let Some(schema) = p.as_mapping_mut().and_then(|m| m.get_mut("schema")) else {
+                return Err(format!("{at}: parameter {wire} has no schema"));
+            };
             let description = if description.is_empty() {
                 text(schema, "description")
             } else {
@@ -177,7 +184,7 @@ impl Builder {
             };
             let hint = format!("{op_pascal}{}", names::pascal(&wire));
             let ty = self.ty(schema, &hint, &format!("{at}, parameter {wire}"), false)?;
-            let ty = self.param_type(ty, &at, &wire, location)?;
+            let ty = self.param_type(not_null(ty, schema, true), &at, &wire, location)?;
             let required = location == Location::Path
                 || get(&p, "required").and_then(Value::as_bool) == Some(true);
             params.push(Param {
@@ -188,6 +195,7 @@ impl Builder {
                 ty,
                 description,
                 default,
+                examples,
             });
             normalized.push(p);
         }
@@ -303,6 +311,7 @@ impl Builder {
             &format!("{at}, request body"),
             false,
         )?;
+        let ty = not_null(ty, schema, false);
         let description = if description.is_empty() {
             text(schema, "description")
         } else {

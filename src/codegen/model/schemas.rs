@@ -8,7 +8,7 @@ use serde_norway::{Mapping, Value};
 
 use super::{
     Builder, DATE, DATE_TIME, EnumDef, HAND_WRITTEN, IntFormat, Named, Prop, Rules, Ty, names,
-    yaml::{count, get, key, number, ref_name, scalar, text},
+    yaml::{count, examples, get, key, number, ref_name, scalar, text},
 };
 
 impl Builder {
@@ -54,7 +54,15 @@ impl Builder {
             self.taken.take(&rust, "");
         }
         for name in names {
-            let schema = self.components_mut().remove(key(&name)).unwrap_or_default();
+            let mut schema = self.components_mut().remove(key(&name)).unwrap_or_default();
+            let nullable = schema
+                .as_mapping_mut()
+                .and_then(|m| m.remove("nullable"))
+                .and_then(|n| n.as_bool())
+                == Some(true);
+            if nullable {
+                self.nullable.insert(name.clone());
+            }
             self.pending.push((name, schema));
         }
         self.drain()
@@ -112,6 +120,7 @@ impl Builder {
                     .expect("the property exists");
                 let description = text(site, "description");
                 let default = default_of(&*site);
+                let examples = site_examples(site);
                 let hint = format!("{rust}{}", names::pascal(&prop));
                 let ty = self.ty(site, &hint, &format!("{at}, property {prop}"), false)?;
                 props.push(Prop {
@@ -121,6 +130,7 @@ impl Builder {
                     ty,
                     description,
                     default,
+                    examples,
                 });
             }
             return Ok(Named::Object { props, free_form });
@@ -129,7 +139,9 @@ impl Builder {
         Ok(Named::Alias(ty))
     }
 
-    /// The type of the schema at a site, hoisting what typify would name.
+    /// The type of the schema at a site, hoisting what typify would name;
+    /// `nullable` at a site (or on the component it refers to) is
+    /// [`Ty::Nullable`], and stays on the site for typify (`Option<T>`).
     pub(super) fn ty(
         &mut self,
         schema: &mut Value,
@@ -137,9 +149,31 @@ impl Builder {
         at: &str,
         root: bool,
     ) -> Result<Ty, String> {
+        let nullable = !root && get(schema, "nullable").and_then(Value::as_bool) == Some(true);
+        let ty = self.site_ty(schema, hint, at, root)?;
+        Ok(if nullable { ty.into_nullable() } else { ty })
+    }
+
+    fn site_ty(
+        &mut self,
+        schema: &mut Value,
+        hint: &str,
+        at: &str,
+        root: bool,
+    ) -> Result<Ty, String> {
         if let Some(name) = ref_name(schema, "schemas") {
-            let name = name.map_err(|e| format!("{at}: {e}"))?;
-            return Ok(Ty::Named(names::pascal(name)));
+            let name = name.map_err(|e| format!("{at}: {e}"))?.to_string();
+            let ty = Ty::Named(names::pascal(&name));
+            if !root && self.nullable.contains(&name) {
+                // A nullable component: nullable here, as OpenAPI 3.0 means.
+                let reference = std::mem::take(schema);
+                *schema = Value::Mapping(Mapping::from_iter([
+                    (key("allOf"), Value::Sequence(vec![reference])),
+                    (key("nullable"), Value::Bool(true)),
+                ]));
+                return Ok(ty.into_nullable());
+            }
+            return Ok(ty);
         }
         if !root {
             strip_default(schema);
@@ -151,6 +185,23 @@ impl Builder {
             if combinator == "allOf" && list.len() == 1 {
                 let mut only = list[0].clone();
                 let ty = self.ty(&mut only, hint, at, root)?;
+                if let Ty::Nullable(_) = ty {
+                    // `only` was wrapped: the flag goes on this site.
+                    if let Some(inner) = get(&only, "allOf")
+                        .and_then(Value::as_sequence)
+                        .and_then(|s| s.first())
+                    {
+                        only = inner.clone();
+                    }
+                    if root {
+                        return Err(format!(
+                            "{at}: internal: a nullable component reached a root"
+                        ));
+                    }
+                    if let Some(m) = schema.as_mapping_mut() {
+                        m.insert(key("nullable"), Value::Bool(true));
+                    }
+                }
                 if let Some(seq) = schema
                     .as_mapping_mut()
                     .and_then(|m| m.get_mut("allOf"))
@@ -171,6 +222,7 @@ impl Builder {
             .unwrap_or("")
             .to_string();
         let kind = kind.as_str();
+        drop_zero_minimums(schema);
         let rules = rules(schema);
         if get(schema, "enum").is_some() {
             if is_string_enum(schema) {
@@ -263,7 +315,11 @@ impl Builder {
             key(&format!("#/components/schemas/{name}")),
         )]));
         let description = moved.as_mapping_mut().and_then(|m| m.remove("description"));
-        let is_nullable = get(&moved, "nullable").and_then(Value::as_bool) == Some(true);
+        let is_nullable = moved
+            .as_mapping_mut()
+            .and_then(|m| m.remove("nullable"))
+            .and_then(|n| n.as_bool())
+            == Some(true);
         if description.is_some() || is_nullable {
             site.insert(key("allOf"), Value::Sequence(vec![reference]));
             if let Some(d) = description.clone() {
@@ -339,6 +395,7 @@ impl Builder {
             Ty::Boolean => J::Bool(false),
             Ty::Array(..) => J::Array(Vec::new()),
             Ty::Map(_) | Ty::Any => J::Object(Default::default()),
+            Ty::Nullable(t) => self.synth(t, depth + 1),
         }
     }
 }
@@ -409,7 +466,66 @@ pub(super) fn rules(schema: &Value) -> Rules {
             .and_then(Value::as_sequence)
             .map(|v| v.iter().filter_map(Value::as_f64).collect())
             .unwrap_or_default(),
+        format: get(schema, "format")
+            .and_then(Value::as_str)
+            .filter(|f| CHECKED_FORMATS.contains(f))
+            .map(str::to_string),
     }
+}
+
+/// The string formats checked before I/O besides uuid and the dates, which
+/// are types (`rules::format`). Any other `format` is documentation.
+pub(super) const CHECKED_FORMATS: [&str; 2] = ["uri", "email"];
+
+/// `minLength: 0` and `minItems: 0` state no rule: they leave the
+/// document (typify would write a comparison that is always false).
+fn drop_zero_minimums(schema: &mut Value) {
+    if let Some(m) = schema.as_mapping_mut() {
+        for k in ["minLength", "minItems"] {
+            if m.get(k).and_then(Value::as_u64) == Some(0) {
+                m.remove(k);
+            }
+        }
+    }
+}
+
+/// A parameter's, a body's or an answer's own type is never nullable (a
+/// parameter is sent as a value, a body is an object): the flag leaves the
+/// site, and for a parameter its array's items too.
+pub(super) fn not_null(ty: Ty, site: &mut Value, items: bool) -> Ty {
+    fn strip(site: &mut Value) {
+        if let Some(m) = site.as_mapping_mut() {
+            m.remove("nullable");
+        }
+    }
+    strip(site);
+    let ty = match ty {
+        Ty::Nullable(t) => *t,
+        t => t,
+    };
+    match ty {
+        Ty::Array(item, rules) if items => {
+            if let Some(site) = site.as_mapping_mut().and_then(|m| m.get_mut("items")) {
+                strip(site);
+            }
+            let item = match *item {
+                Ty::Nullable(t) => t,
+                t => Box::new(t),
+            };
+            Ty::Array(item, rules)
+        }
+        t => t,
+    }
+}
+
+/// The examples at a site (an array's: its items'), before hoisting moves
+/// the schema away.
+pub(super) fn site_examples(site: &Value) -> Vec<String> {
+    let mut out = examples(site);
+    if let Some(items) = get(site, "items") {
+        out.extend(examples(items));
+    }
+    out
 }
 
 pub(super) fn default_of(site: &Value) -> Option<String> {

@@ -36,6 +36,20 @@ pub(super) fn scalar(v: &Value) -> Option<String> {
     }
 }
 
+/// A value's `example` and each of its `examples` (a parameter's map of
+/// `{value}`, or a schema's list), as scalar texts.
+pub(super) fn examples(v: &Value) -> Vec<String> {
+    let mut out: Vec<String> = get(v, "example").and_then(scalar).into_iter().collect();
+    match get(v, "examples") {
+        Some(Value::Mapping(m)) => {
+            out.extend(m.values().filter_map(|e| get(e, "value").and_then(scalar)))
+        }
+        Some(Value::Sequence(s)) => out.extend(s.iter().filter_map(scalar)),
+        _ => {}
+    }
+    out
+}
+
 pub(super) fn json(v: &Value) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
 }
