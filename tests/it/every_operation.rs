@@ -11,9 +11,11 @@
 //! Self-contained (no support module): `.ci/growth-drill` runs this file
 //! alone on a copy of the crate with a grown spec.
 
+use std::time::Duration;
+
 use plivo_phlo::{
     mock::MockPhlo,
-    spec::{Field, Kind, Location, OPERATIONS, Operation},
+    spec::{Field, Kind, Limits, Location, OPERATIONS, Operation},
 };
 use serde_json::{Map, Value, json};
 
@@ -22,10 +24,9 @@ const PHONE: &str = "+14152225555";
 
 /// The values a path or query parameter can take, first choice first:
 /// the mock's own ids and credentials for `Id` and `AuthId`, a phone
-/// number for `Address`, an enum's first value, the spec's default, and
-/// otherwise candidates of its kind (numbers across the usual ranges; an
-/// array gets one value of its items; strings try the formats the spec
-/// model knows: plain, uuid, date-time, date).
+/// number for `Address`; then what the spec gives (its examples, its
+/// default, an enum's values); then values built from the rules
+/// ([`from_rules`]).
 fn candidates(field: &Field) -> Vec<String> {
     match field.schema {
         "Id" if field.name == "phlo_id" => return vec![MockPhlo::PHLO_ID.into()],
@@ -34,38 +35,275 @@ fn candidates(field: &Field) -> Vec<String> {
         "Address" => return vec![PHONE.into()],
         _ => {}
     }
-    if let Some(first) = field.values.first() {
-        return vec![first.to_string()];
+    let mut out: Vec<String> = Vec::new();
+    let given = field.examples.iter().copied();
+    let given = given
+        .chain(field.default)
+        .chain(field.values.iter().copied());
+    for value in given.map(String::from).chain(from_rules(field)) {
+        if !out.contains(&value) {
+            out.push(value);
+        }
     }
-    let default = field.default.map(String::from);
-    let strings = [
-        "drill",
-        MockPhlo::PHLO_ID,
-        "2020-06-03T10:48:43Z",
-        "2020-06-03",
-    ];
-    let numbers = ["1", "2", "10", "60", "100", "1000", "0", "-1"];
-    let kind: Vec<String> = match field.kind {
-        Kind::Integer | Kind::Number => numbers.into_iter().map(String::from).collect(),
-        Kind::Boolean => vec!["true".into()],
-        // An array parameter's items: their kind is not in `Field`, so a
-        // number first (a valid string too), then the strings.
-        Kind::Array => std::iter::once("1")
-            .chain(strings)
-            .map(String::from)
-            .collect(),
-        _ => strings.into_iter().map(String::from).collect(),
+    out
+}
+
+/// Values built from a field's rules: for a number, its bounds (and a
+/// multiple of `multipleOf`) before a spread of the usual ranges; for a
+/// string, its format, a text its pattern matches ([`sample`]) or one of
+/// the right length, before plain texts. An array parameter's items are
+/// not typed in `Field`: its limits say which they are.
+fn from_rules(field: &Field) -> Vec<String> {
+    let l = &field.limits;
+    let numeric = matches!(field.kind, Kind::Integer | Kind::Number)
+        || (field.kind == Kind::Array
+            && (l.minimum.is_some() || l.maximum.is_some() || l.multiple_of.is_some()));
+    if field.kind == Kind::Boolean {
+        return vec!["true".into(), "false".into()];
+    }
+    if numeric {
+        return numbers(l, field.kind == Kind::Number);
+    }
+    let mut out = Vec::new();
+    match l.format {
+        "uuid" => out.push(MockPhlo::PHLO_ID.to_string()),
+        "date-time" => out.push("2020-06-03T10:48:43Z".into()),
+        "date" => out.push("2020-06-03".into()),
+        "uri" => out.push("https://example.com/drill".into()),
+        "email" => out.push("drill@example.com".into()),
+        _ => {}
+    }
+    if let Some(text) = l.pattern.and_then(sample) {
+        out.push(text);
+    }
+    if l.min_length.is_some() || l.max_length.is_some() {
+        let n = l
+            .min_length
+            .unwrap_or(0)
+            .max(1)
+            .min(l.max_length.unwrap_or(u64::MAX));
+        out.push("a".repeat(n as usize));
+    }
+    if field.kind == Kind::Array {
+        out.push("1".into());
+    }
+    out.extend(
+        [
+            "drill",
+            MockPhlo::PHLO_ID,
+            "2020-06-03T10:48:43Z",
+            "2020-06-03",
+        ]
+        .map(String::from),
+    );
+    out
+}
+
+fn numbers(l: &Limits, fractional: bool) -> Vec<String> {
+    let step = if fractional { 0.5 } else { 1.0 };
+    let low = l
+        .minimum
+        .map(|m| if l.exclusive_minimum { m + step } else { m });
+    let high = l
+        .maximum
+        .map(|m| if l.exclusive_maximum { m - step } else { m });
+    let mut out: Vec<f64> = Vec::new();
+    if let Some(k) = l.multiple_of {
+        let from = low.unwrap_or(0.0);
+        let first = (from / k).ceil() * k;
+        out.push(if first == 0.0 && low.is_none() {
+            k
+        } else {
+            first
+        });
+    }
+    out.extend(low);
+    out.extend(high);
+    if let (Some(a), Some(b)) = (low, high) {
+        out.push(((a + b) / 2.0).floor());
+    }
+    out.extend([1.0, 2.0, 10.0, 60.0, 100.0, 1000.0, 0.0, -1.0]);
+    out.into_iter()
+        .map(|v| {
+            if v.fract() == 0.0 {
+                format!("{}", v as i64)
+            } else {
+                v.to_string()
+            }
+        })
+        .collect()
+}
+
+/// A text that `pattern` matches, for the patterns specs write: anchors,
+/// literals, escapes (`\\d`, `\\w`, an escaped symbol), classes and ranges,
+/// groups with `|`, and the quantifiers `?`, `*`, `+`, `{n}`, `{n,}`,
+/// `{n,m}` (each atom repeated its least number of times, at least once
+/// when the least is 0 and the most is not). `None` for what it does not
+/// know (look-arounds, negated classes, back-references).
+fn sample(pattern: &str) -> Option<String> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut at = 0;
+    let out = alternatives(&chars, &mut at)?;
+    (at == chars.len()).then_some(out)
+}
+
+fn alternatives(c: &[char], at: &mut usize) -> Option<String> {
+    let first = sequence(c, at)?;
+    while c.get(*at) == Some(&'|') {
+        *at += 1;
+        sequence(c, at)?;
+    }
+    Some(first)
+}
+
+fn sequence(c: &[char], at: &mut usize) -> Option<String> {
+    let mut out = String::new();
+    while let Some(&ch) = c.get(*at) {
+        if ch == '|' || ch == ')' {
+            break;
+        }
+        *at += 1;
+        let atom = match ch {
+            '^' | '$' => continue,
+            '(' => {
+                if c.get(*at) == Some(&'?') {
+                    if c.get(*at + 1) != Some(&':') {
+                        return None;
+                    }
+                    *at += 2;
+                }
+                let inner = alternatives(c, at)?;
+                if c.get(*at) != Some(&')') {
+                    return None;
+                }
+                *at += 1;
+                inner
+            }
+            '[' => class(c, at)?.to_string(),
+            '\\' => escape(c, at)?.to_string(),
+            '.' => "a".into(),
+            '*' | '+' | '?' | '{' => return None,
+            other => other.to_string(),
+        };
+        let (least, most) = quantifier(c, at)?;
+        let times = if least == 0 && most != Some(0) {
+            1
+        } else {
+            least
+        };
+        out.push_str(&atom.repeat(times));
+    }
+    Some(out)
+}
+
+fn escape(c: &[char], at: &mut usize) -> Option<char> {
+    let e = *c.get(*at)?;
+    *at += 1;
+    match e {
+        'd' => Some('0'),
+        'w' => Some('a'),
+        's' => Some(' '),
+        e if !e.is_ascii_alphanumeric() => Some(e),
+        _ => None,
+    }
+}
+
+/// The first character a class allows.
+fn class(c: &[char], at: &mut usize) -> Option<char> {
+    if c.get(*at) == Some(&'^') {
+        return None;
+    }
+    let mut first = None;
+    let mut start = true;
+    loop {
+        let ch = *c.get(*at)?;
+        *at += 1;
+        match ch {
+            ']' if !start => return first,
+            '\\' => {
+                let e = escape(c, at)?;
+                first.get_or_insert(e);
+            }
+            ch => {
+                first.get_or_insert(ch);
+                if c.get(*at) == Some(&'-') && c.get(*at + 1).is_some_and(|n| *n != ']') {
+                    *at += 2;
+                }
+            }
+        }
+        start = false;
+    }
+}
+
+fn quantifier(c: &[char], at: &mut usize) -> Option<(usize, Option<usize>)> {
+    let q = match c.get(*at) {
+        Some('?') => (0, Some(1)),
+        Some('*') => (0, None),
+        Some('+') => (1, None),
+        Some('{') => {
+            let close = c[*at..].iter().position(|ch| *ch == '}')? + *at;
+            let inside: String = c[*at + 1..close].iter().collect();
+            let (least, most) = match inside.split_once(',') {
+                None => (inside.parse().ok()?, Some(inside.parse().ok()?)),
+                Some((l, "")) => (l.parse().ok()?, None),
+                Some((l, m)) => (l.parse().ok()?, Some(m.parse().ok()?)),
+            };
+            *at = close;
+            (least, most)
+        }
+        _ => return Some((1, Some(1))),
     };
-    default.into_iter().chain(kind).collect()
+    *at += 1;
+    if c.get(*at) == Some(&'?') {
+        *at += 1;
+    }
+    Some(q)
+}
+
+#[test]
+fn patterns_are_sampled_into_texts_they_match() {
+    for pattern in [
+        "^(MA|SA)[A-Z0-9]{18}$",
+        "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}$",
+        "^[0-9#*]$",
+        "^\\+?[1-9][0-9]{6,14}$",
+        "^[a-z]{2}(?:-[A-Z]{2})?$",
+        "^[A-Za-z0-9_-]{1,32}$",
+        "^a.b*c+$",
+    ] {
+        let text = sample(pattern).unwrap_or_else(|| panic!("{pattern}: no sample"));
+        let re = regress::Regex::new(pattern).unwrap();
+        assert!(
+            re.find(&text).is_some(),
+            "{pattern}: {text:?} does not match"
+        );
+    }
+    assert_eq!(sample("^(?=a)a$"), None, "a look-ahead is not known");
+    assert_eq!(sample("^[^a]$"), None, "a negated class is not known");
 }
 
 /// A JSON value for body field `field`, when the spec has no example body.
 fn json_value(field: &Field) -> Value {
     let text = candidates(field).swap_remove(0);
+    let number = || {
+        text.parse::<i64>()
+            .map(Value::from)
+            .or_else(|_| text.parse::<f64>().map(Value::from))
+            .unwrap_or(json!(1))
+    };
     match field.kind {
-        Kind::Integer | Kind::Number => json!(1),
-        Kind::Boolean => json!(true),
-        Kind::Array => json!([text]),
+        Kind::Integer | Kind::Number => number(),
+        Kind::Boolean => json!(text == "true"),
+        Kind::Array => {
+            let numeric = field.limits.minimum.is_some() || field.limits.maximum.is_some();
+            let item = if numeric {
+                number()
+            } else {
+                Value::String(text.clone())
+            };
+            let n = field.limits.min_items.unwrap_or(1).max(1) as usize;
+            Value::Array(vec![item; n])
+        }
         Kind::Object => json!({}),
         _ => Value::String(text),
     }
@@ -95,9 +333,16 @@ fn params(mock: &MockPhlo, op: &Operation, body: &Option<Value>) -> Vec<(&'stati
     let client = mock.client();
     let mut chosen: Vec<(usize, &Field)> = op.params.iter().map(|p| (0, p)).collect();
     loop {
+        // An array parameter: its name once per value, as many as it needs.
         let params: Vec<(&'static str, String)> = chosen
             .iter()
-            .map(|(i, p)| (p.name, candidates(p)[*i].clone()))
+            .flat_map(|(i, p)| {
+                let times = match p.kind {
+                    Kind::Array => p.limits.min_items.unwrap_or(1).max(1) as usize,
+                    _ => 1,
+                };
+                std::iter::repeat_n((p.name, candidates(p)[*i].clone()), times)
+            })
             .collect();
         let pairs: Vec<(&str, &str)> = params.iter().map(|(n, v)| (*n, v.as_str())).collect();
         match client.operations().prepare(op.id, &pairs, body.clone()) {
@@ -153,20 +398,122 @@ fn expected_answer(op: &Operation, path_values: &[(&str, String)]) -> (Value, bo
     (value, had_api_id)
 }
 
-/// The path template with each path parameter's value in its place.
+/// The path template with each path parameter's value in its place,
+/// percent-encoded as RFC 3986 has a path segment hold it (`pchar`: the
+/// unreserved characters, the sub-delimiters, `:` and `@` as they are).
 fn filled(op: &Operation, params: &[(&str, String)]) -> String {
+    const PCHAR: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~')
+        .remove(b'!')
+        .remove(b'$')
+        .remove(b'&')
+        .remove(b'\'')
+        .remove(b'(')
+        .remove(b')')
+        .remove(b'*')
+        .remove(b'+')
+        .remove(b',')
+        .remove(b';')
+        .remove(b'=')
+        .remove(b':')
+        .remove(b'@');
     params
         .iter()
         .fold(op.path.to_string(), |path, (name, value)| {
-            path.replace(&format!("{{{name}}}"), value)
+            let encoded = percent_encoding::utf8_percent_encode(value, PCHAR).to_string();
+            path.replace(&format!("{{{name}}}"), &encoded)
         })
+}
+
+/// The oracle: Prism (`PLIVO_PHLO_ORACLE`, its executable) in proxy mode
+/// between the client and MockPhlo, validating every request and every
+/// answer against the spec (`PLIVO_PHLO_ORACLE_SPEC`, by default the
+/// crate's) and answering 422 or 500 with what does not fit. It reads the
+/// spec itself: a generator bug that the client and the mock share does
+/// not pass it. `None` (straight to MockPhlo) when the variable is unset.
+struct Oracle {
+    child: tokio::process::Child,
+    url: String,
+    log: std::path::PathBuf,
+}
+
+impl Oracle {
+    async fn start(mock: &MockPhlo) -> Option<Oracle> {
+        let prism = std::env::var_os("PLIVO_PHLO_ORACLE")?;
+        let spec = std::env::var_os("PLIVO_PHLO_ORACLE_SPEC")
+            .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/spec/phlo.yaml").into());
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let log = std::env::temp_dir().join(format!("plivo-phlo-prism-{port}.log"));
+        let out = std::fs::File::create(&log).expect("the oracle's log");
+        let child = tokio::process::Command::new(prism)
+            .arg("proxy")
+            .arg(spec)
+            .arg(mock.base_url())
+            .args([
+                "--errors",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                &port.to_string(),
+            ])
+            .stdout(out.try_clone().expect("the log"))
+            .stderr(out)
+            .kill_on_drop(true)
+            .spawn()
+            .expect("Prism starts");
+        // Ready when it listens: at most 90 s (it parses the spec first).
+        for _ in 0..900 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                return Some(Oracle {
+                    child,
+                    url: format!("http://127.0.0.1:{port}"),
+                    log,
+                });
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!(
+            "Prism did not listen within 90 s: {}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+    }
+
+    /// What Prism said of the requests so far: its violations.
+    fn said(&self) -> String {
+        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+        log.lines()
+            .filter(|l| l.contains("Violation") || l.contains("✖") || l.contains("error"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+impl Drop for Oracle {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+        let _ = std::fs::remove_file(&self.log);
+    }
 }
 
 #[tokio::test]
 async fn every_spec_operation_is_sent_by_id_and_answered_from_its_example() {
     assert!(!OPERATIONS.is_empty());
     let mock = MockPhlo::start().await.unwrap();
-    let client = mock.client();
+    let oracle = Oracle::start(&mock).await;
+    let client = match &oracle {
+        Some(o) => mock.client_builder().base_url(&o.url).build().unwrap(),
+        None => mock.client(),
+    };
+    let said = |oracle: &Option<Oracle>| oracle.as_ref().map(Oracle::said).unwrap_or_default();
     for op in OPERATIONS {
         mock.reset();
         let body = body(op);
@@ -178,7 +525,13 @@ async fn every_spec_operation_is_sent_by_id_and_answered_from_its_example() {
             .unwrap_or_else(|e| panic!("{}: cannot be prepared: {e:?}", op.id))
             .send_checked()
             .await
-            .unwrap_or_else(|e| panic!("{}: failed against MockPhlo: {e:?}", op.id));
+            .unwrap_or_else(|e| {
+                panic!(
+                    "{}: failed against MockPhlo: {e:?}\n{}",
+                    op.id,
+                    said(&oracle)
+                )
+            });
 
         // What went on the wire.
         let requests = mock.requests();
@@ -247,6 +600,36 @@ async fn every_spec_operation_is_sent_by_id_and_answered_from_its_example() {
         assert_eq!(api_id.is_some(), had_api_id, "{}: api_id", op.id);
         if let Some(api_id) = api_id {
             assert!(api_id.as_str().is_some_and(|s| !s.is_empty()), "{}", op.id);
+        }
+
+        // An optional body left out: nothing is sent, not even `{}`.
+        if op.body.is_some_and(|b| !b.required) {
+            mock.reset();
+            client
+                .operations()
+                .prepare(op.id, &pairs, None)
+                .unwrap_or_else(|e| panic!("{}: cannot be prepared without its body: {e:?}", op.id))
+                .send_checked()
+                .await
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "{}: failed without its body: {e:?}\n{}",
+                        op.id,
+                        said(&oracle)
+                    )
+                });
+            let sent = &mock.requests()[0];
+            assert!(
+                sent.body.is_empty(),
+                "{}: a body was sent: {:?}",
+                op.id,
+                sent.body
+            );
+            assert!(
+                sent.headers.get("content-type").is_none(),
+                "{}: a content-type was sent",
+                op.id
+            );
         }
     }
 }
