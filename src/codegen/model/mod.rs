@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 mod answers;
 mod operations;
 mod schemas;
+mod synth;
 mod yaml;
 
 use serde_norway::Value;
@@ -249,7 +250,8 @@ pub fn build(text: &str) -> Result<Model, String> {
     // schemas hoisted from inline answers are named too.
     for op in &mut ops {
         if let (true, Some(ty)) = (op.example.is_empty(), &op.output) {
-            op.example = yaml::json_value(&b.synth(ty, 0));
+            let answer = b.synth(ty, &format!("operation {}: answer", op.id))?;
+            op.example = yaml::json_value(&answer);
         }
     }
     let mut model = Model {
