@@ -182,6 +182,12 @@ impl Builder {
             } else {
                 description
             };
+            // Before hoisting names it: an inline object is not a value.
+            if super::schemas::is_object_with_properties(schema) {
+                return Err(format!(
+                    "{at}: parameter {wire} is an object; parameters are scalar values (send objects in the JSON body)"
+                ));
+            }
             let hint = format!("{op_pascal}{}", names::pascal(&wire));
             let ty = self.ty(schema, &hint, &format!("{at}, parameter {wire}"), false)?;
             let ty = self.param_type(not_null(ty, schema, true), &at, &wire, location)?;
