@@ -209,8 +209,17 @@ fn example(shared: &Shared, op: &Operation, params: &[(&str, &str)]) -> Value {
     let Value::Object(map) = &mut value else {
         return value;
     };
+    // Only ids are echoed (`phlo_id`, `node_id`): another path value put
+    // into the answer could break the answer's own rules (found by the
+    // oracle: a timestamp in place of a 5-character field).
+    let is_id = |name: &str| {
+        op.params
+            .iter()
+            .any(|p| p.name == name && p.hand_written() == Some(crate::spec::HandWritten::Id))
+    };
     let replacements: Vec<(String, String)> = params
         .iter()
+        .filter(|(name, _)| is_id(name))
         .filter_map(|(name, new)| {
             let old = map.get(*name)?.as_str()?.to_string();
             (!old.is_empty()).then(|| (old, new.to_string()))
