@@ -371,4 +371,52 @@ mod tests {
             "minItems: 1"
         );
     }
+
+    #[test]
+    fn uri_and_email_formats() {
+        assert!(format("url", "https://example.com/hook?x=1", Format::Uri).is_ok());
+        assert!(format("url", "urn:isbn:0451450523", Format::Uri).is_ok());
+        for bad in ["drill", "/relative/path", "", "http://"] {
+            let v = format("url", bad, Format::Uri).unwrap_err();
+            assert_eq!(
+                (v.field, v.rule.as_str()),
+                ("url", "format: uri"),
+                "{bad:?}"
+            );
+        }
+        assert!(format("to", "ops@example.com", Format::Email).is_ok());
+        assert!(format("to", "a.b+c@mail-1.example.co", Format::Email).is_ok());
+        for bad in [
+            "ops",
+            "@example.com",
+            "ops@",
+            "o ps@example.com",
+            "ops@-x.com",
+            "a@b@c",
+        ] {
+            let v = format("to", bad, Format::Email).unwrap_err();
+            assert_eq!(v.rule, "format: email", "{bad:?}");
+        }
+    }
+
+    /// A field inside the body is named by its place (found by grafting a
+    /// Messaging API: it said `(at body.body)`).
+    #[test]
+    fn a_nested_refusal_names_its_place() {
+        let top = length("language", "", Some(2), None).unwrap_err();
+        let Error::InvalidInput { field, reason, .. } = top.clone().into_error("send") else {
+            panic!("not InvalidInput")
+        };
+        assert_eq!(field, "language");
+        assert_eq!(reason, "breaks the spec's rule `minLength: 2` of send");
+        let nested = top.inside("template").inside("message");
+        let Error::InvalidInput { field, reason, .. } = nested.into_error("send") else {
+            panic!("not InvalidInput")
+        };
+        assert_eq!(field, "language");
+        assert!(
+            reason.ends_with("(at message.template.language)"),
+            "{reason}"
+        );
+    }
 }
