@@ -70,7 +70,7 @@ REFUSALS = [
     "object-parameter", "style", "explode", "content-parameter",
     "form-body", "server-variables", "bad-pattern", "two-placeholders",
     "rust-name-clash", "openapi-type", "array-without-items",
-    "mixed-2xx",
+    "mixed-2xx", "answer-pattern", "answer-oneof",
 ]
 
 
@@ -105,28 +105,40 @@ class Seed:
             nullable = self.chance(0.3)
         self.seen.append((construct, position, nullable))
         s, make = getattr(self, "s_" + construct.replace("-", "_"))(position, depth)
+        null_ok = nullable
         if nullable:
             if "$ref" in s:
                 s = {"allOf": [s], "nullable": True}
             else:
                 s["nullable"] = True
+            # OpenAPI 3.0.3: `nullable` adds null to the schema's own type;
+            # an enum lists null itself, and the rules of an `allOf` still
+            # hold, so only a value goes there (the crate takes null too).
+            if "enum" in s:
+                s["enum"] = s["enum"] + [None]
+            if "allOf" in s or "oneOf" in s:
+                null_ok = False
         if self.chance(0.3) and "$ref" not in s:
             s["description"] = f"A {construct} ({position})."
-        return s, make, nullable
+        return s, make, null_ok
 
     def s_string(self, pos, d):
-        texts = ["drill", "a b", "ünï"] + ([] if pos == "path" else ["x/y", ""])
+        # A query or path value is never empty (allowEmptyValue is false).
+        texts = ["drill", "a b", "ünï"] + ([] if pos.startswith(("path", "query")) else ["x/y", ""])
         return {"type": "string"}, lambda: self.pick(texts)
 
     def s_pattern(self, pos, d):
         pattern, example = self.pick(PATTERNS)
         s = {"type": "string", "pattern": pattern}
-        if self.chance(0.7):
+        # Outside parameters a pattern has its example (no answer can be
+        # made up for it: the refusal variant "answer-pattern" checks that).
+        if self.chance(0.7) or not pos.startswith(("path", "query")):
             s["example"] = example
         return s, lambda: example
 
     def s_length(self, pos, d):
-        lo = self.r.randint(0, 3)
+        # A path or query value is never empty.
+        lo = self.r.randint(1 if pos.startswith(("path", "query")) else 0, 3)
         hi = lo + self.r.randint(0, 4)
         s = {"type": "string"}
         if self.chance(0.8):
@@ -261,7 +273,9 @@ class Seed:
         return {"type": "object"}, lambda: {"any": [1, "two", None]}
 
     def s_oneof(self, pos, d):
-        return ({"oneOf": [{"type": "string"}, {"type": "integer"}]},
+        # With its example: no answer can be made up for a oneOf (the
+        # refusal variant "answer-oneof" checks that).
+        return ({"oneOf": [{"type": "string"}, {"type": "integer"}], "example": "one"},
                 lambda: self.pick(["one", 7]))
 
     def s_object(self, pos, d):
@@ -290,7 +304,7 @@ class Seed:
                 value = None if nullable and self.chance(0.4) else m()
                 # null goes on the wire only for a required field: an
                 # optional one that is None is left out of a request.
-                if value is None and pos == "request" and not req:
+                if value is None and pos.startswith("request") and not req:
                     continue
                 out[wire] = value
             return out
@@ -301,8 +315,9 @@ class Seed:
         wire = self.pick([n for n in NAMES if n not in taken and n != "body"])
         taken.add(wire)
         construct = self.pick(PATH_OK if location == "path" else SCALAR + ["array"])
+        # Prism (the oracle) does not read a nullable array from the query.
         s, make, _ = self.schema(construct, location, 0,
-                                 nullable=False if location == "path" else None)
+                                 nullable=False if location == "path" or construct == "array" else None)
         required = location == "path" or self.chance(0.4)
         p = {"name": wire, "in": location, "required": required, "schema": s}
         if self.chance(0.4):
@@ -345,8 +360,9 @@ class Seed:
                 s = {"$ref": f"#/components/schemas/{name}"}
             required = self.chance(0.7)
             body = {"required": required, "content": {"application/json": {"schema": s}}}
-            if self.chance(0.7):
-                body["content"]["application/json"]["example"] = make()
+            # The table-driven test builds a body only from top-level
+            # scalars; nested ones need the spec's example.
+            body["content"]["application/json"]["example"] = make()
             op["requestBody"] = body
         status = self.pick(["200", "200", "201", "202", "204"])
         if status == "204":
@@ -464,6 +480,20 @@ def refusal(seed):
     elif kind == "array-without-items":
         g["schemas"][f"Fz{seed}NoItems"] = {"type": "array"}
         expect = f"schema Fz{seed}NoItems: an array needs `items`"
+    elif kind == "answer-pattern":
+        g["paths"][f"/fz{seed}/pattern"] = {"get": {
+            "operationId": f"fz{seed}_pattern",
+            "responses": {"200": {"description": "No example.", "content": {"application/json": {
+                "schema": {"type": "object", "required": ["code"], "properties": {
+                    "code": {"type": "string", "pattern": "^[a-z]{2}$"}}}}}}}}}
+        expect = f"operation fz{seed}_pattern: answer.code: a required string with pattern"
+    elif kind == "answer-oneof":
+        g["paths"][f"/fz{seed}/oneof"] = {"get": {
+            "operationId": f"fz{seed}_oneof",
+            "responses": {"200": {"description": "No example.", "content": {"application/json": {
+                "schema": {"type": "object", "required": ["v"], "properties": {
+                    "v": {"oneOf": [{"type": "string"}, {"type": "integer"}]}}}}}}}}}
+        expect = f"operation fz{seed}_oneof: answer.v: a required oneOf/anyOf"
     elif kind == "mixed-2xx":
         op["responses"]["299"] = {"description": "Other.", "content": {"application/json": {
             "schema": {"type": "object", "properties": {"other": {"type": "integer"}}}}}}
@@ -526,6 +556,7 @@ def drop(g, paths):
                 if not parent["required"]:
                     del parent["required"]
     _strip_examples(g)
+    g["paths"] = {k: v for k, v in g["paths"].items() if v}
     return g
 
 
