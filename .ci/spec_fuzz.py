@@ -74,6 +74,34 @@ REFUSALS = [
 ]
 
 
+def grammar_tables():
+    """The accepted and refused constructs CONTRIBUTING lists (its
+    "Constructs" tables, between `<!-- grammar: ... -->` markers)."""
+    import os
+    import re
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "CONTRIBUTING.md")
+    text = open(path, encoding="utf-8").read()
+    tables = {}
+    for kind in ("accepted", "refused"):
+        m = re.search(rf"<!-- grammar: {kind} -->\n(.*?)<!-- /grammar -->", text, re.S)
+        if not m:
+            raise SystemExit(f"CONTRIBUTING.md: no `<!-- grammar: {kind} -->` table")
+        tables[kind] = set(re.findall(r"^\| `([a-z0-9-]+)` \|", m.group(1), re.M))
+    return tables
+
+
+def check_grammar():
+    """The generator draws exactly what CONTRIBUTING says: one place."""
+    tables = grammar_tables()
+    for kind, mine in (("accepted", set(FIELD)), ("refused", set(REFUSALS))):
+        listed = tables[kind]
+        if listed != mine:
+            raise SystemExit(
+                f"CONTRIBUTING.md's {kind} constructs and .ci/spec_fuzz.py's grammar differ: "
+                f"listed only in CONTRIBUTING: {sorted(listed - mine)}; "
+                f"only in the generator: {sorted(mine - listed)}")
+
+
 class Seed:
     """One seed's graft: operations and component schemas, with values."""
 
@@ -613,6 +641,7 @@ def matrix(seeds):
 
 
 def main(argv):
+    check_grammar()
     cmd, args = argv[1], argv[2:]
     drops = []
     if "--drop" in args:
@@ -622,6 +651,13 @@ def main(argv):
     seeds = [int(a) for a in args]
     if cmd == "graft":
         json.dump(merged(seeds, drops), sys.stdout)
+    elif cmd == "yaml":
+        g = merged(seeds, drops)
+        try:
+            import yaml
+            sys.stdout.write(yaml.safe_dump(g, sort_keys=False, allow_unicode=True, width=1000))
+        except ImportError:  # the system Python has no PyYAML: JSON is YAML too
+            json.dump(g, sys.stdout, indent=2, ensure_ascii=False)
     elif cmd == "refusal":
         json.dump(refusal(seeds[0]), sys.stdout)
     elif cmd == "atoms":
