@@ -130,8 +130,7 @@ fn params(model: &Model, op: &Op) -> Vec<Field> {
                 &p.description,
                 p.required,
                 (kind, values, schema),
-                &p.default,
-                &p.examples,
+                (&p.default, &p.examples),
                 limits(model, &p.ty),
             )
         })
@@ -145,8 +144,7 @@ impl Field {
         description: &str,
         required: bool,
         (kind, values, schema): (&'static str, Vec<String>, String),
-        default: &Option<String>,
-        examples: &[String],
+        (default, examples): (&Option<String>, &[String]),
         limits: String,
     ) -> Field {
         Field {
@@ -192,8 +190,7 @@ pub fn render(model: &Model) -> Result<String, String> {
                                         &p.description,
                                         p.required,
                                         kind(model, &p.ty),
-                                        &p.default,
-                                        &p.examples,
+                                        (&p.default, &p.examples),
                                         limits(model, &p.ty),
                                     )
                                 })
