@@ -508,20 +508,20 @@ def refusal(seed):
     elif kind == "array-without-items":
         g["schemas"][f"Fz{seed}NoItems"] = {"type": "array"}
         expect = f"schema Fz{seed}NoItems: an array needs `items`"
-    elif kind == "answer-pattern":
-        g["paths"][f"/fz{seed}/pattern"] = {"get": {
-            "operationId": f"fz{seed}_pattern",
+    elif kind in ("answer-pattern", "answer-oneof"):
+        # An answer without an example whose required field no value can be
+        # made up for.
+        name, field, schema, words = {
+            "answer-pattern": ("pattern", "code", {"type": "string", "pattern": "^[a-z]{2}$"},
+                               "a required string with pattern"),
+            "answer-oneof": ("oneof", "v", {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+                             "a required oneOf/anyOf"),
+        }[kind]
+        g["paths"][f"/fz{seed}/{name}"] = {"get": {
+            "operationId": f"fz{seed}_{name}",
             "responses": {"200": {"description": "No example.", "content": {"application/json": {
-                "schema": {"type": "object", "required": ["code"], "properties": {
-                    "code": {"type": "string", "pattern": "^[a-z]{2}$"}}}}}}}}}
-        expect = f"operation fz{seed}_pattern: answer.code: a required string with pattern"
-    elif kind == "answer-oneof":
-        g["paths"][f"/fz{seed}/oneof"] = {"get": {
-            "operationId": f"fz{seed}_oneof",
-            "responses": {"200": {"description": "No example.", "content": {"application/json": {
-                "schema": {"type": "object", "required": ["v"], "properties": {
-                    "v": {"oneOf": [{"type": "string"}, {"type": "integer"}]}}}}}}}}}
-        expect = f"operation fz{seed}_oneof: answer.v: a required oneOf/anyOf"
+                "schema": {"type": "object", "required": [field], "properties": {field: schema}}}}}}}}
+        expect = f"operation fz{seed}_{name}: answer.{field}: {words}"
     elif kind == "mixed-2xx":
         op["responses"]["299"] = {"description": "Other.", "content": {"application/json": {
             "schema": {"type": "object", "properties": {"other": {"type": "integer"}}}}}}
