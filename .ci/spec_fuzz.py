@@ -9,7 +9,7 @@ value it writes (parameter and body examples, answer examples) fits the
 rules it drew, so MockPhlo's answers and the client's requests must pass the
 oracle (Prism, reading the spec alone).
 
-A seed also draws, one time in four, a *refusal variant*: the same graft
+Every fourth seed also has a *refusal variant*: the same graft
 plus one construct the model refuses, with the words the build must say.
 
 Commands (stdout is JSON or YAML; nothing else is written):
@@ -438,11 +438,12 @@ def graft(seed):
 
 def refusal(seed):
     """One refused construct in seed's graft, and what the build must say."""
-    r = random.Random(seed * 7919 + 1)
-    if r.random() >= 0.25:
+    # Every fourth seed, the refused constructs in turn: any 72 seeds in a
+    # row cover them all.
+    if seed % 4:
         return None
     g, _ = graft(seed)
-    kind = r.choice(REFUSALS)
+    kind = REFUSALS[(seed // 4) % len(REFUSALS)]
     path = sorted(g["paths"])[0]
     method = sorted(g["paths"][path])[0]
     op = g["paths"][path][method]
