@@ -75,9 +75,10 @@ impl Callback<'_> {
     ///   `construct_get_url` and Go do; Python's `validate_v3_signature`
     ///   refuses such a URL before signing (its URL check wants `http://` or
     ///   `https://`).
-    /// - A method other than GET or POST is an error here and in Python; a
-    ///   lower-case `get` is one too (Python checks the method without regard
-    ///   to case, then signs anything but `GET` as a POST).
+    /// - A method other than GET or POST is an error here and in Python. The
+    ///   method is read without regard to case: plivo-python's validator
+    ///   (`is_in(.., case_sensitive=False)`) upper-cases it before signing,
+    ///   so a lower-case `get` is signed as a GET.
     ///
     /// # Errors
     ///
@@ -89,10 +90,15 @@ impl Callback<'_> {
         if self.nonce.is_empty() {
             return Err(SignatureError::MissingNonce);
         }
-        let get = match *self.method {
-            Method::GET => true,
-            Method::POST => false,
-            ref other => return Err(SignatureError::UnsupportedMethod(other.clone())),
+        // Without regard to case, as plivo-python's validator upper-cases
+        // the method before it signs.
+        let method = self.method.as_str();
+        let get = if method.eq_ignore_ascii_case("GET") {
+            true
+        } else if method.eq_ignore_ascii_case("POST") {
+            false
+        } else {
+            return Err(SignatureError::UnsupportedMethod(self.method.clone()));
         };
         let url = SplitUrl::new(self.url)?;
         let mut out = String::with_capacity(self.url.len() + self.nonce.len() + 64);
@@ -371,17 +377,19 @@ mod tests {
             };
             assert_eq!(callback.string_to_sign(), Err(expected), "{url}");
         }
+        // Python upper-cases the method first: `get` is signed as a GET.
         let lower_get = Method::from_bytes(b"get").unwrap();
-        let callback = Callback {
-            method: &lower_get,
-            url: "https://a.example/",
-            params: &[],
-            nonce: "1",
+        let signed = |method| {
+            Callback {
+                method,
+                url: "https://a.example/?b=2",
+                params: &[("a", "1")],
+                nonce: "1",
+            }
+            .string_to_sign()
         };
-        assert!(matches!(
-            callback.string_to_sign(),
-            Err(SignatureError::UnsupportedMethod(_))
-        ));
+        assert_eq!(signed(&lower_get), signed(&Method::GET));
+        assert_ne!(signed(&lower_get), signed(&Method::POST));
     }
 
     fn malformed(reason: &'static str) -> SignatureError {
