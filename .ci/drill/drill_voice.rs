@@ -95,6 +95,25 @@ async fn the_voice_graft_is_accepted_with_its_rules() {
     // A named number, array or map (typify's open newtype) keeps its rules.
     let err = ops.list_voice_mpcs(&auth, None, None, None, None, None, None, None, None, None, None, None, None, Some(51)).await.unwrap_err();
     assert!(matches!(&err, Error::InvalidInput { field: "page", value, reason } if value == "51" && reason.contains("maximum: 50")), "{err:?}");
+    // A top-level field is named alone; a nested one by its place.
+    let mut p = participant();
+    p.ring_timeout = Some(10);
+    let err = ops.add_voice_participant(&auth, &uuid, &p).await.unwrap_err();
+    assert!(matches!(&err, Error::InvalidInput { reason, .. } if !reason.contains("(at")), "{err:?}");
+    let mut p = participant();
+    p.template = Some(serde_json::from_value(json!({"priority": 9})).unwrap());
+    let err = ops.add_voice_participant(&auth, &uuid, &p).await.unwrap_err();
+    assert!(matches!(&err, Error::InvalidInput { field: "priority", reason, .. } if reason.ends_with("(at template.priority)")), "{err:?}");
+    // `format: uri`, checked when a value is present (the field is nullable).
+    let mut p = participant();
+    p.callback_url = Some("drill".into());
+    let err = ops.add_voice_participant(&auth, &uuid, &p).await.unwrap_err();
+    assert!(matches!(&err, Error::InvalidInput { field: "callback_url", reason, .. } if reason.contains("format: uri")), "{err:?}");
+    assert_eq!(mock.hits(), 0, "refused before any I/O");
+    let mut p = participant();
+    p.callback_url = Some("https://example.com/hook".into());
+    ops.add_voice_participant(&auth, &uuid, &p).await.unwrap();
+    mock.reset();
     let mut p = participant();
     p.volume = Some(types::VoiceVolume(2.5));
     let err = ops.add_voice_participant(&auth, &uuid, &p).await.unwrap_err();
