@@ -291,9 +291,10 @@ fn check_fn(model: &Model, op: &Op) -> TokenStream {
             }
             ty => rust::check_value(model, "body", ty, &quote!(body)),
         };
-        body.extend(match (b.required, check.is_empty()) {
-            (_, true) | (true, false) => check,
-            (false, false) => quote!(if let ::std::option::Option::Some(body) = body { #check }),
+        body.extend(if b.required || check.is_empty() {
+            check
+        } else {
+            quote!(if let ::std::option::Option::Some(body) = body { #check })
         });
     }
     quote! {

@@ -55,12 +55,7 @@ impl Builder {
         }
         for name in names {
             let mut schema = self.components_mut().remove(key(&name)).unwrap_or_default();
-            let nullable = schema
-                .as_mapping_mut()
-                .and_then(|m| m.remove("nullable"))
-                .and_then(|n| n.as_bool())
-                == Some(true);
-            if nullable {
+            if take_nullable(&mut schema) {
                 self.nullable.insert(name.clone());
             }
             self.pending.push((name, schema));
@@ -193,11 +188,6 @@ impl Builder {
                     {
                         only = inner.clone();
                     }
-                    if root {
-                        return Err(format!(
-                            "{at}: internal: a nullable component reached a root"
-                        ));
-                    }
                     if let Some(m) = schema.as_mapping_mut() {
                         m.insert(key("nullable"), Value::Bool(true));
                     }
@@ -317,11 +307,7 @@ impl Builder {
             key(&format!("#/components/schemas/{name}")),
         )]));
         let description = moved.as_mapping_mut().and_then(|m| m.remove("description"));
-        let is_nullable = moved
-            .as_mapping_mut()
-            .and_then(|m| m.remove("nullable"))
-            .and_then(|n| n.as_bool())
-            == Some(true);
+        let is_nullable = take_nullable(&mut moved);
         if description.is_some() || is_nullable {
             site.insert(key("allOf"), Value::Sequence(vec![reference]));
             if let Some(d) = description.clone() {
@@ -462,12 +448,7 @@ fn drop_zero_minimums(schema: &mut Value) {
 /// parameter is sent as a value, a body is an object): the flag leaves the
 /// site, and for a parameter its array's items too.
 pub(super) fn not_null(ty: Ty, site: &mut Value, items: bool) -> Ty {
-    fn strip(site: &mut Value) {
-        if let Some(m) = site.as_mapping_mut() {
-            m.remove("nullable");
-        }
-    }
-    strip(site);
+    take_nullable(site);
     let ty = match ty {
         Ty::Nullable(t) => *t,
         t => t,
@@ -482,7 +463,7 @@ pub(super) fn not_null(ty: Ty, site: &mut Value, items: bool) -> Ty {
                 m.remove("maxItems");
             }
             if let Some(site) = site.as_mapping_mut().and_then(|m| m.get_mut("items")) {
-                strip(site);
+                take_nullable(site);
             }
             let item = match *item {
                 Ty::Nullable(t) => t,
@@ -492,6 +473,15 @@ pub(super) fn not_null(ty: Ty, site: &mut Value, items: bool) -> Ty {
         }
         t => t,
     }
+}
+
+/// Removes `nullable` from a schema; whether it was `true`.
+fn take_nullable(schema: &mut Value) -> bool {
+    schema
+        .as_mapping_mut()
+        .and_then(|m| m.remove("nullable"))
+        .and_then(|n| n.as_bool())
+        == Some(true)
 }
 
 /// The examples at a site (an array's: its items'), before hoisting moves
