@@ -1,10 +1,10 @@
 //! Turns `spec/phlo.yaml` into the crate's generated code, in `$OUT_DIR`.
 //!
 //! With the default `codegen` feature: spec -> the spec model
-//! (src/codegen/model/) -> progenitor's types and client (from the model's
+//! (codegen/src/model/, the `plivo-phlo-codegen` crate) -> progenitor's types and client (from the model's
 //! normalised document), the crate's enums, the guarded operation layer and
-//! its checks (src/codegen/guarded.rs), the mock's `Call` enum
-//! (src/codegen/calls.rs) and the operations table (src/codegen/table.rs),
+//! its checks (codegen/src/guarded.rs), the mock's `Call` enum
+//! (codegen/src/calls.rs) and the operations table (codegen/src/table.rs),
 //! all from the model -> prettyplease -> `$OUT_DIR/*.rs`.
 //!
 //! Without it: the checked-in copy under `src/generated/` is used, after
@@ -16,8 +16,7 @@
 use std::{env, fs, path::PathBuf};
 
 #[cfg(feature = "codegen")]
-#[path = "src/codegen/mod.rs"]
-mod codegen;
+use plivo_phlo_codegen as codegen;
 
 const SPEC: &str = "spec/phlo.yaml";
 /// The generated files, in `$OUT_DIR` and (checked in) in `src/generated/`.
@@ -29,9 +28,7 @@ const GENERATOR: &str = "progenitor 0.15.1";
 fn main() {
     println!("cargo:rerun-if-changed={SPEC}");
     println!("cargo:rerun-if-changed=build.rs");
-    if cfg!(feature = "codegen") {
-        println!("cargo:rerun-if-changed=src/codegen");
-    } else {
+    if !cfg!(feature = "codegen") {
         println!("cargo:rerun-if-changed=src/generated");
     }
     if let Err(cause) = run() {

@@ -1,5 +1,5 @@
 //! The JSON Schema of each type typify makes from the spec: the spec's own
-//! schema, converted to JSON Schema by the build (src/codegen/json_schema.rs),
+//! schema, converted to JSON Schema by the build (codegen/src/json_schema_impls.rs),
 //! with each reference to another of the spec's schemas replaced by what the
 //! generator gives for that type (a `$ref` into `$defs`, or the schema inline).
 //! One string and a list of references per type, where a derive would write

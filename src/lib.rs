@@ -40,30 +40,6 @@ mod trace;
 mod transport;
 mod wire_values;
 
-// The build-time generator's parts that can be tested alone.
-#[cfg(all(test, feature = "codegen"))]
-#[path = "codegen/foreign.rs"]
-mod foreign;
-#[cfg(all(test, feature = "codegen"))]
-#[path = "codegen/json_schema.rs"]
-#[allow(dead_code, reason = "the build script uses all of it; the tests part")]
-mod json_schema_gen;
-#[cfg(all(test, feature = "codegen"))]
-#[path = "codegen/model/mod.rs"]
-#[allow(dead_code, reason = "the build script uses all of it; the tests part")]
-mod model;
-#[cfg(all(test, feature = "codegen"))]
-#[path = "codegen/names.rs"]
-mod names;
-#[cfg(all(test, feature = "codegen"))]
-#[path = "codegen/passes.rs"]
-#[allow(dead_code, reason = "the build script uses all of it; the tests part")]
-mod passes;
-#[cfg(all(test, feature = "codegen"))]
-#[path = "codegen/rust.rs"]
-#[allow(dead_code, reason = "the build script uses all of it; the tests part")]
-mod rust;
-
 pub use address::{ADDRESS_MAX_LEN, Address, InvalidAddress};
 pub use builder::PhloClientBuilder;
 pub use client::{

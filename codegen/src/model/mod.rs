@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 mod answers;
-mod operations;
+mod paths;
 mod schemas;
 mod synth;
 mod yaml;

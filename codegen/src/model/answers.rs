@@ -6,7 +6,7 @@ use serde_norway::{Mapping, Value};
 
 use super::{
     Builder, Callback, METHODS, Ty, names,
-    operations::not_json,
+    paths::not_json,
     schemas::not_null,
     yaml::{get, key, media_example, scalar, text},
 };

@@ -72,7 +72,7 @@ pub fn escape_mock_paths(file: &mut syn::File) -> Result<(), String> {
             } else {
                 self.error = Some(format!(
                     "a path regex `format!` without `value.to_string()` in the httpmock \
-                     output ({} args); update escape_mock_paths in src/codegen/passes.rs",
+                     output ({} args); update escape_mock_paths in codegen/src/passes.rs",
                     args.len()
                 ));
             }
@@ -89,7 +89,7 @@ pub fn escape_mock_paths(file: &mut syn::File) -> Result<(), String> {
     if pass.patched == 0 {
         return Err(
             "found no path regex in the httpmock output; update escape_mock_paths \
-                    in src/codegen/passes.rs"
+                    in codegen/src/passes.rs"
                 .into(),
         );
     }
@@ -188,7 +188,7 @@ pub fn fields(file: &mut syn::File, model: &Model) -> Result<Shapes, String> {
             let wire = serde_rename(&field.attrs).unwrap_or_else(|| ident.to_string());
             let Some(prop) = props.iter().find(|p| p.wire == wire) else {
                 error.get_or_insert(format!(
-                    "schema {name}: typify generated a field for {wire:?}, which the model does not know; update fields in src/codegen/passes.rs"
+                    "schema {name}: typify generated a field for {wire:?}, which the model does not know; update fields in codegen/src/passes.rs"
                 ));
                 continue;
             };
@@ -230,7 +230,7 @@ pub fn fields(file: &mut syn::File, model: &Model) -> Result<Shapes, String> {
             for p in props {
                 if !seen.contains(&(name.clone(), p.wire.clone())) {
                     return Err(format!(
-                        "property {name}.{}: found no generated struct field for it; update fields in src/codegen/passes.rs",
+                        "property {name}.{}: found no generated struct field for it; update fields in codegen/src/passes.rs",
                         p.wire
                     ));
                 }
@@ -297,11 +297,11 @@ pub fn append_to_types(file: &mut syn::File, extra: Vec<syn::Item>) -> Result<()
             return Ok(());
         }
     }
-    Err("found no `pub mod types` in the generated client; update append_to_types in src/codegen/passes.rs".into())
+    Err("found no `pub mod types` in the generated client; update append_to_types in codegen/src/passes.rs".into())
 }
 
 /// Each pass on a small hand-made input, its output compared as
-/// prettyplease text to a snapshot in `src/codegen/snapshots/`
+/// prettyplease text to a snapshot in `codegen/snapshots/`
 /// (`EXPECTORATE=overwrite cargo test --lib passes` rewrites them).
 #[cfg(test)]
 mod tests {
@@ -312,7 +312,7 @@ mod tests {
     }
 
     fn snapshot(name: &str, file: &syn::File) {
-        let path = format!("src/codegen/snapshots/{name}.rs");
+        let path = format!("snapshots/{name}.rs");
         expectorate::assert_contents(path, &prettyplease::unparse(file));
     }
 
@@ -380,13 +380,13 @@ mod tests {
         assert_eq!(
             escape_mock_paths(&mut f).unwrap_err(),
             "a path regex `format!` without `value.to_string()` in the httpmock output \
-             (2 args); update escape_mock_paths in src/codegen/passes.rs"
+             (2 args); update escape_mock_paths in codegen/src/passes.rs"
         );
         let mut f = file("fn f() {}");
         assert_eq!(
             escape_mock_paths(&mut f).unwrap_err(),
             "found no path regex in the httpmock output; update escape_mock_paths \
-                    in src/codegen/passes.rs"
+                    in codegen/src/passes.rs"
         );
     }
 
@@ -452,13 +452,13 @@ components:
         assert_eq!(
             fields(&mut f, &model).unwrap_err(),
             "schema Thing: typify generated a field for \"extra\", which the model does not \
-             know; update fields in src/codegen/passes.rs"
+             know; update fields in codegen/src/passes.rs"
         );
         let mut f = file("pub mod types { pub struct Thing { pub count: i64 } }");
         assert_eq!(
             fields(&mut f, &model).unwrap_err(),
             "property Thing.a__b: found no generated struct field for it; update fields in \
-             src/codegen/passes.rs"
+             codegen/src/passes.rs"
         );
     }
 
@@ -474,7 +474,7 @@ components:
         assert_eq!(
             append_to_types(&mut f, Vec::new()).unwrap_err(),
             "found no `pub mod types` in the generated client; update append_to_types in \
-             src/codegen/passes.rs"
+             codegen/src/passes.rs"
         );
     }
 }

@@ -1,7 +1,8 @@
-//! The code generator behind the `codegen` feature.
+//! The code generator behind plivo-phlo's `codegen` feature: its build
+//! script calls [`generate`] with `spec/phlo.yaml` and writes the files to
+//! `$OUT_DIR`. It never depends on plivo-phlo; the paths it writes
+//! (`crate::spec`, `crate::rules`, ...) are plivo-phlo's.
 //!
-//! Compiled into build.rs (`#[path]`), never into the crate; the crate's unit
-//! tests include the parts that can be tested alone (`names`, `model`, `passes`, `foreign`).
 //! Every step returns `Err` with a message that names what was wrong (and
 //! the operation or schema, where there is one); build.rs prefixes the spec.
 //!
@@ -11,13 +12,16 @@
 //! (guarded.rs), the mock's `Call` (calls.rs) and the operations table
 //! (table.rs).
 
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
 mod calls;
 mod enums;
 mod foreign;
 mod guarded;
-mod json_schema;
+mod json_schema_impls;
 mod model;
-pub mod names;
+mod names;
 mod passes;
 mod rust;
 mod table;
@@ -88,7 +92,7 @@ pub fn generate(text: &str, wanted: Wanted) -> Result<([Option<String>; 4], Vec<
     passes::append_to_types(&mut client, enums::enum_items(&model))?;
     client.items.extend(enums::check_impls(&model, &shapes));
     client.items.extend(enums::text_impls(&model));
-    client.items.extend(json_schema::impls(&model)?);
+    client.items.extend(json_schema_impls::impls(&model)?);
     passes::non_exhaustive_enums(&mut client);
     client.items.extend(guarded::items(&model));
     let calls = wanted.calls.then(|| calls::calls(&model));
