@@ -249,3 +249,25 @@ impl fmt::Display for ApiDisplay<'_> {
         Ok(())
     }
 }
+
+impl From<crate::values::ids::InvalidId> for Error {
+    /// As [`Error::InvalidInput`] with field `id`, so `"…".parse::<Id>()?`
+    /// works in a function returning this crate's `Error`.
+    fn from(e: crate::values::ids::InvalidId) -> Self {
+        Error::invalid("id", e.value(), e.reason())
+    }
+}
+
+impl From<crate::values::address::InvalidAddress> for Error {
+    /// As [`Error::InvalidInput`] with field `address`.
+    fn from(e: crate::values::address::InvalidAddress) -> Self {
+        Error::invalid("address", e.value(), e.reason())
+    }
+}
+
+impl From<crate::values::ids::InvalidAuthId> for Error {
+    /// As [`Error::InvalidInput`] with field `auth_id`, the value masked.
+    fn from(e: crate::values::ids::InvalidAuthId) -> Self {
+        Error::invalid("auth_id", &e.masked(), e.reason())
+    }
+}

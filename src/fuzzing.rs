@@ -41,7 +41,7 @@ pub(crate) fn take() -> Option<reqwest::Response> {
 
 /// Why an address is refused (the text [`crate::Error::InvalidInput`] carries).
 pub fn address_reason(value: &str) -> Option<String> {
-    crate::input::address("to", value)
+    crate::handles::address("to", value)
         .err()
         .map(|r| crate::Error::from(r).to_string())
 }

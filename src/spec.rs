@@ -230,7 +230,7 @@ pub(crate) struct Pattern {
     pub(crate) description: &'static str,
 }
 
-include!(concat!(env!("OUT_DIR"), "/operations.rs"));
+include!(concat!(env!("OUT_DIR"), "/spec_table.rs"));
 
 /// The operation `id`, if the spec has it.
 pub fn operation(id: &str) -> Option<&'static Operation> {

@@ -45,7 +45,7 @@ pub fn calls(model: &Model) -> syn::File {
                     };
                     (
                         quote!(::std::vec::Vec<::std::string::String>),
-                        quote!(crate::mock::many::<#item>(op, params, #wire)?),
+                        quote!(crate::rt::mock::many::<#item>(op, params, #wire)?),
                         given,
                     )
                 }
@@ -53,7 +53,7 @@ pub fn calls(model: &Model) -> syn::File {
                     let t = owned(ty);
                     (
                         quote!(::std::string::String),
-                        quote!(crate::mock::value::<#t>(op, params, #wire)?),
+                        quote!(crate::rt::mock::value::<#t>(op, params, #wire)?),
                         pass(p, &quote!(#parsed)),
                     )
                 }
@@ -61,7 +61,7 @@ pub fn calls(model: &Model) -> syn::File {
                     let t = owned(ty);
                     (
                         quote!(::std::option::Option<::std::string::String>),
-                        quote!(crate::mock::optional::<#t>(op, params, #wire)?),
+                        quote!(crate::rt::mock::optional::<#t>(op, params, #wire)?),
                         pass(p, &quote!(#parsed)),
                     )
                 }
@@ -76,13 +76,13 @@ pub fn calls(model: &Model) -> syn::File {
             if b.required {
                 fields.push(quote!(#[doc = " The decoded body."] body: #t));
                 parse.push(quote! {
-                    let body = crate::mock::body::<#t>(op, body)?
+                    let body = crate::rt::mock::body::<#t>(op, body)?
                         .expect("mock::body refuses a missing required body");
                 });
                 passed.push(quote!(&body));
             } else {
                 fields.push(quote!(#[doc = " The decoded body (`None`: none was sent)."] body: ::std::option::Option<#t>));
-                parse.push(quote!(let body = crate::mock::body::<#t>(op, body)?;));
+                parse.push(quote!(let body = crate::rt::mock::body::<#t>(op, body)?;));
                 passed.push(quote!(body.as_ref()));
             }
             values.push(quote!(body));
@@ -90,9 +90,9 @@ pub fn calls(model: &Model) -> syn::File {
         variants.push(quote!(#[doc = #doc] #variant { #(#fields),* }));
         arms.push(quote! {
             #id => {
-                let op = &crate::spec::OPERATIONS[#index];
+                let op = &crate::rt::OPERATIONS[#index];
                 #(#parse)*
-                super::checks::#check(#(#passed),*).map_err(crate::mock::Refusal::rule)?;
+                super::checks::#check(#(#passed),*).map_err(crate::rt::mock::Refusal::rule)?;
                 Ok(Call::#variant { #(#values),* })
             }
         });
@@ -144,10 +144,10 @@ pub fn calls(model: &Model) -> syn::File {
                 operation_id: &str,
                 params: &[(&str, &str)],
                 body: ::std::option::Option<::serde_json::Value>,
-            ) -> ::std::result::Result<Call, crate::mock::Refusal> {
+            ) -> ::std::result::Result<Call, crate::rt::mock::Refusal> {
                 match operation_id {
                     #(#arms)*
-                    other => Err(crate::mock::Refusal::no_route(other)),
+                    other => Err(crate::rt::mock::Refusal::no_route(other)),
                 }
             }
         }

@@ -3,7 +3,7 @@
 //! exactly, `x-enum-varnames` honoured, and an enum that answers carry an
 //! `Other(String)` variant, so a value Plivo adds later decodes and
 //! serialises back unchanged. An enum only requests carry stays strict.
-//! Also each schema's [`Check`](crate::rules::Check) impl.
+//! Also each schema's `Check` impl.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -54,7 +54,7 @@ fn one(name: &str, e: &EnumDef) -> Vec<syn::Item> {
             quote!(),
             quote!(),
             quote! {
-                other => Err(crate::rules::InvalidValue::new(#name, other, &[#(#values),*])),
+                other => Err(crate::rt::InvalidValue::new(#name, other, &[#(#values),*])),
             },
             quote!(Copy,),
         )
@@ -107,8 +107,8 @@ fn one(name: &str, e: &EnumDef) -> Vec<syn::Item> {
         }
 
         impl ::std::str::FromStr for #ty {
-            type Err = crate::rules::InvalidValue;
-            fn from_str(value: &str) -> ::std::result::Result<Self, crate::rules::InvalidValue> {
+            type Err = crate::rt::InvalidValue;
+            fn from_str(value: &str) -> ::std::result::Result<Self, crate::rt::InvalidValue> {
                 match value {
                     #(#values => Ok(Self::#variants),)*
                     #other_parse
@@ -117,15 +117,15 @@ fn one(name: &str, e: &EnumDef) -> Vec<syn::Item> {
         }
 
         impl ::std::convert::TryFrom<&str> for #ty {
-            type Error = crate::rules::InvalidValue;
-            fn try_from(value: &str) -> ::std::result::Result<Self, crate::rules::InvalidValue> {
+            type Error = crate::rt::InvalidValue;
+            fn try_from(value: &str) -> ::std::result::Result<Self, crate::rt::InvalidValue> {
                 value.parse()
             }
         }
 
         impl ::std::convert::TryFrom<::std::string::String> for #ty {
-            type Error = crate::rules::InvalidValue;
-            fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, crate::rules::InvalidValue> {
+            type Error = crate::rt::InvalidValue;
+            fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, crate::rt::InvalidValue> {
                 value.parse()
             }
         }
@@ -152,7 +152,7 @@ fn one(name: &str, e: &EnumDef) -> Vec<syn::Item> {
             }
         }
 
-        impl crate::wire_values::QueryText for #ty {
+        impl crate::rt::QueryText for #ty {
             fn query_text(&self) -> ::std::borrow::Cow<'_, str> {
                 ::std::borrow::Cow::Borrowed(self.as_str())
             }
@@ -205,15 +205,15 @@ pub fn check_impls(model: &Model, shapes: &super::passes::Shapes) -> Vec<syn::It
                 let values = &e.values;
                 quote! {
                     if let Self::Other(v) = self {
-                        return Err(crate::rules::unknown(#name, v, &[#(#values),*]));
+                        return Err(crate::rt::unknown(#name, v, &[#(#values),*]));
                     }
                 }
             }
             _ => continue,
         };
         items.push(syn::parse_quote! {
-            impl crate::rules::Check for #ty {
-                fn check(&self) -> ::std::result::Result<(), crate::rules::Violation> {
+            impl crate::rt::Check for #ty {
+                fn check(&self) -> ::std::result::Result<(), crate::rt::Violation> {
                     #body
                     Ok(())
                 }
@@ -233,7 +233,7 @@ pub fn text_impls(model: &Model) -> Vec<syn::Item> {
         .map(|(name, _)| {
             let ty = rust::named_path(name);
             syn::parse_quote! {
-                impl crate::wire_values::QueryText for #ty {
+                impl crate::rt::QueryText for #ty {
                     fn query_text(&self) -> ::std::borrow::Cow<'_, str> {
                         ::std::borrow::Cow::Borrowed(self.as_str())
                     }

@@ -2,7 +2,7 @@
 //! spec model for every operation: the request built from the operation's
 //! server, path template, query and JSON body, every rule of the spec
 //! checked first (`mod checks`, which the mock shares), then
-//! `crate::transport::run`, the crate's one pipeline. Nothing here reads
+//! `crate::rt::run`, the crate's one pipeline. Nothing here reads
 //! progenitor's methods; only typify's types are used.
 
 use proc_macro2::TokenStream;
@@ -45,17 +45,18 @@ pub fn items(model: &Model) -> Vec<syn::Item> {
         methods.push(quote! {
             #(#[doc = #docs])*
             pub fn #name(&self, #(#params),*)
-                -> impl ::std::future::Future<Output = ::std::result::Result<#output, crate::Error>>
+                -> impl ::std::future::Future<Output = ::std::result::Result<#output, crate::rt::Error>>
                 + ::std::marker::Send + use<'c>
             {
-                crate::transport::run(self.inner, self.options, self.#build(#(#names),*), &crate::spec::OPERATIONS[#index])
+                crate::rt::run(self.config, self.options, self.#build(#(#names),*), &crate::rt::OPERATIONS[#index])
             }
 
-            fn #build(&self, #(#params),*) -> ::std::result::Result<::reqwest::Request, crate::Error> {
+            fn #build(&self, #(#params),*) -> ::std::result::Result<::reqwest::Request, crate::rt::Error> {
                 checks::#name(#(#names),*).map_err(|v| v.into_error(#id))?;
                 #url
                 let __request = self
-                    .client
+                    .config
+                    .http
                     .request(::reqwest::Method::#method, __url)
                     .header(
                         ::reqwest::header::ACCEPT,
@@ -63,14 +64,14 @@ pub fn items(model: &Model) -> Vec<syn::Item> {
                     );
                 #query
                 #body
-                __request.build().map_err(crate::transport::unbuildable)
+                __request.build().map_err(crate::rt::unbuildable)
             }
         });
         checks.push(check_fn(model, op));
         arms.push(prepare_arm(model, op, index));
     }
     let operations: syn::Item = syn::parse_quote! {
-        impl<'c> crate::operations::Operations<'c> {
+        impl<'c> crate::rt::Operations<'c> {
             #(#methods)*
 
             /// Builds the request for `operation_id` from path and query values
@@ -84,10 +85,10 @@ pub fn items(model: &Model) -> Vec<syn::Item> {
                 operation_id: &str,
                 params: &[(&str, &str)],
                 body: ::std::option::Option<::serde_json::Value>,
-            ) -> ::std::result::Result<crate::operations::Prepared<'c>, crate::Error> {
+            ) -> ::std::result::Result<crate::rt::Prepared<'c>, crate::rt::Error> {
                 match operation_id {
                     #(#arms)*
-                    other => Err(crate::operations::unknown_operation(other)),
+                    other => Err(crate::rt::unknown_operation(other)),
                 }
             }
         }
@@ -179,7 +180,7 @@ fn url(model: &Model, op: &Op) -> TokenStream {
     let server = op.server;
     let mut out = quote! {
         let mut __url = ::std::string::String::with_capacity(256);
-        __url.push_str(&self.inner.servers[#server]);
+        __url.push_str(&self.config.servers[#server]);
     };
     let mut literal = String::new();
     for segment in op.path.trim_start_matches('/').split('/') {
@@ -222,9 +223,9 @@ fn path_value(model: &Model, p: &Param) -> TokenStream {
         Ty::Integer(..) | Ty::Number(_) | Ty::Boolean | Ty::Uuid => quote! {
             ::std::fmt::Write::write_fmt(&mut __url, format_args!("{}", #ident)).expect("a String takes any text");
         },
-        Ty::String(_) => quote!(crate::wire_values::push_path(&mut __url, #wire, #ident)?;),
+        Ty::String(_) => quote!(crate::rt::push_path(&mut __url, #wire, #ident)?;),
         _ => quote! {
-            crate::wire_values::push_path(&mut __url, #wire, &crate::wire_values::QueryText::query_text(#ident))?;
+            crate::rt::push_path(&mut __url, #wire, &crate::rt::QueryText::query_text(#ident))?;
         },
     }
 }
@@ -253,10 +254,10 @@ fn query(op: &Op) -> TokenStream {
         } else {
             quote!(#ident)
         };
-        pushes.extend(quote!(crate::wire_values::#push(&mut __query, #wire, #value);));
+        pushes.extend(quote!(crate::rt::#push(&mut __query, #wire, #value);));
     }
     quote! {
-        let mut __query = crate::wire_values::Query::new();
+        let mut __query = crate::rt::Query::new();
         #pushes
         let __request = if __query.is_empty() { __request } else { __request.query(&__query) };
     }
@@ -287,7 +288,7 @@ fn check_fn(model: &Model, op: &Op) -> TokenStream {
         let object = |n: &str| matches!(model.named(n), Some(Named::Object { .. }));
         let check = match &b.ty {
             Ty::Named(n) if object(n) && rust::needs_check(model, n) => {
-                quote!(crate::rules::Check::check(body)?;)
+                quote!(crate::rt::Check::check(body)?;)
             }
             ty => rust::check_value(model, "body", ty, &quote!(body)),
         };
@@ -299,7 +300,7 @@ fn check_fn(model: &Model, op: &Op) -> TokenStream {
     }
     quote! {
         #[inline]
-        pub(crate) fn #name(#(#params),*) -> ::std::result::Result<(), crate::rules::Violation> {
+        pub(crate) fn #name(#(#params),*) -> ::std::result::Result<(), crate::rt::Violation> {
             #body
             Ok(())
         }
@@ -320,7 +321,7 @@ fn prepare_arm(model: &Model, op: &Op, index: usize) -> TokenStream {
         let (parsed, given) = match (&p.ty, p.required) {
             (Ty::Array(item, _), required) => {
                 let item = owned(item);
-                let values = quote!(crate::operations::many::<#item>(op, params, #wire)?);
+                let values = quote!(crate::rt::many::<#item>(op, params, #wire)?);
                 if required {
                     (values, quote!(&#local))
                 } else {
@@ -333,14 +334,14 @@ fn prepare_arm(model: &Model, op: &Op, index: usize) -> TokenStream {
             (ty, true) => {
                 let t = owned(ty);
                 (
-                    quote!(crate::operations::value::<#t>(op, params, #wire)?),
+                    quote!(crate::rt::value::<#t>(op, params, #wire)?),
                     pass(p, &local),
                 )
             }
             (ty, false) => {
                 let t = owned(ty);
                 (
-                    quote!(crate::operations::optional::<#t>(op, params, #wire)?),
+                    quote!(crate::rt::optional::<#t>(op, params, #wire)?),
                     pass(p, &local),
                 )
             }
@@ -350,7 +351,7 @@ fn prepare_arm(model: &Model, op: &Op, index: usize) -> TokenStream {
     }
     if let Some(b) = &op.body {
         let t = owned(&b.ty);
-        parse.push(quote!(let body = crate::operations::json_body::<#t>(op, body)?;));
+        parse.push(quote!(let body = crate::rt::json_body::<#t>(op, body)?;));
         passed.push(if b.required {
             quote!(&body.expect("json_body refuses a missing required body"))
         } else {
@@ -359,14 +360,14 @@ fn prepare_arm(model: &Model, op: &Op, index: usize) -> TokenStream {
     }
     quote! {
         #id => {
-            let op = &crate::spec::OPERATIONS[#index];
-            crate::operations::check_inputs(op, params, &body)?;
+            let op = &crate::rt::OPERATIONS[#index];
+            crate::rt::check_inputs(op, params, &body)?;
             #(#parse)*
-            crate::operations::Prepared::new(
+            crate::rt::Prepared::new(
                 self,
                 self.#build(#(#passed),*),
                 op,
-                crate::operations::send_checked_as::<#output>,
+                crate::rt::send_checked_as::<#output>,
             )
         }
     }

@@ -1,7 +1,7 @@
 //! `impl JsonSchema` for every type typify makes from the spec: the spec's
 //! own schema (from the normalised document), converted from OpenAPI 3.0 to
 //! JSON Schema here, and its references resolved by the crate at run time
-//! (src/json_schema.rs). This takes the place of typify's
+//! (src/rt/schema.rs). This takes the place of typify's
 //! `#[derive(JsonSchema)]`, which wrote a builder call per property (about
 //! a fifth of the compiled generated code) and described the Rust type rather
 //! than the spec.
@@ -51,7 +51,7 @@ pub fn impls(model: &Model) -> Result<Vec<syn::Item>, String> {
                     #rust_name.into()
                 }
                 fn json_schema(g: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-                    crate::json_schema::from_spec(g, #text, &[#((#names, ::schemars::SchemaGenerator::subschema_for::<#paths> as crate::json_schema::SchemaOf)),*])
+                    crate::rt::from_spec(g, #text, &[#((#names, ::schemars::SchemaGenerator::subschema_for::<#paths> as crate::rt::SchemaOf)),*])
                 }
             }
         });

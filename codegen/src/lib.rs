@@ -1,7 +1,7 @@
 //! The code generator behind plivo-phlo's `codegen` feature: its build
 //! script calls [`generate`] with `spec/phlo.yaml` and writes the files to
 //! `$OUT_DIR`. It never depends on plivo-phlo; the paths it writes
-//! (`crate::spec`, `crate::rules`, ...) are plivo-phlo's.
+//! (all through `crate::rt`, the one module generated code may use) are plivo-phlo's.
 //!
 //! Every step returns `Err` with a message that names what was wrong (and
 //! the operation or schema, where there is one); build.rs prefixes the spec.
@@ -64,15 +64,15 @@ pub fn generate(text: &str, wanted: Wanted) -> Result<([Option<String>; 4], Vec<
         .with_interface(InterfaceStyle::Positional)
         .with_tag(TagStyle::Merged)
         .with_hooks(HooksMode::Expected)
-        .with_inner_type(quote::quote!(crate::client::Servers))
+        .with_inner_type(quote::quote!(crate::rt::Servers))
         // Hand-written types, held equal to the spec's patterns by tests
-        // and the fuzzer (src/address.rs, src/ids.rs): worded errors, a
+        // and the fuzzer (src/values/address.rs, src/values/ids.rs): worded errors, a
         // schema that keeps the pattern, no regex engine at run time.
-        .with_replacement("Address", "crate::address::Address", text_impls())
-        .with_replacement("Id", "crate::ids::Id", text_impls())
-        .with_replacement("AuthId", "crate::ids::AuthId", text_impls())
-        .with_replacement(model::DATE_TIME, "crate::formats::DateTime", text_impls())
-        .with_replacement(model::DATE, "crate::formats::Date", text_impls())
+        .with_replacement("Address", "crate::rt::Address", text_impls())
+        .with_replacement("Id", "crate::rt::Id", text_impls())
+        .with_replacement("AuthId", "crate::rt::AuthId", text_impls())
+        .with_replacement(model::DATE_TIME, "crate::rt::DateTime", text_impls())
+        .with_replacement(model::DATE, "crate::rt::Date", text_impls())
         .with_derive("PartialEq");
     // The spec's enums are the crate's own (enums.rs).
     for (name, named) in &model.schemas {

@@ -33,11 +33,11 @@ pub fn owned(ty: &Ty) -> TokenStream {
 
 pub fn named_path(name: &str) -> TokenStream {
     match name {
-        "Address" => quote!(crate::address::Address),
-        "Id" => quote!(crate::ids::Id),
-        "AuthId" => quote!(crate::ids::AuthId),
-        DATE_TIME => quote!(crate::formats::DateTime),
-        DATE => quote!(crate::formats::Date),
+        "Address" => quote!(crate::rt::Address),
+        "Id" => quote!(crate::rt::Id),
+        "AuthId" => quote!(crate::rt::AuthId),
+        DATE_TIME => quote!(crate::rt::DateTime),
+        DATE => quote!(crate::rt::Date),
         other => {
             let ident = format_ident!("{}", other);
             quote!(types::#ident)
@@ -185,8 +185,8 @@ pub fn check_value(model: &Model, field: &str, ty: &Ty, v: &TokenStream) -> Toke
                 fields.push(quote!(values: &[#(#values),*]));
             }
             quote! {
-                crate::rules::number(#field, *#v, crate::rules::Bounds {
-                    #(#fields,)* ..crate::rules::Bounds::NONE
+                crate::rt::number(#field, *#v, crate::rt::Bounds {
+                    #(#fields,)* ..crate::rt::Bounds::NONE
                 })?;
             }
         }
@@ -194,7 +194,7 @@ pub fn check_value(model: &Model, field: &str, ty: &Ty, v: &TokenStream) -> Toke
             let mut out = TokenStream::new();
             if r.min_length.is_some() || r.max_length.is_some() {
                 let (min, max) = (opt_u64(r.min_length), opt_u64(r.max_length));
-                out.extend(quote!(crate::rules::length(#field, #v, #min, #max)?;));
+                out.extend(quote!(crate::rt::length(#field, #v, #min, #max)?;));
             }
             if let Some(format) = &r.format {
                 out.extend(format_check(field, format, v));
@@ -203,7 +203,7 @@ pub fn check_value(model: &Model, field: &str, ty: &Ty, v: &TokenStream) -> Toke
                 out.extend(quote! {{
                     static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
                         ::std::sync::LazyLock::new(|| ::regress::Regex::new(#pattern).expect("the build checked the pattern"));
-                    crate::rules::pattern(#field, #v, &PATTERN, #pattern)?;
+                    crate::rt::pattern(#field, #v, &PATTERN, #pattern)?;
                 }});
             }
             out
@@ -212,7 +212,7 @@ pub fn check_value(model: &Model, field: &str, ty: &Ty, v: &TokenStream) -> Toke
             let mut out = TokenStream::new();
             if r.min_items.is_some() || r.max_items.is_some() {
                 let (min, max) = (opt_u64(r.min_items), opt_u64(r.max_items));
-                out.extend(quote!(crate::rules::items(#field, (#v).len(), #min, #max)?;));
+                out.extend(quote!(crate::rt::items(#field, (#v).len(), #min, #max)?;));
             }
             let inner = check_value(model, field, item, &quote!(__item));
             if !inner.is_empty() {
@@ -258,7 +258,7 @@ pub fn check_value(model: &Model, field: &str, ty: &Ty, v: &TokenStream) -> Toke
         }
         // A nested schema's violation says where it sits.
         Ty::Named(n) if needs_check(model, n) => {
-            quote!(crate::rules::Check::check(#v).map_err(|v| v.inside(#field))?;)
+            quote!(crate::rt::Check::check(#v).map_err(|v| v.inside(#field))?;)
         }
         _ => TokenStream::new(),
     }
@@ -269,7 +269,7 @@ fn format_check(field: &str, format: &str, v: &TokenStream) -> TokenStream {
         "uri" => quote!(Uri),
         _ => quote!(Email),
     };
-    quote!(crate::rules::format(#field, #v, crate::rules::Format::#format)?;)
+    quote!(crate::rt::format(#field, #v, crate::rt::Format::#format)?;)
 }
 
 /// Whether a pattern compiles in regress (what the generated checks use).

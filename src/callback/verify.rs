@@ -9,7 +9,7 @@ use secrecy::{ExposeSecret as _, SecretString};
 use sha2::Sha256;
 
 use super::{Callback, SignatureError};
-use crate::scrub::REDACTED;
+use crate::pipeline::scrub::REDACTED;
 
 /// An auth token, to check (or make) the V3 signatures of callbacks.
 ///

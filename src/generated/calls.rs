@@ -114,27 +114,28 @@ impl Call {
         operation_id: &str,
         params: &[(&str, &str)],
         body: ::std::option::Option<::serde_json::Value>,
-    ) -> ::std::result::Result<Call, crate::mock::Refusal> {
+    ) -> ::std::result::Result<Call, crate::rt::mock::Refusal> {
         match operation_id {
             "get_phlo" => {
-                let op = &crate::spec::OPERATIONS[0usize];
-                let (phlo_id, __phlo_id) = crate::mock::value::<
-                    crate::ids::Id,
+                let op = &crate::rt::OPERATIONS[0usize];
+                let (phlo_id, __phlo_id) = crate::rt::mock::value::<
+                    crate::rt::Id,
                 >(op, params, "phlo_id")?;
-                super::checks::get_phlo(&__phlo_id).map_err(crate::mock::Refusal::rule)?;
+                super::checks::get_phlo(&__phlo_id)
+                    .map_err(crate::rt::mock::Refusal::rule)?;
                 Ok(Call::GetPhlo { phlo_id })
             }
             "run_phlo" => {
-                let op = &crate::spec::OPERATIONS[1usize];
-                let (auth_id, __auth_id) = crate::mock::value::<
-                    crate::ids::AuthId,
+                let op = &crate::rt::OPERATIONS[1usize];
+                let (auth_id, __auth_id) = crate::rt::mock::value::<
+                    crate::rt::AuthId,
                 >(op, params, "auth_id")?;
-                let (phlo_id, __phlo_id) = crate::mock::value::<
-                    crate::ids::Id,
+                let (phlo_id, __phlo_id) = crate::rt::mock::value::<
+                    crate::rt::Id,
                 >(op, params, "phlo_id")?;
-                let body = crate::mock::body::<types::RunPhloRequest>(op, body)?;
+                let body = crate::rt::mock::body::<types::RunPhloRequest>(op, body)?;
                 super::checks::run_phlo(&__auth_id, &__phlo_id, body.as_ref())
-                    .map_err(crate::mock::Refusal::rule)?;
+                    .map_err(crate::rt::mock::Refusal::rule)?;
                 Ok(Call::RunPhlo {
                     auth_id,
                     phlo_id,
@@ -142,47 +143,49 @@ impl Call {
                 })
             }
             "get_phlo_run" => {
-                let op = &crate::spec::OPERATIONS[2usize];
-                let (phlo_id, __phlo_id) = crate::mock::value::<
-                    crate::ids::Id,
+                let op = &crate::rt::OPERATIONS[2usize];
+                let (phlo_id, __phlo_id) = crate::rt::mock::value::<
+                    crate::rt::Id,
                 >(op, params, "phlo_id")?;
-                let (run_id, __run_id) = crate::mock::value::<
-                    crate::ids::Id,
+                let (run_id, __run_id) = crate::rt::mock::value::<
+                    crate::rt::Id,
                 >(op, params, "run_id")?;
                 super::checks::get_phlo_run(&__phlo_id, &__run_id)
-                    .map_err(crate::mock::Refusal::rule)?;
+                    .map_err(crate::rt::mock::Refusal::rule)?;
                 Ok(Call::GetPhloRun {
                     phlo_id,
                     run_id,
                 })
             }
             "get_multi_party_call" => {
-                let op = &crate::spec::OPERATIONS[3usize];
-                let (phlo_id, __phlo_id) = crate::mock::value::<
-                    crate::ids::Id,
+                let op = &crate::rt::OPERATIONS[3usize];
+                let (phlo_id, __phlo_id) = crate::rt::mock::value::<
+                    crate::rt::Id,
                 >(op, params, "phlo_id")?;
-                let (node_id, __node_id) = crate::mock::value::<
-                    crate::ids::Id,
+                let (node_id, __node_id) = crate::rt::mock::value::<
+                    crate::rt::Id,
                 >(op, params, "node_id")?;
                 super::checks::get_multi_party_call(&__phlo_id, &__node_id)
-                    .map_err(crate::mock::Refusal::rule)?;
+                    .map_err(crate::rt::mock::Refusal::rule)?;
                 Ok(Call::GetMultiPartyCall {
                     phlo_id,
                     node_id,
                 })
             }
             "update_multi_party_call" => {
-                let op = &crate::spec::OPERATIONS[4usize];
-                let (phlo_id, __phlo_id) = crate::mock::value::<
-                    crate::ids::Id,
+                let op = &crate::rt::OPERATIONS[4usize];
+                let (phlo_id, __phlo_id) = crate::rt::mock::value::<
+                    crate::rt::Id,
                 >(op, params, "phlo_id")?;
-                let (node_id, __node_id) = crate::mock::value::<
-                    crate::ids::Id,
+                let (node_id, __node_id) = crate::rt::mock::value::<
+                    crate::rt::Id,
                 >(op, params, "node_id")?;
-                let body = crate::mock::body::<types::MultiPartyCallRequest>(op, body)?
+                let body = crate::rt::mock::body::<
+                    types::MultiPartyCallRequest,
+                >(op, body)?
                     .expect("mock::body refuses a missing required body");
                 super::checks::update_multi_party_call(&__phlo_id, &__node_id, &body)
-                    .map_err(crate::mock::Refusal::rule)?;
+                    .map_err(crate::rt::mock::Refusal::rule)?;
                 Ok(Call::UpdateMultiPartyCall {
                     phlo_id,
                     node_id,
@@ -190,17 +193,17 @@ impl Call {
                 })
             }
             "update_multi_party_call_member" => {
-                let op = &crate::spec::OPERATIONS[5usize];
-                let (phlo_id, __phlo_id) = crate::mock::value::<
-                    crate::ids::Id,
+                let op = &crate::rt::OPERATIONS[5usize];
+                let (phlo_id, __phlo_id) = crate::rt::mock::value::<
+                    crate::rt::Id,
                 >(op, params, "phlo_id")?;
-                let (node_id, __node_id) = crate::mock::value::<
-                    crate::ids::Id,
+                let (node_id, __node_id) = crate::rt::mock::value::<
+                    crate::rt::Id,
                 >(op, params, "node_id")?;
-                let (member_address, __member_address) = crate::mock::value::<
-                    crate::address::Address,
+                let (member_address, __member_address) = crate::rt::mock::value::<
+                    crate::rt::Address,
                 >(op, params, "member_address")?;
-                let body = crate::mock::body::<types::MemberRequest>(op, body)?
+                let body = crate::rt::mock::body::<types::MemberRequest>(op, body)?
                     .expect("mock::body refuses a missing required body");
                 super::checks::update_multi_party_call_member(
                         &__phlo_id,
@@ -208,7 +211,7 @@ impl Call {
                         &__member_address,
                         &body,
                     )
-                    .map_err(crate::mock::Refusal::rule)?;
+                    .map_err(crate::rt::mock::Refusal::rule)?;
                 Ok(Call::UpdateMultiPartyCallMember {
                     phlo_id,
                     node_id,
@@ -217,17 +220,17 @@ impl Call {
                 })
             }
             "update_conference_bridge_member" => {
-                let op = &crate::spec::OPERATIONS[6usize];
-                let (phlo_id, __phlo_id) = crate::mock::value::<
-                    crate::ids::Id,
+                let op = &crate::rt::OPERATIONS[6usize];
+                let (phlo_id, __phlo_id) = crate::rt::mock::value::<
+                    crate::rt::Id,
                 >(op, params, "phlo_id")?;
-                let (node_id, __node_id) = crate::mock::value::<
-                    crate::ids::Id,
+                let (node_id, __node_id) = crate::rt::mock::value::<
+                    crate::rt::Id,
                 >(op, params, "node_id")?;
-                let (member_address, __member_address) = crate::mock::value::<
-                    crate::address::Address,
+                let (member_address, __member_address) = crate::rt::mock::value::<
+                    crate::rt::Address,
                 >(op, params, "member_address")?;
-                let body = crate::mock::body::<
+                let body = crate::rt::mock::body::<
                     types::ConferenceBridgeMemberRequest,
                 >(op, body)?
                     .expect("mock::body refuses a missing required body");
@@ -237,7 +240,7 @@ impl Call {
                         &__member_address,
                         &body,
                     )
-                    .map_err(crate::mock::Refusal::rule)?;
+                    .map_err(crate::rt::mock::Refusal::rule)?;
                 Ok(Call::UpdateConferenceBridgeMember {
                     phlo_id,
                     node_id,
@@ -245,7 +248,7 @@ impl Call {
                     body,
                 })
             }
-            other => Err(crate::mock::Refusal::no_route(other)),
+            other => Err(crate::rt::mock::Refusal::no_route(other)),
         }
     }
 }

@@ -93,9 +93,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub role: ::std::option::Option<crate::generated::types::Role>,
         ///Who is dialled and added to the call (phone number or SIP URI).
-        pub to: crate::address::Address,
+        pub to: crate::rt::Address,
         ///The member asking for the action, already on the call (phone number or SIP URI).
-        pub trigger_source: crate::address::Address,
+        pub trigger_source: crate::rt::Address,
     }
     ///A PHLO node, such as a Multi-Party Call node.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -262,17 +262,17 @@ pub mod types {
         }
     }
     impl ::std::str::FromStr for ConferenceBridgeMemberAction {
-        type Err = crate::rules::InvalidValue;
+        type Err = crate::rt::InvalidValue;
         fn from_str(
             value: &str,
-        ) -> ::std::result::Result<Self, crate::rules::InvalidValue> {
+        ) -> ::std::result::Result<Self, crate::rt::InvalidValue> {
             match value {
                 "mute" => Ok(Self::Mute),
                 "unmute" => Ok(Self::Unmute),
                 "hangup" => Ok(Self::Hangup),
                 other => {
                     Err(
-                        crate::rules::InvalidValue::new(
+                        crate::rt::InvalidValue::new(
                             "ConferenceBridgeMemberAction",
                             other,
                             &["mute", "unmute", "hangup"],
@@ -283,19 +283,19 @@ pub mod types {
         }
     }
     impl ::std::convert::TryFrom<&str> for ConferenceBridgeMemberAction {
-        type Error = crate::rules::InvalidValue;
+        type Error = crate::rt::InvalidValue;
         fn try_from(
             value: &str,
-        ) -> ::std::result::Result<Self, crate::rules::InvalidValue> {
+        ) -> ::std::result::Result<Self, crate::rt::InvalidValue> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
     for ConferenceBridgeMemberAction {
-        type Error = crate::rules::InvalidValue;
+        type Error = crate::rt::InvalidValue;
         fn try_from(
             value: ::std::string::String,
-        ) -> ::std::result::Result<Self, crate::rules::InvalidValue> {
+        ) -> ::std::result::Result<Self, crate::rt::InvalidValue> {
             value.parse()
         }
     }
@@ -330,7 +330,7 @@ pub mod types {
             )
         }
     }
-    impl crate::wire_values::QueryText for ConferenceBridgeMemberAction {
+    impl crate::rt::QueryText for ConferenceBridgeMemberAction {
         fn query_text(&self) -> ::std::borrow::Cow<'_, str> {
             ::std::borrow::Cow::Borrowed(self.as_str())
         }
@@ -373,10 +373,10 @@ pub mod types {
         }
     }
     impl ::std::str::FromStr for MemberAction {
-        type Err = crate::rules::InvalidValue;
+        type Err = crate::rt::InvalidValue;
         fn from_str(
             value: &str,
-        ) -> ::std::result::Result<Self, crate::rules::InvalidValue> {
+        ) -> ::std::result::Result<Self, crate::rt::InvalidValue> {
             match value {
                 "abort_transfer" => Ok(Self::AbortTransfer),
                 "resume_call" => Ok(Self::ResumeCall),
@@ -386,7 +386,7 @@ pub mod types {
                 "unhold" => Ok(Self::Unhold),
                 other => {
                     Err(
-                        crate::rules::InvalidValue::new(
+                        crate::rt::InvalidValue::new(
                             "MemberAction",
                             other,
                             &[
@@ -404,18 +404,18 @@ pub mod types {
         }
     }
     impl ::std::convert::TryFrom<&str> for MemberAction {
-        type Error = crate::rules::InvalidValue;
+        type Error = crate::rt::InvalidValue;
         fn try_from(
             value: &str,
-        ) -> ::std::result::Result<Self, crate::rules::InvalidValue> {
+        ) -> ::std::result::Result<Self, crate::rt::InvalidValue> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String> for MemberAction {
-        type Error = crate::rules::InvalidValue;
+        type Error = crate::rt::InvalidValue;
         fn try_from(
             value: ::std::string::String,
-        ) -> ::std::result::Result<Self, crate::rules::InvalidValue> {
+        ) -> ::std::result::Result<Self, crate::rt::InvalidValue> {
             value.parse()
         }
     }
@@ -451,7 +451,7 @@ pub mod types {
             )
         }
     }
-    impl crate::wire_values::QueryText for MemberAction {
+    impl crate::rt::QueryText for MemberAction {
         fn query_text(&self) -> ::std::borrow::Cow<'_, str> {
             ::std::borrow::Cow::Borrowed(self.as_str())
         }
@@ -485,17 +485,17 @@ pub mod types {
         }
     }
     impl ::std::str::FromStr for MultiPartyCallAction {
-        type Err = crate::rules::InvalidValue;
+        type Err = crate::rt::InvalidValue;
         fn from_str(
             value: &str,
-        ) -> ::std::result::Result<Self, crate::rules::InvalidValue> {
+        ) -> ::std::result::Result<Self, crate::rt::InvalidValue> {
             match value {
                 "call" => Ok(Self::Call),
                 "warm_transfer" => Ok(Self::WarmTransfer),
                 "cold_transfer" => Ok(Self::ColdTransfer),
                 other => {
                     Err(
-                        crate::rules::InvalidValue::new(
+                        crate::rt::InvalidValue::new(
                             "MultiPartyCallAction",
                             other,
                             &["call", "warm_transfer", "cold_transfer"],
@@ -506,18 +506,18 @@ pub mod types {
         }
     }
     impl ::std::convert::TryFrom<&str> for MultiPartyCallAction {
-        type Error = crate::rules::InvalidValue;
+        type Error = crate::rt::InvalidValue;
         fn try_from(
             value: &str,
-        ) -> ::std::result::Result<Self, crate::rules::InvalidValue> {
+        ) -> ::std::result::Result<Self, crate::rt::InvalidValue> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String> for MultiPartyCallAction {
-        type Error = crate::rules::InvalidValue;
+        type Error = crate::rt::InvalidValue;
         fn try_from(
             value: ::std::string::String,
-        ) -> ::std::result::Result<Self, crate::rules::InvalidValue> {
+        ) -> ::std::result::Result<Self, crate::rt::InvalidValue> {
             value.parse()
         }
     }
@@ -552,7 +552,7 @@ pub mod types {
             )
         }
     }
-    impl crate::wire_values::QueryText for MultiPartyCallAction {
+    impl crate::rt::QueryText for MultiPartyCallAction {
         fn query_text(&self) -> ::std::borrow::Cow<'_, str> {
             ::std::borrow::Cow::Borrowed(self.as_str())
         }
@@ -592,10 +592,10 @@ pub mod types {
         }
     }
     impl ::std::str::FromStr for MultiPartyCallEventName {
-        type Err = crate::rules::InvalidValue;
+        type Err = crate::rt::InvalidValue;
         fn from_str(
             value: &str,
-        ) -> ::std::result::Result<Self, crate::rules::InvalidValue> {
+        ) -> ::std::result::Result<Self, crate::rt::InvalidValue> {
             match value {
                 "ConferenceEnter" => Ok(Self::ConferenceEnter),
                 "ConferenceExit" => Ok(Self::ConferenceExit),
@@ -606,18 +606,18 @@ pub mod types {
         }
     }
     impl ::std::convert::TryFrom<&str> for MultiPartyCallEventName {
-        type Error = crate::rules::InvalidValue;
+        type Error = crate::rt::InvalidValue;
         fn try_from(
             value: &str,
-        ) -> ::std::result::Result<Self, crate::rules::InvalidValue> {
+        ) -> ::std::result::Result<Self, crate::rt::InvalidValue> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String> for MultiPartyCallEventName {
-        type Error = crate::rules::InvalidValue;
+        type Error = crate::rt::InvalidValue;
         fn try_from(
             value: ::std::string::String,
-        ) -> ::std::result::Result<Self, crate::rules::InvalidValue> {
+        ) -> ::std::result::Result<Self, crate::rt::InvalidValue> {
             value.parse()
         }
     }
@@ -653,7 +653,7 @@ pub mod types {
             )
         }
     }
-    impl crate::wire_values::QueryText for MultiPartyCallEventName {
+    impl crate::rt::QueryText for MultiPartyCallEventName {
         fn query_text(&self) -> ::std::borrow::Cow<'_, str> {
             ::std::borrow::Cow::Borrowed(self.as_str())
         }
@@ -684,16 +684,16 @@ pub mod types {
         }
     }
     impl ::std::str::FromStr for Role {
-        type Err = crate::rules::InvalidValue;
+        type Err = crate::rt::InvalidValue;
         fn from_str(
             value: &str,
-        ) -> ::std::result::Result<Self, crate::rules::InvalidValue> {
+        ) -> ::std::result::Result<Self, crate::rt::InvalidValue> {
             match value {
                 "agent" => Ok(Self::Agent),
                 "customer" => Ok(Self::Customer),
                 other => {
                     Err(
-                        crate::rules::InvalidValue::new(
+                        crate::rt::InvalidValue::new(
                             "Role",
                             other,
                             &["agent", "customer"],
@@ -704,18 +704,18 @@ pub mod types {
         }
     }
     impl ::std::convert::TryFrom<&str> for Role {
-        type Error = crate::rules::InvalidValue;
+        type Error = crate::rt::InvalidValue;
         fn try_from(
             value: &str,
-        ) -> ::std::result::Result<Self, crate::rules::InvalidValue> {
+        ) -> ::std::result::Result<Self, crate::rt::InvalidValue> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String> for Role {
-        type Error = crate::rules::InvalidValue;
+        type Error = crate::rt::InvalidValue;
         fn try_from(
             value: ::std::string::String,
-        ) -> ::std::result::Result<Self, crate::rules::InvalidValue> {
+        ) -> ::std::result::Result<Self, crate::rt::InvalidValue> {
             value.parse()
         }
     }
@@ -750,7 +750,7 @@ pub mod types {
             )
         }
     }
-    impl crate::wire_values::QueryText for Role {
+    impl crate::rt::QueryText for Role {
         fn query_text(&self) -> ::std::borrow::Cow<'_, str> {
             ::std::borrow::Cow::Borrowed(self.as_str())
         }
@@ -772,7 +772,7 @@ Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::client::Servers,
+    pub(crate) inner: crate::rt::Servers,
 }
 impl Client {
     /// Create a new client.
@@ -780,7 +780,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::client::Servers) -> Self {
+    pub fn new(baseurl: &str, inner: crate::rt::Servers) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -799,7 +799,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::client::Servers,
+        inner: crate::rt::Servers,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -808,7 +808,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::client::Servers> for Client {
+impl ClientInfo<crate::rt::Servers> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -818,7 +818,7 @@ impl ClientInfo<crate::client::Servers> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::client::Servers {
+    fn inner(&self) -> &crate::rt::Servers {
         &self.inner
     }
 }
@@ -826,7 +826,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<crate::client::Servers>,
+        Client: ClientHooks<crate::rt::Servers>,
     {}
 };
 #[allow(clippy::all)]
@@ -842,7 +842,7 @@ Arguments:
 */
     pub async fn get_phlo<'a>(
         &'a self,
-        phlo_id: &'a crate::ids::Id,
+        phlo_id: &'a crate::rt::Id,
     ) -> Result<ResponseValue<types::Phlo>, Error<types::ApiError>> {
         let url = format!(
             "{}/phlo/{}", self.baseurl, encode_path(& phlo_id.to_string()),
@@ -894,8 +894,8 @@ Arguments:
 */
     pub async fn run_phlo<'a>(
         &'a self,
-        auth_id: &'a crate::ids::AuthId,
-        phlo_id: &'a crate::ids::Id,
+        auth_id: &'a crate::rt::AuthId,
+        phlo_id: &'a crate::rt::Id,
         body: &'a types::RunPhloRequest,
     ) -> Result<ResponseValue<types::RunPhloResponse>, Error<types::ApiError>> {
         let url = format!(
@@ -950,8 +950,8 @@ Arguments:
 */
     pub async fn get_phlo_run<'a>(
         &'a self,
-        phlo_id: &'a crate::ids::Id,
-        run_id: &'a crate::ids::Id,
+        phlo_id: &'a crate::rt::Id,
+        run_id: &'a crate::rt::Id,
     ) -> Result<ResponseValue<types::PhloRun>, Error<types::ApiError>> {
         let url = format!(
             "{}/phlo/{}/runs/{}", self.baseurl, encode_path(& phlo_id.to_string()),
@@ -1003,8 +1003,8 @@ Arguments:
 */
     pub async fn get_multi_party_call<'a>(
         &'a self,
-        phlo_id: &'a crate::ids::Id,
-        node_id: &'a crate::ids::Id,
+        phlo_id: &'a crate::rt::Id,
+        node_id: &'a crate::rt::Id,
     ) -> Result<ResponseValue<types::Node>, Error<types::ApiError>> {
         let url = format!(
             "{}/phlo/{}/multi_party_call/{}", self.baseurl, encode_path(& phlo_id
@@ -1057,8 +1057,8 @@ Arguments:
 */
     pub async fn update_multi_party_call<'a>(
         &'a self,
-        phlo_id: &'a crate::ids::Id,
-        node_id: &'a crate::ids::Id,
+        phlo_id: &'a crate::rt::Id,
+        node_id: &'a crate::rt::Id,
         body: &'a types::MultiPartyCallRequest,
     ) -> Result<ResponseValue<types::ActionResponse>, Error<types::ApiError>> {
         let url = format!(
@@ -1115,9 +1115,9 @@ Arguments:
 */
     pub async fn update_multi_party_call_member<'a>(
         &'a self,
-        phlo_id: &'a crate::ids::Id,
-        node_id: &'a crate::ids::Id,
-        member_address: &'a crate::address::Address,
+        phlo_id: &'a crate::rt::Id,
+        node_id: &'a crate::rt::Id,
+        member_address: &'a crate::rt::Address,
         body: &'a types::MemberRequest,
     ) -> Result<ResponseValue<types::ActionResponse>, Error<types::ApiError>> {
         let url = format!(
@@ -1175,9 +1175,9 @@ Arguments:
 */
     pub async fn update_conference_bridge_member<'a>(
         &'a self,
-        phlo_id: &'a crate::ids::Id,
-        node_id: &'a crate::ids::Id,
-        member_address: &'a crate::address::Address,
+        phlo_id: &'a crate::rt::Id,
+        node_id: &'a crate::rt::Id,
+        member_address: &'a crate::rt::Address,
         body: &'a types::ConferenceBridgeMemberRequest,
     ) -> Result<ResponseValue<types::ActionResponse>, Error<types::ApiError>> {
         let url = format!(
@@ -1232,7 +1232,7 @@ impl ::schemars::JsonSchema for types::ApiError {
         "ApiError".into()
     }
     fn json_schema(g: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        crate::json_schema::from_spec(
+        crate::rt::from_spec(
             g,
             "{\"description\":\"Plivo's error body. Every field is optional: a 404 can come as `{}`.\",\"examples\":[{\"api_id\":\"3c2b1a09-8f7e-4d6c-b5a4-938271605f4e\",\"error\":\"to is a mandatory param.\"}],\"properties\":{\"api_id\":{\"description\":\"Plivo's id for this request.\",\"type\":\"string\"},\"error\":{\"description\":\"What went wrong, e.g. `to is a mandatory param.`\",\"type\":\"string\"},\"message\":{\"description\":\"What went wrong, where Plivo uses `message` instead.\",\"type\":\"string\"}},\"type\":\"object\"}",
             &[],
@@ -1244,7 +1244,7 @@ impl ::schemars::JsonSchema for types::Node {
         "Node".into()
     }
     fn json_schema(g: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        crate::json_schema::from_spec(
+        crate::rt::from_spec(
             g,
             "{\"description\":\"A PHLO node, such as a Multi-Party Call node.\",\"examples\":[{\"api_id\":\"6e5d4c3b-2a19-4807-b6a5-948372615a4b\",\"created_on\":\"2018-11-20 04:46:20.307414+00:00\",\"name\":\"Multi-Party Call_1\",\"node_id\":\"2e8f6d4b-1a3c-4e5f-8b7d-9c0a1b2c3d4e\",\"node_type\":\"multi_party_call\",\"phlo_id\":\"4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20\"}],\"properties\":{\"api_id\":{\"description\":\"Plivo's id for this request.\",\"type\":\"string\"},\"created_on\":{\"description\":\"Creation time as Plivo writes it (not RFC 3339).\",\"type\":\"string\"},\"name\":{\"description\":\"The node's name.\",\"type\":\"string\"},\"node_id\":{\"description\":\"The node's id.\",\"type\":\"string\"},\"node_type\":{\"description\":\"The node's type, e.g. `multi_party_call`. A plain string so types Plivo adds later still decode.\",\"type\":\"string\"},\"phlo_id\":{\"description\":\"The PHLO the node belongs to.\",\"type\":\"string\"}},\"required\":[\"node_id\",\"phlo_id\"],\"type\":\"object\"}",
             &[],
@@ -1256,7 +1256,7 @@ impl ::schemars::JsonSchema for types::PhloRun {
         "PhloRun".into()
     }
     fn json_schema(g: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        crate::json_schema::from_spec(
+        crate::rt::from_spec(
             g,
             "{\"description\":\"One run of a PHLO and what it produced.\",\"examples\":[{\"api_id\":\"0d7c4c4e-2b1a-4f5e-8d9c-7b6a5f4e3d2c\",\"call_uuids\":[\"d0a1b2c3-d4e5-4f60-8172-8394a5b6c7d8\"],\"message_uuids\":[],\"phlo_id\":\"4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20\",\"recording_ids\":[],\"run_id\":\"9b0a8f7e-6d5c-4b3a-2918-0f1e2d3c4b5a\"}],\"properties\":{\"api_id\":{\"description\":\"Plivo's id for this request.\",\"type\":\"string\"},\"call_uuids\":{\"description\":\"Calls the run placed or handled.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"message_uuids\":{\"description\":\"Messages the run sent.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"phlo_id\":{\"description\":\"The PHLO's id.\",\"type\":\"string\"},\"recording_ids\":{\"description\":\"Recordings the run made.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"run_id\":{\"description\":\"The run's id.\",\"type\":\"string\"}},\"required\":[\"phlo_id\",\"run_id\"],\"type\":\"object\"}",
             &[],
@@ -1268,7 +1268,7 @@ impl ::schemars::JsonSchema for types::Phlo {
         "Phlo".into()
     }
     fn json_schema(g: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        crate::json_schema::from_spec(
+        crate::rt::from_spec(
             g,
             "{\"description\":\"A PHLO.\",\"examples\":[{\"api_id\":\"52e5b6a2-8e7b-4f4c-9c8e-0f3b8a1f7d11\",\"created_on\":\"2018-11-20 04:46:20.307414+00:00\",\"name\":\"Inbound support line\",\"phlo_id\":\"4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20\"}],\"properties\":{\"api_id\":{\"description\":\"Plivo's id for this request.\",\"type\":\"string\"},\"created_on\":{\"description\":\"Creation time as Plivo writes it, e.g. `2018-11-20 04:46:20.307414+00:00` (not RFC 3339).\",\"type\":\"string\"},\"name\":{\"description\":\"The PHLO's name.\",\"type\":\"string\"},\"phlo_id\":{\"description\":\"The PHLO's id.\",\"type\":\"string\"}},\"required\":[\"phlo_id\",\"name\"],\"type\":\"object\"}",
             &[],
@@ -1280,7 +1280,7 @@ impl ::schemars::JsonSchema for types::RunPhloResponse {
         "RunPhloResponse".into()
     }
     fn json_schema(g: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        crate::json_schema::from_spec(
+        crate::rt::from_spec(
             g,
             "{\"description\":\"Plivo's answer to a PHLO run.\",\"examples\":[{\"api_id\":\"9b0a8f7e-6d5c-4b3a-2918-0f1e2d3c4b5a\",\"message\":\"PHLO 4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20 triggered successfully\",\"phlo_id\":\"4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20\"}],\"properties\":{\"api_id\":{\"description\":\"The run's id.\",\"type\":\"string\"},\"error\":{\"description\":\"Empty on success; the reason otherwise.\",\"type\":\"string\"},\"message\":{\"description\":\"A human-readable confirmation.\",\"type\":\"string\"},\"name\":{\"description\":\"The PHLO's name.\",\"type\":\"string\"},\"phlo_id\":{\"description\":\"The PHLO that was run.\",\"type\":\"string\"},\"phlo_run_id\":{\"description\":\"The run's id, where Plivo returns it separately.\",\"type\":\"string\"}},\"required\":[\"api_id\"],\"type\":\"object\"}",
             &[],
@@ -1292,7 +1292,7 @@ impl ::schemars::JsonSchema for types::ActionResponse {
         "ActionResponse".into()
     }
     fn json_schema(g: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        crate::json_schema::from_spec(
+        crate::rt::from_spec(
             g,
             "{\"description\":\"Plivo's answer to an action. `error` is empty (or absent) on success; a non-empty `error` means the action was not carried out, even on a 2xx status.\",\"examples\":[{\"api_id\":\"8a7b6c5d-4e3f-4a1b-9c8d-7e6f5a4b3c2d\",\"error\":\"\"}],\"properties\":{\"api_id\":{\"description\":\"Plivo's id for this request; quote it to Plivo support.\",\"type\":\"string\"},\"error\":{\"description\":\"Empty on success; the reason otherwise.\",\"type\":\"string\"}},\"required\":[\"api_id\"],\"type\":\"object\"}",
             &[],
@@ -1304,7 +1304,7 @@ impl ::schemars::JsonSchema for types::RunPhloRequest {
         "RunPhloRequest".into()
     }
     fn json_schema(g: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        crate::json_schema::from_spec(
+        crate::rt::from_spec(
             g,
             "{\"additionalProperties\":true,\"description\":\"The PHLO's start parameters. Keys are whatever the PHLO's Start node defines and are sent verbatim (never case-converted).\",\"examples\":[{\"customerName\":\"Ada\",\"from\":\"+14152223333\",\"to\":\"+14152225555\"}],\"type\":\"object\"}",
             &[],
@@ -1316,7 +1316,7 @@ impl ::schemars::JsonSchema for types::ConferenceBridgeMemberRequest {
         "ConferenceBridgeMemberRequest".into()
     }
     fn json_schema(g: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        crate::json_schema::from_spec(
+        crate::rt::from_spec(
             g,
             "{\"description\":\"The body of a conference-bridge member action.\",\"examples\":[{\"action\":\"mute\"}],\"properties\":{\"action\":{\"allOf\":[{\"$ref\":\"#/components/schemas/ConferenceBridgeMemberAction\"}],\"description\":\"What to do to the conference member.\"}},\"required\":[\"action\"],\"type\":\"object\"}",
             &[
@@ -1324,7 +1324,7 @@ impl ::schemars::JsonSchema for types::ConferenceBridgeMemberRequest {
                     "ConferenceBridgeMemberAction",
                     ::schemars::SchemaGenerator::subschema_for::<
                         types::ConferenceBridgeMemberAction,
-                    > as crate::json_schema::SchemaOf,
+                    > as crate::rt::SchemaOf,
                 ),
             ],
         )
@@ -1335,7 +1335,7 @@ impl ::schemars::JsonSchema for types::MultiPartyCallEvent {
         "MultiPartyCallEvent".into()
     }
     fn json_schema(g: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        crate::json_schema::from_spec(
+        crate::rt::from_spec(
             g,
             "{\"description\":\"The variables of the Multi-Party Call node that Plivo posts to its event callback URL. Only `event` is sure to be there: which variables are sent is chosen in the PHLO console. Plivo documents every value as text; the formats noted below are what its Voice callbacks carry, not a promise. The node's documentation lists further variables (e.g. the countries of `to` and `from`) whose names are not pinned down here; unknown keys are ignored.\",\"examples\":[{\"call_status\":\"in-progress\",\"conference_name\":\"support\",\"direction\":\"outbound\",\"event\":\"ConferenceEnter\",\"from\":\"+14152223333\",\"member_id\":\"17\",\"to\":\"+14152225555\"}],\"properties\":{\"bill_rate\":{\"description\":\"The unit rate that applies to the call, as a decimal number in text (e.g. `0.0085`); its currency and unit are not documented.\",\"type\":\"string\"},\"call_status\":{\"description\":\"The call's status, e.g. `in-progress`.\",\"type\":\"string\"},\"call_uuid\":{\"description\":\"The UUID of the member's call.\",\"type\":\"string\"},\"caller_name\":{\"description\":\"The caller's name; defaults to the `from` number or SIP endpoint (personal data).\",\"type\":\"string\"},\"conference_name\":{\"description\":\"The name of the node's conference bridge.\",\"type\":\"string\"},\"conference_uuid\":{\"description\":\"The UUID of the conference.\",\"type\":\"string\"},\"direction\":{\"description\":\"The call's direction, `inbound` or `outbound`.\",\"type\":\"string\"},\"event\":{\"allOf\":[{\"$ref\":\"#/components/schemas/MultiPartyCallEventName\"}],\"description\":\"The latest event of the node.\"},\"from\":{\"description\":\"The phone number or SIP endpoint the member's call is from (personal data).\",\"type\":\"string\"},\"from_iso2\":{\"description\":\"The ISO 3166-1 alpha-2 code of the country of `from`.\",\"type\":\"string\"},\"member_id\":{\"description\":\"The member's id in the conference, unique per member.\",\"type\":\"string\"},\"to\":{\"description\":\"The phone number or SIP endpoint the member's call is to (personal data); for a member added with `call`, the added member.\",\"type\":\"string\"},\"to_iso2\":{\"description\":\"The ISO 3166-1 alpha-2 code of the country of `to`.\",\"type\":\"string\"}},\"required\":[\"event\"],\"type\":\"object\"}",
             &[
@@ -1343,7 +1343,7 @@ impl ::schemars::JsonSchema for types::MultiPartyCallEvent {
                     "MultiPartyCallEventName",
                     ::schemars::SchemaGenerator::subschema_for::<
                         types::MultiPartyCallEventName,
-                    > as crate::json_schema::SchemaOf,
+                    > as crate::rt::SchemaOf,
                 ),
             ],
         )
@@ -1354,14 +1354,14 @@ impl ::schemars::JsonSchema for types::MemberRequest {
         "MemberRequest".into()
     }
     fn json_schema(g: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        crate::json_schema::from_spec(
+        crate::rt::from_spec(
             g,
             "{\"description\":\"The body of a Multi-Party Call member action.\",\"examples\":[{\"action\":\"hold\"}],\"properties\":{\"action\":{\"allOf\":[{\"$ref\":\"#/components/schemas/MemberAction\"}],\"description\":\"What to do to the member.\"}},\"required\":[\"action\"],\"type\":\"object\"}",
             &[
                 (
                     "MemberAction",
                     ::schemars::SchemaGenerator::subschema_for::<types::MemberAction>
-                        as crate::json_schema::SchemaOf,
+                        as crate::rt::SchemaOf,
                 ),
             ],
         )
@@ -1372,31 +1372,31 @@ impl ::schemars::JsonSchema for types::MultiPartyCallRequest {
         "MultiPartyCallRequest".into()
     }
     fn json_schema(g: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        crate::json_schema::from_spec(
+        crate::rt::from_spec(
             g,
             "{\"description\":\"The body of a Multi-Party Call node action.\",\"examples\":[{\"action\":\"call\",\"role\":\"agent\",\"to\":\"+14152225555\",\"trigger_source\":\"+14152223333\"}],\"properties\":{\"action\":{\"allOf\":[{\"$ref\":\"#/components/schemas/MultiPartyCallAction\"}],\"description\":\"What to do (`call`, `warm_transfer`, `cold_transfer`).\"},\"role\":{\"allOf\":[{\"$ref\":\"#/components/schemas/Role\"}],\"description\":\"The new member's role; `agent` when not given.\"},\"to\":{\"allOf\":[{\"$ref\":\"#/components/schemas/Address\"}],\"description\":\"Who is dialled and added to the call (phone number or SIP URI).\"},\"trigger_source\":{\"allOf\":[{\"$ref\":\"#/components/schemas/Address\"}],\"description\":\"The member asking for the action, already on the call (phone number or SIP URI).\"}},\"required\":[\"action\",\"to\",\"trigger_source\"],\"type\":\"object\"}",
             &[
                 (
                     "Address",
-                    ::schemars::SchemaGenerator::subschema_for::<crate::address::Address>
-                        as crate::json_schema::SchemaOf,
+                    ::schemars::SchemaGenerator::subschema_for::<crate::rt::Address>
+                        as crate::rt::SchemaOf,
                 ),
                 (
                     "MultiPartyCallAction",
                     ::schemars::SchemaGenerator::subschema_for::<
                         types::MultiPartyCallAction,
-                    > as crate::json_schema::SchemaOf,
+                    > as crate::rt::SchemaOf,
                 ),
                 (
                     "Role",
                     ::schemars::SchemaGenerator::subschema_for::<types::Role>
-                        as crate::json_schema::SchemaOf,
+                        as crate::rt::SchemaOf,
                 ),
             ],
         )
     }
 }
-impl<'c> crate::operations::Operations<'c> {
+impl<'c> crate::rt::Operations<'c> {
     /// Retrieve a PHLO
     ///
     /// Returns the PHLO's id, name and creation time.
@@ -1407,34 +1407,35 @@ impl<'c> crate::operations::Operations<'c> {
     /// - `phlo_id`: The PHLO's id.
     pub fn get_phlo(
         &self,
-        phlo_id: &crate::ids::Id,
+        phlo_id: &crate::rt::Id,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<types::Phlo, crate::Error>,
+        Output = ::std::result::Result<types::Phlo, crate::rt::Error>,
     > + ::std::marker::Send + use<'c> {
-        crate::transport::run(
-            self.inner,
+        crate::rt::run(
+            self.config,
             self.options,
             self.request_get_phlo(phlo_id),
-            &crate::spec::OPERATIONS[0usize],
+            &crate::rt::OPERATIONS[0usize],
         )
     }
     fn request_get_phlo(
         &self,
-        phlo_id: &crate::ids::Id,
-    ) -> ::std::result::Result<::reqwest::Request, crate::Error> {
+        phlo_id: &crate::rt::Id,
+    ) -> ::std::result::Result<::reqwest::Request, crate::rt::Error> {
         checks::get_phlo(phlo_id).map_err(|v| v.into_error("get_phlo"))?;
         let mut __url = ::std::string::String::with_capacity(256);
-        __url.push_str(&self.inner.servers[0usize]);
+        __url.push_str(&self.config.servers[0usize]);
         __url.push_str("/phlo/");
         __url.push_str(phlo_id.as_str());
         let __request = self
-            .client
+            .config
+            .http
             .request(::reqwest::Method::GET, __url)
             .header(
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             );
-        __request.build().map_err(crate::transport::unbuildable)
+        __request.build().map_err(crate::rt::unbuildable)
     }
     /// Run a PHLO
     ///
@@ -1448,34 +1449,35 @@ impl<'c> crate::operations::Operations<'c> {
     /// - `body`: The run's parameters. Optional: a run without a body (as the Node SDK sends it) starts the PHLO with none. `phlo(..).run(..)` sends the payload it is given (`{}` for none); `run_phlo(.., None)` sends no body.
     pub fn run_phlo(
         &self,
-        auth_id: &crate::ids::AuthId,
-        phlo_id: &crate::ids::Id,
+        auth_id: &crate::rt::AuthId,
+        phlo_id: &crate::rt::Id,
         body: ::std::option::Option<&types::RunPhloRequest>,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<types::RunPhloResponse, crate::Error>,
+        Output = ::std::result::Result<types::RunPhloResponse, crate::rt::Error>,
     > + ::std::marker::Send + use<'c> {
-        crate::transport::run(
-            self.inner,
+        crate::rt::run(
+            self.config,
             self.options,
             self.request_run_phlo(auth_id, phlo_id, body),
-            &crate::spec::OPERATIONS[1usize],
+            &crate::rt::OPERATIONS[1usize],
         )
     }
     fn request_run_phlo(
         &self,
-        auth_id: &crate::ids::AuthId,
-        phlo_id: &crate::ids::Id,
+        auth_id: &crate::rt::AuthId,
+        phlo_id: &crate::rt::Id,
         body: ::std::option::Option<&types::RunPhloRequest>,
-    ) -> ::std::result::Result<::reqwest::Request, crate::Error> {
+    ) -> ::std::result::Result<::reqwest::Request, crate::rt::Error> {
         checks::run_phlo(auth_id, phlo_id, body).map_err(|v| v.into_error("run_phlo"))?;
         let mut __url = ::std::string::String::with_capacity(256);
-        __url.push_str(&self.inner.servers[0usize]);
+        __url.push_str(&self.config.servers[0usize]);
         __url.push_str("/account/");
         __url.push_str(auth_id.as_str());
         __url.push_str("/phlo/");
         __url.push_str(phlo_id.as_str());
         let __request = self
-            .client
+            .config
+            .http
             .request(::reqwest::Method::POST, __url)
             .header(
                 ::reqwest::header::ACCEPT,
@@ -1485,7 +1487,7 @@ impl<'c> crate::operations::Operations<'c> {
             ::std::option::Option::Some(body) => __request.json(body),
             ::std::option::Option::None => __request,
         };
-        __request.build().map_err(crate::transport::unbuildable)
+        __request.build().map_err(crate::rt::unbuildable)
     }
     /// Retrieve a PHLO run
     ///
@@ -1498,38 +1500,39 @@ impl<'c> crate::operations::Operations<'c> {
     /// - `run_id`: The run's id (the `api_id` returned when the PHLO was run).
     pub fn get_phlo_run(
         &self,
-        phlo_id: &crate::ids::Id,
-        run_id: &crate::ids::Id,
+        phlo_id: &crate::rt::Id,
+        run_id: &crate::rt::Id,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<types::PhloRun, crate::Error>,
+        Output = ::std::result::Result<types::PhloRun, crate::rt::Error>,
     > + ::std::marker::Send + use<'c> {
-        crate::transport::run(
-            self.inner,
+        crate::rt::run(
+            self.config,
             self.options,
             self.request_get_phlo_run(phlo_id, run_id),
-            &crate::spec::OPERATIONS[2usize],
+            &crate::rt::OPERATIONS[2usize],
         )
     }
     fn request_get_phlo_run(
         &self,
-        phlo_id: &crate::ids::Id,
-        run_id: &crate::ids::Id,
-    ) -> ::std::result::Result<::reqwest::Request, crate::Error> {
+        phlo_id: &crate::rt::Id,
+        run_id: &crate::rt::Id,
+    ) -> ::std::result::Result<::reqwest::Request, crate::rt::Error> {
         checks::get_phlo_run(phlo_id, run_id).map_err(|v| v.into_error("get_phlo_run"))?;
         let mut __url = ::std::string::String::with_capacity(256);
-        __url.push_str(&self.inner.servers[0usize]);
+        __url.push_str(&self.config.servers[0usize]);
         __url.push_str("/phlo/");
         __url.push_str(phlo_id.as_str());
         __url.push_str("/runs/");
         __url.push_str(run_id.as_str());
         let __request = self
-            .client
+            .config
+            .http
             .request(::reqwest::Method::GET, __url)
             .header(
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             );
-        __request.build().map_err(crate::transport::unbuildable)
+        __request.build().map_err(crate::rt::unbuildable)
     }
     /// Retrieve a Multi-Party Call node
     ///
@@ -1542,39 +1545,40 @@ impl<'c> crate::operations::Operations<'c> {
     /// - `node_id`: The node's id, as shown in the PHLO console.
     pub fn get_multi_party_call(
         &self,
-        phlo_id: &crate::ids::Id,
-        node_id: &crate::ids::Id,
+        phlo_id: &crate::rt::Id,
+        node_id: &crate::rt::Id,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<types::Node, crate::Error>,
+        Output = ::std::result::Result<types::Node, crate::rt::Error>,
     > + ::std::marker::Send + use<'c> {
-        crate::transport::run(
-            self.inner,
+        crate::rt::run(
+            self.config,
             self.options,
             self.request_get_multi_party_call(phlo_id, node_id),
-            &crate::spec::OPERATIONS[3usize],
+            &crate::rt::OPERATIONS[3usize],
         )
     }
     fn request_get_multi_party_call(
         &self,
-        phlo_id: &crate::ids::Id,
-        node_id: &crate::ids::Id,
-    ) -> ::std::result::Result<::reqwest::Request, crate::Error> {
+        phlo_id: &crate::rt::Id,
+        node_id: &crate::rt::Id,
+    ) -> ::std::result::Result<::reqwest::Request, crate::rt::Error> {
         checks::get_multi_party_call(phlo_id, node_id)
             .map_err(|v| v.into_error("get_multi_party_call"))?;
         let mut __url = ::std::string::String::with_capacity(256);
-        __url.push_str(&self.inner.servers[0usize]);
+        __url.push_str(&self.config.servers[0usize]);
         __url.push_str("/phlo/");
         __url.push_str(phlo_id.as_str());
         __url.push_str("/multi_party_call/");
         __url.push_str(node_id.as_str());
         let __request = self
-            .client
+            .config
+            .http
             .request(::reqwest::Method::GET, __url)
             .header(
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             );
-        __request.build().map_err(crate::transport::unbuildable)
+        __request.build().map_err(crate::rt::unbuildable)
     }
     /// Add a user to a Multi-Party Call, or transfer the call
     ///
@@ -1588,42 +1592,43 @@ impl<'c> crate::operations::Operations<'c> {
     /// - `body`: the JSON body, a [`types::MultiPartyCallRequest`].
     pub fn update_multi_party_call(
         &self,
-        phlo_id: &crate::ids::Id,
-        node_id: &crate::ids::Id,
+        phlo_id: &crate::rt::Id,
+        node_id: &crate::rt::Id,
         body: &types::MultiPartyCallRequest,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<types::ActionResponse, crate::Error>,
+        Output = ::std::result::Result<types::ActionResponse, crate::rt::Error>,
     > + ::std::marker::Send + use<'c> {
-        crate::transport::run(
-            self.inner,
+        crate::rt::run(
+            self.config,
             self.options,
             self.request_update_multi_party_call(phlo_id, node_id, body),
-            &crate::spec::OPERATIONS[4usize],
+            &crate::rt::OPERATIONS[4usize],
         )
     }
     fn request_update_multi_party_call(
         &self,
-        phlo_id: &crate::ids::Id,
-        node_id: &crate::ids::Id,
+        phlo_id: &crate::rt::Id,
+        node_id: &crate::rt::Id,
         body: &types::MultiPartyCallRequest,
-    ) -> ::std::result::Result<::reqwest::Request, crate::Error> {
+    ) -> ::std::result::Result<::reqwest::Request, crate::rt::Error> {
         checks::update_multi_party_call(phlo_id, node_id, body)
             .map_err(|v| v.into_error("update_multi_party_call"))?;
         let mut __url = ::std::string::String::with_capacity(256);
-        __url.push_str(&self.inner.servers[0usize]);
+        __url.push_str(&self.config.servers[0usize]);
         __url.push_str("/phlo/");
         __url.push_str(phlo_id.as_str());
         __url.push_str("/multi_party_call/");
         __url.push_str(node_id.as_str());
         let __request = self
-            .client
+            .config
+            .http
             .request(::reqwest::Method::POST, __url)
             .header(
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             );
         let __request = __request.json(body);
-        __request.build().map_err(crate::transport::unbuildable)
+        __request.build().map_err(crate::rt::unbuildable)
     }
     /// Act on one member of a Multi-Party Call
     ///
@@ -1638,15 +1643,15 @@ impl<'c> crate::operations::Operations<'c> {
     /// - `body`: the JSON body, a [`types::MemberRequest`].
     pub fn update_multi_party_call_member(
         &self,
-        phlo_id: &crate::ids::Id,
-        node_id: &crate::ids::Id,
-        member_address: &crate::address::Address,
+        phlo_id: &crate::rt::Id,
+        node_id: &crate::rt::Id,
+        member_address: &crate::rt::Address,
         body: &types::MemberRequest,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<types::ActionResponse, crate::Error>,
+        Output = ::std::result::Result<types::ActionResponse, crate::rt::Error>,
     > + ::std::marker::Send + use<'c> {
-        crate::transport::run(
-            self.inner,
+        crate::rt::run(
+            self.config,
             self.options,
             self
                 .request_update_multi_party_call_member(
@@ -1655,20 +1660,20 @@ impl<'c> crate::operations::Operations<'c> {
                     member_address,
                     body,
                 ),
-            &crate::spec::OPERATIONS[5usize],
+            &crate::rt::OPERATIONS[5usize],
         )
     }
     fn request_update_multi_party_call_member(
         &self,
-        phlo_id: &crate::ids::Id,
-        node_id: &crate::ids::Id,
-        member_address: &crate::address::Address,
+        phlo_id: &crate::rt::Id,
+        node_id: &crate::rt::Id,
+        member_address: &crate::rt::Address,
         body: &types::MemberRequest,
-    ) -> ::std::result::Result<::reqwest::Request, crate::Error> {
+    ) -> ::std::result::Result<::reqwest::Request, crate::rt::Error> {
         checks::update_multi_party_call_member(phlo_id, node_id, member_address, body)
             .map_err(|v| v.into_error("update_multi_party_call_member"))?;
         let mut __url = ::std::string::String::with_capacity(256);
-        __url.push_str(&self.inner.servers[0usize]);
+        __url.push_str(&self.config.servers[0usize]);
         __url.push_str("/phlo/");
         __url.push_str(phlo_id.as_str());
         __url.push_str("/multi_party_call/");
@@ -1676,14 +1681,15 @@ impl<'c> crate::operations::Operations<'c> {
         __url.push_str("/members/");
         __url.push_str(member_address.as_str());
         let __request = self
-            .client
+            .config
+            .http
             .request(::reqwest::Method::POST, __url)
             .header(
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             );
         let __request = __request.json(body);
-        __request.build().map_err(crate::transport::unbuildable)
+        __request.build().map_err(crate::rt::unbuildable)
     }
     /// Act on one member of a conference bridge
     ///
@@ -1698,15 +1704,15 @@ impl<'c> crate::operations::Operations<'c> {
     /// - `body`: the JSON body, a [`types::ConferenceBridgeMemberRequest`].
     pub fn update_conference_bridge_member(
         &self,
-        phlo_id: &crate::ids::Id,
-        node_id: &crate::ids::Id,
-        member_address: &crate::address::Address,
+        phlo_id: &crate::rt::Id,
+        node_id: &crate::rt::Id,
+        member_address: &crate::rt::Address,
         body: &types::ConferenceBridgeMemberRequest,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<types::ActionResponse, crate::Error>,
+        Output = ::std::result::Result<types::ActionResponse, crate::rt::Error>,
     > + ::std::marker::Send + use<'c> {
-        crate::transport::run(
-            self.inner,
+        crate::rt::run(
+            self.config,
             self.options,
             self
                 .request_update_conference_bridge_member(
@@ -1715,20 +1721,20 @@ impl<'c> crate::operations::Operations<'c> {
                     member_address,
                     body,
                 ),
-            &crate::spec::OPERATIONS[6usize],
+            &crate::rt::OPERATIONS[6usize],
         )
     }
     fn request_update_conference_bridge_member(
         &self,
-        phlo_id: &crate::ids::Id,
-        node_id: &crate::ids::Id,
-        member_address: &crate::address::Address,
+        phlo_id: &crate::rt::Id,
+        node_id: &crate::rt::Id,
+        member_address: &crate::rt::Address,
         body: &types::ConferenceBridgeMemberRequest,
-    ) -> ::std::result::Result<::reqwest::Request, crate::Error> {
+    ) -> ::std::result::Result<::reqwest::Request, crate::rt::Error> {
         checks::update_conference_bridge_member(phlo_id, node_id, member_address, body)
             .map_err(|v| v.into_error("update_conference_bridge_member"))?;
         let mut __url = ::std::string::String::with_capacity(256);
-        __url.push_str(&self.inner.servers[0usize]);
+        __url.push_str(&self.config.servers[0usize]);
         __url.push_str("/phlo/");
         __url.push_str(phlo_id.as_str());
         __url.push_str("/conference_bridge/");
@@ -1736,14 +1742,15 @@ impl<'c> crate::operations::Operations<'c> {
         __url.push_str("/members/");
         __url.push_str(member_address.as_str());
         let __request = self
-            .client
+            .config
+            .http
             .request(::reqwest::Method::POST, __url)
             .header(
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             );
         let __request = __request.json(body);
-        __request.build().map_err(crate::transport::unbuildable)
+        __request.build().map_err(crate::rt::unbuildable)
     }
     /// Builds the request for `operation_id` from path and query values
     /// (by the spec's parameter names; an array parameter's name
@@ -1756,85 +1763,67 @@ impl<'c> crate::operations::Operations<'c> {
         operation_id: &str,
         params: &[(&str, &str)],
         body: ::std::option::Option<::serde_json::Value>,
-    ) -> ::std::result::Result<crate::operations::Prepared<'c>, crate::Error> {
+    ) -> ::std::result::Result<crate::rt::Prepared<'c>, crate::rt::Error> {
         match operation_id {
             "get_phlo" => {
-                let op = &crate::spec::OPERATIONS[0usize];
-                crate::operations::check_inputs(op, params, &body)?;
-                let phlo_id = crate::operations::value::<
-                    crate::ids::Id,
-                >(op, params, "phlo_id")?;
-                crate::operations::Prepared::new(
+                let op = &crate::rt::OPERATIONS[0usize];
+                crate::rt::check_inputs(op, params, &body)?;
+                let phlo_id = crate::rt::value::<crate::rt::Id>(op, params, "phlo_id")?;
+                crate::rt::Prepared::new(
                     self,
                     self.request_get_phlo(&phlo_id),
                     op,
-                    crate::operations::send_checked_as::<types::Phlo>,
+                    crate::rt::send_checked_as::<types::Phlo>,
                 )
             }
             "run_phlo" => {
-                let op = &crate::spec::OPERATIONS[1usize];
-                crate::operations::check_inputs(op, params, &body)?;
-                let auth_id = crate::operations::value::<
-                    crate::ids::AuthId,
+                let op = &crate::rt::OPERATIONS[1usize];
+                crate::rt::check_inputs(op, params, &body)?;
+                let auth_id = crate::rt::value::<
+                    crate::rt::AuthId,
                 >(op, params, "auth_id")?;
-                let phlo_id = crate::operations::value::<
-                    crate::ids::Id,
-                >(op, params, "phlo_id")?;
-                let body = crate::operations::json_body::<
-                    types::RunPhloRequest,
-                >(op, body)?;
-                crate::operations::Prepared::new(
+                let phlo_id = crate::rt::value::<crate::rt::Id>(op, params, "phlo_id")?;
+                let body = crate::rt::json_body::<types::RunPhloRequest>(op, body)?;
+                crate::rt::Prepared::new(
                     self,
                     self.request_run_phlo(&auth_id, &phlo_id, body.as_ref()),
                     op,
-                    crate::operations::send_checked_as::<types::RunPhloResponse>,
+                    crate::rt::send_checked_as::<types::RunPhloResponse>,
                 )
             }
             "get_phlo_run" => {
-                let op = &crate::spec::OPERATIONS[2usize];
-                crate::operations::check_inputs(op, params, &body)?;
-                let phlo_id = crate::operations::value::<
-                    crate::ids::Id,
-                >(op, params, "phlo_id")?;
-                let run_id = crate::operations::value::<
-                    crate::ids::Id,
-                >(op, params, "run_id")?;
-                crate::operations::Prepared::new(
+                let op = &crate::rt::OPERATIONS[2usize];
+                crate::rt::check_inputs(op, params, &body)?;
+                let phlo_id = crate::rt::value::<crate::rt::Id>(op, params, "phlo_id")?;
+                let run_id = crate::rt::value::<crate::rt::Id>(op, params, "run_id")?;
+                crate::rt::Prepared::new(
                     self,
                     self.request_get_phlo_run(&phlo_id, &run_id),
                     op,
-                    crate::operations::send_checked_as::<types::PhloRun>,
+                    crate::rt::send_checked_as::<types::PhloRun>,
                 )
             }
             "get_multi_party_call" => {
-                let op = &crate::spec::OPERATIONS[3usize];
-                crate::operations::check_inputs(op, params, &body)?;
-                let phlo_id = crate::operations::value::<
-                    crate::ids::Id,
-                >(op, params, "phlo_id")?;
-                let node_id = crate::operations::value::<
-                    crate::ids::Id,
-                >(op, params, "node_id")?;
-                crate::operations::Prepared::new(
+                let op = &crate::rt::OPERATIONS[3usize];
+                crate::rt::check_inputs(op, params, &body)?;
+                let phlo_id = crate::rt::value::<crate::rt::Id>(op, params, "phlo_id")?;
+                let node_id = crate::rt::value::<crate::rt::Id>(op, params, "node_id")?;
+                crate::rt::Prepared::new(
                     self,
                     self.request_get_multi_party_call(&phlo_id, &node_id),
                     op,
-                    crate::operations::send_checked_as::<types::Node>,
+                    crate::rt::send_checked_as::<types::Node>,
                 )
             }
             "update_multi_party_call" => {
-                let op = &crate::spec::OPERATIONS[4usize];
-                crate::operations::check_inputs(op, params, &body)?;
-                let phlo_id = crate::operations::value::<
-                    crate::ids::Id,
-                >(op, params, "phlo_id")?;
-                let node_id = crate::operations::value::<
-                    crate::ids::Id,
-                >(op, params, "node_id")?;
-                let body = crate::operations::json_body::<
+                let op = &crate::rt::OPERATIONS[4usize];
+                crate::rt::check_inputs(op, params, &body)?;
+                let phlo_id = crate::rt::value::<crate::rt::Id>(op, params, "phlo_id")?;
+                let node_id = crate::rt::value::<crate::rt::Id>(op, params, "node_id")?;
+                let body = crate::rt::json_body::<
                     types::MultiPartyCallRequest,
                 >(op, body)?;
-                crate::operations::Prepared::new(
+                crate::rt::Prepared::new(
                     self,
                     self
                         .request_update_multi_party_call(
@@ -1843,25 +1832,19 @@ impl<'c> crate::operations::Operations<'c> {
                             &body.expect("json_body refuses a missing required body"),
                         ),
                     op,
-                    crate::operations::send_checked_as::<types::ActionResponse>,
+                    crate::rt::send_checked_as::<types::ActionResponse>,
                 )
             }
             "update_multi_party_call_member" => {
-                let op = &crate::spec::OPERATIONS[5usize];
-                crate::operations::check_inputs(op, params, &body)?;
-                let phlo_id = crate::operations::value::<
-                    crate::ids::Id,
-                >(op, params, "phlo_id")?;
-                let node_id = crate::operations::value::<
-                    crate::ids::Id,
-                >(op, params, "node_id")?;
-                let member_address = crate::operations::value::<
-                    crate::address::Address,
+                let op = &crate::rt::OPERATIONS[5usize];
+                crate::rt::check_inputs(op, params, &body)?;
+                let phlo_id = crate::rt::value::<crate::rt::Id>(op, params, "phlo_id")?;
+                let node_id = crate::rt::value::<crate::rt::Id>(op, params, "node_id")?;
+                let member_address = crate::rt::value::<
+                    crate::rt::Address,
                 >(op, params, "member_address")?;
-                let body = crate::operations::json_body::<
-                    types::MemberRequest,
-                >(op, body)?;
-                crate::operations::Prepared::new(
+                let body = crate::rt::json_body::<types::MemberRequest>(op, body)?;
+                crate::rt::Prepared::new(
                     self,
                     self
                         .request_update_multi_party_call_member(
@@ -1871,25 +1854,21 @@ impl<'c> crate::operations::Operations<'c> {
                             &body.expect("json_body refuses a missing required body"),
                         ),
                     op,
-                    crate::operations::send_checked_as::<types::ActionResponse>,
+                    crate::rt::send_checked_as::<types::ActionResponse>,
                 )
             }
             "update_conference_bridge_member" => {
-                let op = &crate::spec::OPERATIONS[6usize];
-                crate::operations::check_inputs(op, params, &body)?;
-                let phlo_id = crate::operations::value::<
-                    crate::ids::Id,
-                >(op, params, "phlo_id")?;
-                let node_id = crate::operations::value::<
-                    crate::ids::Id,
-                >(op, params, "node_id")?;
-                let member_address = crate::operations::value::<
-                    crate::address::Address,
+                let op = &crate::rt::OPERATIONS[6usize];
+                crate::rt::check_inputs(op, params, &body)?;
+                let phlo_id = crate::rt::value::<crate::rt::Id>(op, params, "phlo_id")?;
+                let node_id = crate::rt::value::<crate::rt::Id>(op, params, "node_id")?;
+                let member_address = crate::rt::value::<
+                    crate::rt::Address,
                 >(op, params, "member_address")?;
-                let body = crate::operations::json_body::<
+                let body = crate::rt::json_body::<
                     types::ConferenceBridgeMemberRequest,
                 >(op, body)?;
-                crate::operations::Prepared::new(
+                crate::rt::Prepared::new(
                     self,
                     self
                         .request_update_conference_bridge_member(
@@ -1899,10 +1878,10 @@ impl<'c> crate::operations::Operations<'c> {
                             &body.expect("json_body refuses a missing required body"),
                         ),
                     op,
-                    crate::operations::send_checked_as::<types::ActionResponse>,
+                    crate::rt::send_checked_as::<types::ActionResponse>,
                 )
             }
-            other => Err(crate::operations::unknown_operation(other)),
+            other => Err(crate::rt::unknown_operation(other)),
         }
     }
 }
@@ -1914,56 +1893,56 @@ pub(crate) mod checks {
     use super::types;
     #[inline]
     pub(crate) fn get_phlo(
-        phlo_id: &crate::ids::Id,
-    ) -> ::std::result::Result<(), crate::rules::Violation> {
+        phlo_id: &crate::rt::Id,
+    ) -> ::std::result::Result<(), crate::rt::Violation> {
         Ok(())
     }
     #[inline]
     pub(crate) fn run_phlo(
-        auth_id: &crate::ids::AuthId,
-        phlo_id: &crate::ids::Id,
+        auth_id: &crate::rt::AuthId,
+        phlo_id: &crate::rt::Id,
         body: ::std::option::Option<&types::RunPhloRequest>,
-    ) -> ::std::result::Result<(), crate::rules::Violation> {
+    ) -> ::std::result::Result<(), crate::rt::Violation> {
         Ok(())
     }
     #[inline]
     pub(crate) fn get_phlo_run(
-        phlo_id: &crate::ids::Id,
-        run_id: &crate::ids::Id,
-    ) -> ::std::result::Result<(), crate::rules::Violation> {
+        phlo_id: &crate::rt::Id,
+        run_id: &crate::rt::Id,
+    ) -> ::std::result::Result<(), crate::rt::Violation> {
         Ok(())
     }
     #[inline]
     pub(crate) fn get_multi_party_call(
-        phlo_id: &crate::ids::Id,
-        node_id: &crate::ids::Id,
-    ) -> ::std::result::Result<(), crate::rules::Violation> {
+        phlo_id: &crate::rt::Id,
+        node_id: &crate::rt::Id,
+    ) -> ::std::result::Result<(), crate::rt::Violation> {
         Ok(())
     }
     #[inline]
     pub(crate) fn update_multi_party_call(
-        phlo_id: &crate::ids::Id,
-        node_id: &crate::ids::Id,
+        phlo_id: &crate::rt::Id,
+        node_id: &crate::rt::Id,
         body: &types::MultiPartyCallRequest,
-    ) -> ::std::result::Result<(), crate::rules::Violation> {
+    ) -> ::std::result::Result<(), crate::rt::Violation> {
         Ok(())
     }
     #[inline]
     pub(crate) fn update_multi_party_call_member(
-        phlo_id: &crate::ids::Id,
-        node_id: &crate::ids::Id,
-        member_address: &crate::address::Address,
+        phlo_id: &crate::rt::Id,
+        node_id: &crate::rt::Id,
+        member_address: &crate::rt::Address,
         body: &types::MemberRequest,
-    ) -> ::std::result::Result<(), crate::rules::Violation> {
+    ) -> ::std::result::Result<(), crate::rt::Violation> {
         Ok(())
     }
     #[inline]
     pub(crate) fn update_conference_bridge_member(
-        phlo_id: &crate::ids::Id,
-        node_id: &crate::ids::Id,
-        member_address: &crate::address::Address,
+        phlo_id: &crate::rt::Id,
+        node_id: &crate::rt::Id,
+        member_address: &crate::rt::Address,
         body: &types::ConferenceBridgeMemberRequest,
-    ) -> ::std::result::Result<(), crate::rules::Violation> {
+    ) -> ::std::result::Result<(), crate::rt::Violation> {
         Ok(())
     }
 }

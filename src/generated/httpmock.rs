@@ -18,7 +18,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn phlo_id(self, value: &crate::ids::Id) -> Self {
+        pub fn phlo_id(self, value: &crate::rt::Id) -> Self {
             let re = regex::Regex::new(
                     &format!("^/phlo/{}$", ::regex::escape(& value.to_string())),
                 )
@@ -78,7 +78,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn auth_id(self, value: &crate::ids::AuthId) -> Self {
+        pub fn auth_id(self, value: &crate::rt::AuthId) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/account/{}/phlo/.*$", ::regex::escape(& value.to_string())
@@ -87,7 +87,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn phlo_id(self, value: &crate::ids::Id) -> Self {
+        pub fn phlo_id(self, value: &crate::rt::Id) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/account/.*/phlo/{}$", ::regex::escape(& value.to_string())
@@ -159,14 +159,14 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn phlo_id(self, value: &crate::ids::Id) -> Self {
+        pub fn phlo_id(self, value: &crate::rt::Id) -> Self {
             let re = regex::Regex::new(
                     &format!("^/phlo/{}/runs/.*$", ::regex::escape(& value.to_string())),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn run_id(self, value: &crate::ids::Id) -> Self {
+        pub fn run_id(self, value: &crate::rt::Id) -> Self {
             let re = regex::Regex::new(
                     &format!("^/phlo/.*/runs/{}$", ::regex::escape(& value.to_string())),
                 )
@@ -227,7 +227,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn phlo_id(self, value: &crate::ids::Id) -> Self {
+        pub fn phlo_id(self, value: &crate::rt::Id) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/phlo/{}/multi_party_call/.*$", ::regex::escape(& value
@@ -237,7 +237,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn node_id(self, value: &crate::ids::Id) -> Self {
+        pub fn node_id(self, value: &crate::rt::Id) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/phlo/.*/multi_party_call/{}$", ::regex::escape(& value
@@ -301,7 +301,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn phlo_id(self, value: &crate::ids::Id) -> Self {
+        pub fn phlo_id(self, value: &crate::rt::Id) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/phlo/{}/multi_party_call/.*$", ::regex::escape(& value
@@ -311,7 +311,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn node_id(self, value: &crate::ids::Id) -> Self {
+        pub fn node_id(self, value: &crate::rt::Id) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/phlo/.*/multi_party_call/{}$", ::regex::escape(& value
@@ -389,7 +389,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn phlo_id(self, value: &crate::ids::Id) -> Self {
+        pub fn phlo_id(self, value: &crate::rt::Id) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/phlo/{}/multi_party_call/.*/members/.*$", ::regex::escape(&
@@ -399,7 +399,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn node_id(self, value: &crate::ids::Id) -> Self {
+        pub fn node_id(self, value: &crate::rt::Id) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/phlo/.*/multi_party_call/{}/members/.*$", ::regex::escape(&
@@ -409,7 +409,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn member_address(self, value: &crate::address::Address) -> Self {
+        pub fn member_address(self, value: &crate::rt::Address) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/phlo/.*/multi_party_call/.*/members/{}$", ::regex::escape(&
@@ -487,7 +487,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn phlo_id(self, value: &crate::ids::Id) -> Self {
+        pub fn phlo_id(self, value: &crate::rt::Id) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/phlo/{}/conference_bridge/.*/members/.*$", ::regex::escape(&
@@ -497,7 +497,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn node_id(self, value: &crate::ids::Id) -> Self {
+        pub fn node_id(self, value: &crate::rt::Id) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/phlo/.*/conference_bridge/{}/members/.*$", ::regex::escape(&
@@ -507,7 +507,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn member_address(self, value: &crate::address::Address) -> Self {
+        pub fn member_address(self, value: &crate::rt::Address) -> Self {
             let re = regex::Regex::new(
                     &format!(
                         "^/phlo/.*/conference_bridge/.*/members/{}$", ::regex::escape(&

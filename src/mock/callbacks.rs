@@ -18,7 +18,7 @@ use hyper_util::rt::TokioIo;
 use reqwest::{Method, StatusCode};
 use tokio::{net::TcpStream, sync::mpsc, sync::watch};
 
-use super::{Call, MockPhlo};
+use super::Call;
 use crate::callback::{Callback, NONCE_V3_HEADER, SIGNATURE_V3_HEADER, SignatureV3};
 use crate::generated::types::{MemberAction, MultiPartyCallEvent, MultiPartyCallEventName};
 
@@ -105,6 +105,21 @@ pub(super) struct Callbacks {
 }
 
 impl Callbacks {
+    /// Queues `fault` for the next event not yet given one.
+    pub(super) fn fault_next(&self, fault: CallbackFault) {
+        self.lock().faults.push_back(fault);
+    }
+
+    /// The events sent so far, oldest first.
+    pub(super) fn sent(&self) -> Vec<SentCallback> {
+        self.lock().sent.iter().cloned().collect()
+    }
+
+    /// How many events were dropped because the queue was full.
+    pub(super) fn dropped(&self) -> usize {
+        self.lock().dropped
+    }
+
     pub(super) fn new(auth_token: &str) -> Arc<Self> {
         Arc::new(Callbacks {
             inner: Mutex::default(),
@@ -142,7 +157,7 @@ impl Callbacks {
 
     /// The callback after the last one `next` returned, once it is sent,
     /// or `None` after `timeout`.
-    async fn next(&self, timeout: Duration) -> Option<SentCallback> {
+    pub(super) async fn next(&self, timeout: Duration) -> Option<SentCallback> {
         let mut index = self.cursor.load(Ordering::Relaxed);
         let mut count = self.count.subscribe();
         let reached = tokio::time::timeout(timeout, count.wait_for(|n| *n > index)).await;
@@ -217,54 +232,6 @@ impl Callbacks {
         if queue.try_send(Pending { event, fault }).is_err() {
             inner.dropped += 1;
         }
-    }
-}
-
-impl MockPhlo {
-    /// Posts the events a Multi-Party Call node would send to `url` (an
-    /// `http://` URL, e.g. a test's webhook): `ConferenceEnter` after each
-    /// successful [`update_multi_party_call`](crate::MultiPartyCall::add_user)
-    /// (`to` is the added member), `ConferenceExit` after a member's
-    /// [`hangup`](crate::Member::hangup). Each is form-encoded and signed
-    /// (V3, with the mock's auth token and a fresh nonce), as
-    /// [`Receiver`](crate::callback::Receiver) expects.
-    ///
-    /// Sending never holds up the mock's answers: events are queued (at
-    /// most [`CALLBACK_QUEUE_LIMIT`]; past that they are dropped and
-    /// counted) and sent one at a time, in order, by a task of their own,
-    /// each retried at most [`CALLBACK_RETRIES`] times after a connection
-    /// error or a 5xx. Calling it again changes the URL for the events
-    /// still to be sent. Needs a Tokio runtime.
-    ///
-    /// # Errors
-    ///
-    /// [`std::io::ErrorKind::InvalidInput`] for a URL that is not `http://`
-    /// with a host.
-    pub fn callback_to(&self, url: &str) -> std::io::Result<()> {
-        self.shared.callbacks.point_at(url)
-    }
-
-    /// Applies `fault` to the next event callback not yet given a fault
-    /// (faults queue up: one per event, in order).
-    pub fn fault_next_callback(&self, fault: CallbackFault) {
-        self.shared.callbacks.lock().faults.push_back(fault);
-    }
-
-    /// Every event callback sent so far (at most the newest 10 000), in
-    /// the order sent (a duplicate twice).
-    pub fn callbacks_sent(&self) -> Vec<SentCallback> {
-        self.shared.callbacks.lock().sent.iter().cloned().collect()
-    }
-
-    /// How many events were dropped because the queue was full.
-    pub fn callbacks_dropped(&self) -> usize {
-        self.shared.callbacks.lock().dropped
-    }
-
-    /// The next event callback sent (after the last one this returned),
-    /// waiting up to `timeout` for it; `None` if none came by then.
-    pub async fn next_callback(&self, timeout: Duration) -> Option<SentCallback> {
-        self.shared.callbacks.next(timeout).await
     }
 }
 

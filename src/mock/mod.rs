@@ -18,12 +18,11 @@
 //! ```
 
 mod callbacks;
-mod check;
-mod intake;
-mod record;
+mod refusal;
 mod reply;
 mod routes;
 mod server;
+mod state;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod typed;
@@ -33,8 +32,7 @@ pub use callbacks::{CALLBACK_QUEUE_LIMIT, CALLBACK_RETRIES, CallbackFault, SentC
 // What the generated `Call::decode` calls (`optional` and `many` only for
 // optional and array parameters, which the spec may not have).
 #[allow(unused_imports)]
-pub(crate) use check::{Refusal, body, many, optional, value};
-pub use intake::MAX_REQUEST_BODY;
-pub use record::{DEFAULT_RECORD_LIMIT, Recorded};
+pub(crate) use refusal::{Refusal, body, many, optional, value};
 pub use reply::{Fault, Reply};
-pub use server::MockPhlo;
+pub use server::{MAX_REQUEST_BODY, MockPhlo};
+pub use state::{DEFAULT_RECORD_LIMIT, Recorded};

@@ -5,19 +5,11 @@
 use reqwest::{Method, StatusCode, header::HeaderMap};
 use serde_json::{Value, json};
 
-use super::{Call, check::Refusal, reply::Reply, server::Shared};
+use super::{Call, refusal::Refusal, reply::Reply, state::Shared};
 use crate::{
     spec::{HandWritten, OPERATIONS, Operation},
-    template::Template,
+    values::path::Template,
 };
-
-/// A route added with [`MockPhlo::on`](super::MockPhlo::on).
-#[derive(Clone, Debug)]
-pub(super) struct Route {
-    pub(super) method: Method,
-    pub(super) template: String,
-    pub(super) reply: Reply,
-}
 
 /// Where a request went.
 pub(super) enum Routed {

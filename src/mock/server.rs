@@ -1,17 +1,16 @@
 //! [`MockPhlo`]: the server, its connections, and what tests read back.
 
 use std::{
-    collections::VecDeque,
     net::{Ipv4Addr, Ipv6Addr, SocketAddr},
     sync::{
-        Arc, Mutex, MutexGuard,
+        Arc, Mutex,
         atomic::{AtomicUsize, Ordering},
     },
     time::Duration,
 };
 
 use base64::Engine as _;
-use http_body_util::Full;
+use http_body_util::{BodyExt, Full};
 use hyper::{Request, Response, body::Bytes, server::conn::http1, service::service_fn};
 use hyper_util::rt::TokioIo;
 use reqwest::{Method, StatusCode};
@@ -24,62 +23,13 @@ use tokio::{
 use super::{
     Call,
     callbacks::Callbacks,
-    intake::{BodyRead, read_body},
-    record::{Recorded, Records},
+    callbacks::{CallbackFault, SentCallback},
     reply::{Kind, Reply},
-    routes::{self, Route},
+    routes,
+    state::{Recorded, Route, Shared, State},
 };
 
 use crate::{PhloClient, PhloClientBuilder};
-
-#[derive(Default)]
-pub(super) struct State {
-    recorded: Records,
-    /// Scripted replies: (operationId or route template, or any; how many
-    /// more requests; the reply).
-    faults: VecDeque<(Option<String>, usize, Reply)>,
-    pub(super) routes: Vec<Route>,
-}
-
-pub(super) struct Shared {
-    state: Mutex<State>,
-    /// Each request once it is answered (or dropped), for `subscribe`.
-    answered: tokio::sync::broadcast::Sender<Recorded>,
-    pub(super) auth: String,
-    pub(super) auth_id: String,
-    auth_token: String,
-    connections: AtomicUsize,
-    ids: AtomicUsize,
-    pub(super) callbacks: Arc<Callbacks>,
-}
-
-impl Shared {
-    pub(super) fn lock(&self) -> MutexGuard<'_, State> {
-        // A panicking test thread must not hide the records from the next one.
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    pub(super) fn next_api_id(&self) -> String {
-        let n = self.ids.fetch_add(1, Ordering::Relaxed);
-        format!("00000000-0000-4000-8000-{n:012x}")
-    }
-
-    /// The first scripted reply for `target` (or for any request), used up.
-    fn take_fault(&self, target: Option<&str>) -> Option<Reply> {
-        let mut state = self.lock();
-        let at = state
-            .faults
-            .iter()
-            .position(|(t, _, _)| t.is_none() || t.as_deref().is_some_and(|t| Some(t) == target))?;
-        let (_, left, reply) = &mut state.faults[at];
-        let reply = reply.clone();
-        *left -= 1;
-        if *left == 0 {
-            state.faults.remove(at);
-        }
-        Some(reply)
-    }
-}
 
 /// A local mock PHLO runner on `127.0.0.1`, answering every operation of
 /// `spec/phlo.yaml` with the spec's own examples, checking credentials,
@@ -136,7 +86,7 @@ impl MockPhlo {
         auth_id: &str,
         auth_token: &str,
     ) -> std::io::Result<Self> {
-        crate::builder::check_credentials(auth_id, auth_token)
+        crate::client::builder::check_credentials(auth_id, auth_token)
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
@@ -276,6 +226,54 @@ impl MockPhlo {
             template,
             reply,
         });
+    }
+
+    // Event callbacks.
+
+    /// Posts the events a Multi-Party Call node would send to `url` (an
+    /// `http://` URL, e.g. a test's webhook): `ConferenceEnter` after each
+    /// successful [`update_multi_party_call`](crate::MultiPartyCall::add_user)
+    /// (`to` is the added member), `ConferenceExit` after a member's
+    /// [`hangup`](crate::Member::hangup). Each is form-encoded and signed
+    /// (V3, with the mock's auth token and a fresh nonce), as
+    /// [`Receiver`](crate::callback::Receiver) expects.
+    ///
+    /// Sending never holds up the mock's answers: events are queued (at
+    /// most [`CALLBACK_QUEUE_LIMIT`]; past that they are dropped and
+    /// counted) and sent one at a time, in order, by a task of their own,
+    /// each retried at most [`CALLBACK_RETRIES`] times after a connection
+    /// error or a 5xx. Calling it again changes the URL for the events
+    /// still to be sent. Needs a Tokio runtime.
+    ///
+    /// # Errors
+    ///
+    /// [`std::io::ErrorKind::InvalidInput`] for a URL that is not `http://`
+    /// with a host.
+    pub fn callback_to(&self, url: &str) -> std::io::Result<()> {
+        self.shared.callbacks.point_at(url)
+    }
+
+    /// Applies `fault` to the next event callback not yet given a fault
+    /// (faults queue up: one per event, in order).
+    pub fn fault_next_callback(&self, fault: CallbackFault) {
+        self.shared.callbacks.fault_next(fault);
+    }
+
+    /// Every event callback sent so far (at most the newest 10 000), in
+    /// the order sent (a duplicate twice).
+    pub fn callbacks_sent(&self) -> Vec<SentCallback> {
+        self.shared.callbacks.sent()
+    }
+
+    /// How many events were dropped because the queue was full.
+    pub fn callbacks_dropped(&self) -> usize {
+        self.shared.callbacks.dropped()
+    }
+
+    /// The next event callback sent (after the last one this returned),
+    /// waiting up to `timeout` for it; `None` if none came by then.
+    pub async fn next_callback(&self, timeout: Duration) -> Option<SentCallback> {
+        self.shared.callbacks.next(timeout).await
     }
 }
 
@@ -425,4 +423,42 @@ fn json_response(status: StatusCode, body: &serde_json::Value) -> Response<Full<
         hyper::header::HeaderValue::from_static("application/json"),
     );
     r
+}
+
+// Reading a request's body within bounds: what the mock keeps, and how
+// much of a too-large body it drains before answering 413.
+
+/// The largest request body the mock keeps (Plivo's requests are under
+/// 1 KiB); a larger one is answered 413 and recorded as refused.
+pub const MAX_REQUEST_BODY: usize = 1024 * 1024;
+
+/// How much of a too-large body is read (and dropped) before the 413, so
+/// the client gets the answer rather than a reset mid-upload.
+const DRAIN_LIMIT: usize = 16 * MAX_REQUEST_BODY;
+
+pub(super) enum BodyRead {
+    TooLarge,
+    Broken,
+}
+
+/// The body, at most [`MAX_REQUEST_BODY`] of it kept; memory stays bounded
+/// whatever the client sends.
+pub(super) async fn read_body(mut body: hyper::body::Incoming) -> Result<Bytes, BodyRead> {
+    let mut kept = bytes::BytesMut::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame.map_err(|_| BodyRead::Broken)?.into_data() else {
+            continue; // trailers
+        };
+        seen = seen.saturating_add(data.len());
+        if seen <= MAX_REQUEST_BODY {
+            kept.extend_from_slice(&data);
+        } else if seen > DRAIN_LIMIT {
+            break;
+        }
+    }
+    if seen > MAX_REQUEST_BODY {
+        return Err(BodyRead::TooLarge);
+    }
+    Ok(kept.freeze())
 }

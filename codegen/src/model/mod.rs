@@ -23,10 +23,10 @@ use serde_norway::Value;
 use super::names::{self, Taken};
 use yaml::text_at;
 
-/// The schemas the crate implements by hand (src/address.rs, src/ids.rs).
+/// The schemas the crate implements by hand (src/values/address.rs, src/values/ids.rs).
 pub const HAND_WRITTEN: [&str; 3] = ["Address", "Id", "AuthId"];
 /// The crate's own types for `format: date-time` and `format: date`
-/// (src/formats.rs): reserved schema names.
+/// (src/values/dates.rs): reserved schema names.
 pub const DATE_TIME: &str = "FormatDateTime";
 pub const DATE: &str = "FormatDate";
 

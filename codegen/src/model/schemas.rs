@@ -345,7 +345,7 @@ impl Builder {
         *schema = Value::Mapping(site);
         if !self.schemas.contains_key(target) {
             let placeholder = serde_norway::from_str::<Value>(&format!(
-                "type: string\ndescription: The crate's {target} type (src/formats.rs).\n"
+                "type: string\ndescription: The crate's {target} type (src/values/dates.rs).\n"
             ))
             .expect("a literal");
             self.components_mut().insert(key(target), placeholder);

@@ -7,33 +7,20 @@ use base64::Engine as _;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::{
-    client::{
-        DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, ENV_AUTH_ID,
-        ENV_AUTH_TOKEN, ENV_BASE_URL, Inner, PhloClient, USER_AGENT,
-    },
-    error::Error,
-    generated,
-    ids::AuthId,
-    input,
-    retry::RetryPolicy,
-    scrub::{REDACTED, Secrets},
+use super::{
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DEFAULT_TIMEOUT, ENV_AUTH_ID, ENV_AUTH_TOKEN,
+    ENV_BASE_URL, PhloClient, USER_AGENT,
 };
-
-impl PhloClient {
-    /// A builder with the defaults: Plivo's URL, 30 s timeout, 10 s connect
-    /// timeout, no retries.
-    pub fn builder() -> PhloClientBuilder {
-        PhloClientBuilder::default()
-    }
-
-    /// A client from `PLIVO_AUTH_ID`, `PLIVO_AUTH_TOKEN` and, if set,
-    /// `PLIVO_PHLO_URL`. A missing or malformed variable is an
-    /// [`Error::InvalidInput`] naming it.
-    pub fn from_env() -> Result<Self, Error> {
-        Self::builder().from_env()?.build()
-    }
-}
+use crate::{
+    error::Error,
+    generated, handles,
+    pipeline::{
+        Config, Servers,
+        retry::RetryPolicy,
+        scrub::{REDACTED, Secrets},
+    },
+    values::ids::AuthId,
+};
 
 /// Builds a [`PhloClient`]. [`build`](Self::build) never panics: bad
 /// configuration is an [`Error::InvalidInput`] that names the setting.
@@ -74,7 +61,7 @@ fn shown_auth_id(value: &str) -> String {
     if AuthId::is_valid(value) {
         value.to_string()
     } else {
-        crate::ids::mask(value)
+        crate::values::ids::mask(value)
     }
 }
 
@@ -177,7 +164,7 @@ impl PhloClientBuilder {
                 "is not set; call credentials() or from_env()",
             )
         })?;
-        let auth_id = input::auth_id(&auth_id_raw)?;
+        let auth_id = handles::auth_id(&auth_id_raw)?;
         let token = self
             .auth_token
             .ok_or_else(|| Error::invalid("auth_token", "", "is not set"))?;
@@ -232,17 +219,19 @@ impl PhloClientBuilder {
             .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
             .build()
             .map_err(|e| Error::invalid("http_client", "", format!("cannot be built: {e}")))?;
-        let servers: crate::client::Servers = servers.into();
-        let api = generated::Client::new_with_client(&servers[0], http, servers.clone());
-        Ok(PhloClient::from_parts(Inner {
-            api,
+        let servers: Servers = servers.into();
+        // progenitor's client gets a clone of the pool (an `Arc`).
+        let api = generated::Client::new_with_client(&servers[0], http.clone(), servers.clone());
+        let config = Config {
+            http,
             servers,
             auth_id,
             retry: self.retry,
             body_limit: self.max_body_size.unwrap_or(DEFAULT_MAX_BODY_SIZE),
             secrets,
             personal_data: self.personal_data,
-        }))
+        };
+        Ok(PhloClient::from_parts(config, api))
     }
 }
 
@@ -267,7 +256,7 @@ fn env_var(name: &'static str, secret: bool) -> Result<String, Error> {
 /// server that must accept only ones a client can send (`MockPhlo::serve`).
 #[cfg(feature = "mock-server")]
 pub(crate) fn check_credentials(auth_id: &str, token: &str) -> Result<(), Error> {
-    input::auth_id(auth_id)?;
+    handles::auth_id(auth_id)?;
     check_token(&SecretString::from(token))
 }
 

@@ -2,11 +2,11 @@
 
 use std::future::Future;
 
+use super::{MemberTarget, Rejected};
 use crate::{
     client::PhloClient,
     error::Error,
     generated::types::{self, MemberAction, MemberRequest},
-    input::{self, MemberTarget, Rejected},
     operations::Prepared,
 };
 
@@ -73,7 +73,7 @@ impl Member {
                     .operations()
                     .update_multi_party_call_member(phlo_id, node_id, member, &body)
             });
-        input::checked(sent)
+        super::checked(sent)
     }
 
     /// The request [`act`](Self::act) would send, built and checked but not
@@ -88,7 +88,7 @@ impl Member {
                 ("node_id", node_id.as_str()),
                 ("member_address", member.as_str()),
             ],
-            Some(input::json(&body)?),
+            Some(super::json(&body)?),
         )
     }
 

@@ -2,11 +2,6 @@
 //! ([`QueryText`]) and into the path ([`push_path`], percent-encoded, a
 //! value that would change the route refused).
 
-#![allow(
-    dead_code,
-    reason = "called by generated code, and a spec need not have query or free-text path values"
-)]
-
 use std::borrow::Cow;
 
 use crate::error::Error;
@@ -41,19 +36,19 @@ macro_rules! display_query {
 }
 display_query!(i32, i64, u32, u64, f64, bool, uuid::Uuid);
 
-impl QueryText for crate::ids::Id {
+impl QueryText for crate::values::ids::Id {
     fn query_text(&self) -> Cow<'_, str> {
         Cow::Borrowed(self.as_str())
     }
 }
 
-impl QueryText for crate::ids::AuthId {
+impl QueryText for crate::values::ids::AuthId {
     fn query_text(&self) -> Cow<'_, str> {
         Cow::Borrowed(self.as_str())
     }
 }
 
-impl QueryText for crate::address::Address {
+impl QueryText for crate::values::address::Address {
     fn query_text(&self) -> Cow<'_, str> {
         Cow::Borrowed(self.as_str())
     }

@@ -1,4 +1,7 @@
-//! The impls shared by the crate's checked string types ([`Address`],
+//! The crate's checked values. Each module returns its own error type; none
+//! imports the pipeline or the client.
+//!
+//! Here: the impls shared by the checked string types ([`Address`],
 //! [`Id`], [`AuthId`]): parse by `FromStr`/`TryFrom`, read as `&str`,
 //! (de)serialize as a JSON string that is checked on the way in, and a JSON
 //! Schema that keeps the spec's pattern and length limit.
@@ -153,3 +156,9 @@ macro_rules! string_storage {
         }
     };
 }
+
+pub(crate) mod address;
+pub(crate) mod dates;
+pub(crate) mod ids;
+pub(crate) mod path;
+pub(crate) mod rules;

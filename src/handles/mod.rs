@@ -1,10 +1,21 @@
-//! Arguments checked before any I/O, each rejection naming the argument, the
-//! value and the reason.
+//! The friendly handles ([`MultiPartyCall`], [`Member`], [`Phlo`],
+//! [`ConferenceBridge`]) and the arguments they check before any I/O, each
+//! rejection naming the argument, the value and the reason.
+
+pub(crate) mod conference;
+pub(crate) mod member;
+pub(crate) mod mpc;
+pub(crate) mod phlo;
+
+pub use conference::{ConferenceBridge, ConferenceMember};
+pub use member::Member;
+pub use mpc::MultiPartyCall;
+pub use phlo::Phlo;
 
 use crate::{
-    address::{Address, address_reason},
     error::Error,
-    ids::{AuthId, Id, id_reason, mask},
+    values::address::{Address, address_reason},
+    values::ids::{AuthId, Id, id_reason, mask},
 };
 
 /// A rejected argument, kept until the call that needs it (so handles like
@@ -56,7 +67,7 @@ pub(crate) fn id(field: &'static str, value: &str) -> Result<Id, Rejected> {
 pub(crate) fn auth_id(value: &str) -> Result<AuthId, Rejected> {
     value
         .parse()
-        .map_err(|e: crate::ids::InvalidAuthId| Rejected {
+        .map_err(|e: crate::values::ids::InvalidAuthId| Rejected {
             field: "auth_id",
             value: mask(value),
             reason: e.reason(),
@@ -100,26 +111,4 @@ pub(crate) fn member_target(
 ) -> Result<MemberTarget, Rejected> {
     let (phlo_id, node_id) = ids.clone()?;
     Ok((phlo_id, node_id, address("member_address", member_address)?))
-}
-
-impl From<crate::ids::InvalidId> for Error {
-    /// As [`Error::InvalidInput`] with field `id`, so `"…".parse::<Id>()?`
-    /// works in a function returning this crate's `Error`.
-    fn from(e: crate::ids::InvalidId) -> Self {
-        Error::invalid("id", e.value(), e.reason())
-    }
-}
-
-impl From<crate::address::InvalidAddress> for Error {
-    /// As [`Error::InvalidInput`] with field `address`.
-    fn from(e: crate::address::InvalidAddress) -> Self {
-        Error::invalid("address", e.value(), e.reason())
-    }
-}
-
-impl From<crate::ids::InvalidAuthId> for Error {
-    /// As [`Error::InvalidInput`] with field `auth_id`, the value masked.
-    fn from(e: crate::ids::InvalidAuthId) -> Self {
-        Error::invalid("auth_id", &e.masked(), e.reason())
-    }
 }

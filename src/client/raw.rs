@@ -1,84 +1,17 @@
-//! [`PhloClient::request`]: an operation the spec does not have yet, through
-//! the same pipeline as every spec operation.
-
-use reqwest::{
-    Method,
-    header::{ACCEPT, HeaderValue},
-};
-use serde::{Serialize, de::DeserializeOwned};
+//! The path of a [`PhloClient::request`](crate::PhloClient::request): its
+//! template filled with checked values, or why it cannot be.
 
 use crate::{
-    address::Address,
-    client::PhloClient,
     error::Error,
-    ids::{Id, route_reason},
-    template::{Segment, Template},
-    trace::Label,
-    transport,
+    values::{
+        address::Address,
+        ids::{Id, route_reason},
+        path::{Segment, Template},
+    },
 };
 
-impl PhloClient {
-    /// Sends a request the shipped spec does not describe, through the same
-    /// pipeline as [`operations`](Self::operations): checks before any I/O,
-    /// typed [`Error`]s that keep the status, a 2xx `error` refused, the
-    /// retry policy by method (never a second POST), the body limit and the
-    /// `phlo.request` span (with `operation_id = "request"` and this
-    /// template as `path`).
-    ///
-    /// `template` is a path below the base URL with `{name}` placeholders,
-    /// each a whole segment: `/phlo/{phlo_id}/conference_bridge/{node_id}`.
-    /// `values` fill them in order; each must be an id (letters, digits,
-    /// `-`, `_`) or an address (phone number or SIP URI), and goes in raw.
-    /// The template is traced: a literal segment of 6 to 15 digits is
-    /// refused as a phone number (pass it as a value).
-    /// `body`, if any, is sent as JSON. Decode the answer as
-    /// `serde_json::Value` or as your own type.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: plivo_phlo::PhloClient) -> Result<(), plivo_phlo::Error> {
-    /// use plivo_phlo::reqwest::Method;
-    /// let node: serde_json::Value = client
-    ///     .request(
-    ///         Method::GET,
-    ///         "/phlo/{phlo_id}/queue/{node_id}",
-    ///         &["4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20", "5f1e2d3c-4b5a-4969-8877-665544332211"],
-    ///         None::<&()>,
-    ///     )
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn request<T: DeserializeOwned + Send>(
-        &self,
-        method: Method,
-        template: &str,
-        values: &[&str],
-        body: Option<&impl Serialize>,
-    ) -> Result<T, Error> {
-        let path = fill(template, values)?;
-        let inner = self.inner();
-        let mut request = inner
-            .http()
-            .request(method, format!("{}{path}", self.base_url()))
-            .header(ACCEPT, HeaderValue::from_static("application/json"));
-        if let Some(body) = body {
-            request = request.json(body);
-        }
-        let label = Label {
-            id: "request",
-            path: template,
-        };
-        transport::execute(
-            inner,
-            self.options(),
-            request.build().map_err(transport::unbuildable),
-            label,
-        )
-        .await
-    }
-}
-
 /// The template with its placeholders filled, or why it cannot be.
-fn fill(template: &str, values: &[&str]) -> Result<String, Error> {
+pub(crate) fn fill(template: &str, values: &[&str]) -> Result<String, Error> {
     let bad = |reason: String| Error::invalid("template", template, reason);
     if !template.starts_with('/') {
         return Err(bad("must start with '/'".into()));

@@ -6,7 +6,14 @@
 //! [`PhloClient::request`](crate::PhloClient::request)); nothing here knows
 //! an operation by name, so an operation added to the spec gets all of it.
 
-use std::{future::Future, io, time::Instant};
+pub(crate) mod meta;
+pub(crate) mod options;
+pub(crate) mod read;
+pub(crate) mod retry;
+pub(crate) mod scrub;
+pub(crate) mod trace;
+
+use std::{future::Future, io, sync::Arc, time::Instant};
 
 use backon::Retryable;
 use reqwest::{
@@ -16,20 +23,38 @@ use reqwest::{
 use serde::de::DeserializeOwned;
 
 use crate::{
-    client::Inner,
     error::{Error, TransportKind},
-    meta::ResponseSlot,
-    options::CallOptions,
-    response::{self, Read},
-    retry::{RetryPolicy, may_resend, parse_retry_after},
     spec::Operation,
-    trace::{Label, Trace},
+    values::ids::AuthId,
 };
+use meta::ResponseSlot;
+use options::CallOptions;
+use read::Read;
+use retry::{RetryPolicy, may_resend, parse_retry_after};
+use scrub::Secrets;
+use trace::{Label, Trace};
+
+/// The URL of each of the spec's servers ([`crate::spec::SERVERS`], in
+/// order), after the builder's overrides: where each operation goes.
+pub(crate) type Servers = Arc<[String]>;
+
+/// What every call runs with: the connection pool (credentials, timeouts,
+/// user agent and no redirects set on it by the builder) and the client's
+/// settings. A per-call view's [`CallOptions`] go over it.
+pub(crate) struct Config {
+    pub(crate) http: reqwest::Client,
+    pub(crate) servers: Servers,
+    pub(crate) auth_id: AuthId,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) body_limit: usize,
+    pub(crate) secrets: Secrets,
+    pub(crate) personal_data: bool,
+}
 
 /// Runs a generated operation's request (built by the generated code, or
 /// the reason it could not be built) through the pipeline.
 pub(crate) fn run<'c, T>(
-    inner: &'c Inner,
+    config: &'c Config,
     options: Option<&'c CallOptions>,
     request: Result<Request, Error>,
     op: &'static Operation,
@@ -38,7 +63,7 @@ where
     T: DeserializeOwned + Send + 'c,
 {
     execute(
-        inner,
+        config,
         options,
         request,
         Label {
@@ -65,7 +90,7 @@ pub(crate) fn unbuildable(e: reqwest::Error) -> Error {
 /// inline; the retry loop, with its spare copy of the request, its backoff
 /// schedule and its timer, is boxed.
 pub(crate) fn execute<'a, T>(
-    inner: &'a Inner,
+    config: &'a Config,
     options: Option<&'a CallOptions>,
     request: Result<Request, Error>,
     label: Label<'a>,
@@ -76,24 +101,24 @@ where
     let (ctx, request) = match options {
         None => (
             Ctx {
-                inner,
-                policy: &inner.retry,
-                limit: inner.body_limit,
+                config,
+                policy: &config.retry,
+                limit: config.body_limit,
                 capture: None,
             },
             request,
         ),
         Some(options) => (
             Ctx {
-                inner,
-                policy: options.retry.as_ref().unwrap_or(&inner.retry),
-                limit: options.body_limit.unwrap_or(inner.body_limit),
+                config,
+                policy: options.retry.as_ref().unwrap_or(&config.retry),
+                limit: options.body_limit.unwrap_or(config.body_limit),
                 capture: options.slot.as_ref().map(|slot| (slot, Instant::now())),
             },
             request.and_then(|r| options.apply(r)),
         ),
     };
-    let trace = Trace::start(inner, request.as_ref().ok(), label);
+    let trace = Trace::start(config, request.as_ref().ok(), label);
     trace.clone().instrument(attempts(ctx, request, trace))
 }
 
@@ -101,7 +126,7 @@ where
 /// metadata slot its options (or the client) give.
 #[derive(Clone, Copy)]
 struct Ctx<'a> {
-    inner: &'a Inner,
+    config: &'a Config,
     policy: &'a RetryPolicy,
     limit: usize,
     /// Where the answer's metadata goes, and when the call started.
@@ -127,7 +152,7 @@ fn attempts<T: DeserializeOwned + Send>(
         Ok(request) if ctx.policy.attempts() > 1 => Start::Retry(Box::new(request)),
         Ok(request) => {
             trace.attempt(1);
-            Start::Once(send(ctx.inner, request))
+            Start::Once(send(ctx.config, request))
         }
     };
     async move {
@@ -183,7 +208,7 @@ async fn retrying<T: DeserializeOwned>(
                 });
             };
             trace.attempt(number);
-            answer(ctx, send(ctx.inner, request), trace, number)
+            answer(ctx, send(ctx.config, request), trace, number)
                 .await
                 .map_err(|err| Failed {
                     err,
@@ -203,7 +228,7 @@ async fn retrying<T: DeserializeOwned>(
 
 /// Starts sending `request` (nothing happens until the future is polled).
 fn send(
-    inner: &Inner,
+    config: &Config,
     request: Request,
 ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + Send + use<> {
     #[cfg(fuzzing)]
@@ -211,11 +236,11 @@ fn send(
         use futures_util::future::Either;
         match crate::fuzzing::take() {
             Some(canned) => Either::Right(std::future::ready(Ok(canned))),
-            None => Either::Left(inner.http().execute(request)),
+            None => Either::Left(config.http.execute(request)),
         }
     }
     #[cfg(not(fuzzing))]
-    inner.http().execute(request)
+    config.http.execute(request)
 }
 
 /// One attempt's answer (attempt number `attempt`): the body read within
@@ -234,7 +259,7 @@ async fn answer<T: DeserializeOwned>(
     let headers: HeaderMap = parts.headers;
     let retry_after = headers.get(RETRY_AFTER).and_then(parse_retry_after);
     trace.status(status);
-    let body = response::read(status, body, ctx.limit)
+    let body = read::read(status, body, ctx.limit)
         .await
         .map_err(|e| transport(e, Some(status)))?;
     match body {
@@ -244,12 +269,12 @@ async fn answer<T: DeserializeOwned>(
         }),
         Read::Complete(bytes) | Read::Cut(bytes) => {
             if trace.wants_api_id() {
-                trace.api_id(response::api_id(&bytes).as_deref());
+                trace.api_id(read::api_id(&bytes).as_deref());
             }
-            let secrets = &ctx.inner.secrets;
-            let value = response::decode(secrets, status, retry_after, &headers, &bytes)?;
+            let secrets = &ctx.config.secrets;
+            let value = read::decode(secrets, status, retry_after, &headers, &bytes)?;
             if let Some((slot, started)) = ctx.capture {
-                slot.put(response::meta(
+                slot.put(read::meta(
                     secrets,
                     status,
                     &headers,

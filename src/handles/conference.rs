@@ -3,22 +3,12 @@
 
 use std::future::Future;
 
+use super::{MemberTarget, NodeIds, Rejected};
 use crate::{
     client::PhloClient,
     error::Error,
     generated::types::{self, ConferenceBridgeMemberAction, ConferenceBridgeMemberRequest},
-    input::{self, MemberTarget, NodeIds, Rejected},
 };
-
-impl PhloClient {
-    /// The conference-bridge node `node_id` of PHLO `phlo_id`.
-    pub fn conference_bridge(&self, phlo_id: &str, node_id: &str) -> ConferenceBridge {
-        ConferenceBridge {
-            client: self.clone(),
-            ids: input::node_ids(phlo_id, node_id),
-        }
-    }
-}
 
 /// A conference-bridge node of a PHLO, from [`PhloClient::conference_bridge`].
 #[derive(Clone, Debug)]
@@ -28,11 +18,18 @@ pub struct ConferenceBridge {
 }
 
 impl ConferenceBridge {
+    pub(crate) fn new(client: PhloClient, phlo_id: &str, node_id: &str) -> Self {
+        ConferenceBridge {
+            client,
+            ids: super::node_ids(phlo_id, node_id),
+        }
+    }
+
     /// One member of the conference, by phone number or SIP URI.
     pub fn member(&self, member_address: &str) -> ConferenceMember {
         ConferenceMember {
             client: self.client.clone(),
-            target: input::member_target(&self.ids, member_address),
+            target: super::member_target(&self.ids, member_address),
         }
     }
 }
@@ -77,6 +74,6 @@ impl ConferenceMember {
                     &ConferenceBridgeMemberRequest { action },
                 )
             });
-        input::checked(sent)
+        super::checked(sent)
     }
 }

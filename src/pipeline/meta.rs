@@ -15,7 +15,7 @@ use reqwest::{
 };
 use serde_json::Value;
 
-use crate::scrub::{REDACTED, Secrets};
+use crate::pipeline::scrub::{REDACTED, Secrets};
 
 /// The most headers of an answer that are kept (in the order received).
 pub const HEADER_COUNT_LIMIT: usize = 64;

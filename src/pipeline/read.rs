@@ -11,8 +11,8 @@ use serde_json::Value;
 
 use crate::{
     error::{BODY_EXCERPT_LIMIT, Error},
-    meta::{ResponseMeta, kept_headers},
-    scrub::Secrets,
+    pipeline::meta::{ResponseMeta, kept_headers},
+    pipeline::scrub::Secrets,
 };
 
 /// The longest `api_id` an error keeps (Plivo's are 36-byte UUIDs).

@@ -1,13 +1,77 @@
-//! What [`MockPhlo`](super::MockPhlo) keeps of each request: [`Recorded`],
-//! and a bounded log of them (a long-running `phlo mock` must not grow
-//! without limit).
+//! What a [`MockPhlo`](super::MockPhlo) holds, shared by its server task,
+//! its routes and the test: [`Shared`] and its [`State`] (scripted faults,
+//! added routes, and [`Recorded`] requests in a bounded log: a long-running
+//! `phlo mock` must not grow without limit).
 
-use std::collections::VecDeque;
+use std::{
+    collections::VecDeque,
+    sync::{
+        Arc, Mutex, MutexGuard,
+        atomic::{AtomicUsize, Ordering},
+    },
+};
 
 use hyper::body::Bytes;
 use reqwest::{Method, StatusCode, header::HeaderMap};
 
-use super::Call;
+use super::{Call, callbacks::Callbacks, reply::Reply};
+
+#[derive(Default)]
+pub(super) struct State {
+    pub(super) recorded: Records,
+    /// Scripted replies: (operationId or route template, or any; how many
+    /// more requests; the reply).
+    pub(super) faults: VecDeque<(Option<String>, usize, Reply)>,
+    pub(super) routes: Vec<Route>,
+}
+
+pub(super) struct Shared {
+    pub(super) state: Mutex<State>,
+    /// Each request once it is answered (or dropped), for `subscribe`.
+    pub(super) answered: tokio::sync::broadcast::Sender<Recorded>,
+    pub(super) auth: String,
+    pub(super) auth_id: String,
+    pub(super) auth_token: String,
+    pub(super) connections: AtomicUsize,
+    pub(super) ids: AtomicUsize,
+    pub(super) callbacks: Arc<Callbacks>,
+}
+
+impl Shared {
+    pub(super) fn lock(&self) -> MutexGuard<'_, State> {
+        // A panicking test thread must not hide the records from the next one.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(super) fn next_api_id(&self) -> String {
+        let n = self.ids.fetch_add(1, Ordering::Relaxed);
+        format!("00000000-0000-4000-8000-{n:012x}")
+    }
+
+    /// The first scripted reply for `target` (or for any request), used up.
+    pub(super) fn take_fault(&self, target: Option<&str>) -> Option<Reply> {
+        let mut state = self.lock();
+        let at = state
+            .faults
+            .iter()
+            .position(|(t, _, _)| t.is_none() || t.as_deref().is_some_and(|t| Some(t) == target))?;
+        let (_, left, reply) = &mut state.faults[at];
+        let reply = reply.clone();
+        *left -= 1;
+        if *left == 0 {
+            state.faults.remove(at);
+        }
+        Some(reply)
+    }
+}
+
+/// A route added with [`MockPhlo::on`](super::MockPhlo::on).
+#[derive(Clone, Debug)]
+pub(super) struct Route {
+    pub(super) method: Method,
+    pub(super) template: String,
+    pub(super) reply: Reply,
+}
 
 /// How many requests the mock keeps by default; older ones are dropped
 /// (see [`MockPhlo::set_record_limit`](super::MockPhlo::set_record_limit)).

@@ -30,7 +30,7 @@ impl Refusal {
     }
 
     /// A value that breaks a rule of the spec, in Plivo's words.
-    pub(crate) fn rule(v: crate::rules::Violation) -> Self {
+    pub(crate) fn rule(v: crate::values::rules::Violation) -> Self {
         Refusal::new(StatusCode::BAD_REQUEST, v.message())
     }
 

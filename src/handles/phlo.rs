@@ -5,23 +5,8 @@ use std::future::Future;
 
 use serde::Serialize;
 
-use crate::{
-    client::PhloClient,
-    error::Error,
-    generated::types,
-    ids::Id,
-    input::{self, Rejected},
-};
-
-impl PhloClient {
-    /// The PHLO `phlo_id`: run it, retrieve it or one of its runs.
-    pub fn phlo(&self, phlo_id: &str) -> Phlo {
-        Phlo {
-            client: self.clone(),
-            phlo_id: input::id("phlo_id", phlo_id),
-        }
-    }
-}
+use super::Rejected;
+use crate::{client::PhloClient, error::Error, generated::types, values::ids::Id};
 
 /// A PHLO, from [`PhloClient::phlo`].
 #[derive(Clone, Debug)]
@@ -31,6 +16,13 @@ pub struct Phlo {
 }
 
 impl Phlo {
+    pub(crate) fn new(client: PhloClient, phlo_id: &str) -> Self {
+        Phlo {
+            client,
+            phlo_id: super::id("phlo_id", phlo_id),
+        }
+    }
+
     /// Runs the PHLO with `payload`, which must serialise to a JSON object
     /// (`{}` for none). Its keys are whatever the PHLO's Start node defines
     /// and go out verbatim. The answer's `api_id` is the run's id.
@@ -50,7 +42,7 @@ impl Phlo {
                     .operations()
                     .run_phlo(auth_id, phlo_id, Some(&body)))
             });
-        input::checked(sent)
+        super::checked(sent)
     }
 
     /// Retrieves the PHLO.
@@ -60,7 +52,7 @@ impl Phlo {
             .as_ref()
             .map_err(Error::from)
             .map(|phlo_id| self.client.operations().get_phlo(phlo_id));
-        input::checked(sent)
+        super::checked(sent)
     }
 
     /// Retrieves one run of the PHLO: the calls, messages and recordings it
@@ -74,10 +66,10 @@ impl Phlo {
             .as_ref()
             .map_err(Error::from)
             .and_then(|phlo_id| {
-                let run_id = input::id("run_id", run_id)?;
+                let run_id = super::id("run_id", run_id)?;
                 Ok(self.client.operations().get_phlo_run(phlo_id, &run_id))
             });
-        input::checked(sent)
+        super::checked(sent)
     }
 }
 

@@ -13,7 +13,8 @@ use std::time::Instant;
 
 use reqwest::{Request, StatusCode};
 
-use crate::{client::Inner, error::Error};
+use super::Config;
+use crate::error::Error;
 
 /// Which operation a request is, for tracing: the operationId (or
 /// `request` for a raw one) and the path template, never the values.
@@ -35,7 +36,7 @@ pub(crate) struct Trace {
 
 #[cfg(feature = "tracing")]
 impl Trace {
-    pub(crate) fn start(inner: &Inner, request: Option<&Request>, label: Label<'_>) -> Trace {
+    pub(crate) fn start(config: &Config, request: Option<&Request>, label: Label<'_>) -> Trace {
         use tracing::field::Empty;
         let Some(request) = request else {
             // Refused before it was built: nothing is sent, nothing to trace.
@@ -65,7 +66,7 @@ impl Trace {
                 started: None,
             };
         }
-        if inner.personal_data {
+        if config.personal_data {
             span.record("url.path", request.url().path());
         }
         Trace {
@@ -162,7 +163,7 @@ fn is_uuid(text: &str) -> bool {
 
 #[cfg(not(feature = "tracing"))]
 impl Trace {
-    pub(crate) fn start(_: &Inner, _: Option<&Request>, _: Label<'_>) -> Trace {
+    pub(crate) fn start(_: &Config, _: Option<&Request>, _: Label<'_>) -> Trace {
         Trace {}
     }
     pub(crate) fn instrument<F>(self, future: F) -> F {

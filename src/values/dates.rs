@@ -77,7 +77,7 @@ macro_rules! format_type {
             }
         }
 
-        impl crate::wire_values::QueryText for $ty {
+        impl crate::rt::QueryText for $ty {
             fn query_text(&self) -> std::borrow::Cow<'_, str> {
                 std::borrow::Cow::Borrowed(&self.0)
             }

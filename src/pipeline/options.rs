@@ -1,9 +1,9 @@
-//! [`CallOptions`]: per-call settings (timeout, retry policy, extra headers,
-//! body limit, fields the spec does not know yet) on a cheap view of a
-//! [`PhloClient`] that shares its connection pool, and
-//! `PhloClient::with_options`.
+//! [`CallOptions`]: per-call settings over the client's (timeout, retry
+//! policy, extra headers, body limit, fields the spec does not know yet),
+//! which the pipeline applies to each request; and [`capture`], the one way
+//! a call records its answer's metadata.
 
-use std::{fmt, sync::Arc, time::Duration};
+use std::{fmt, time::Duration};
 
 use reqwest::{
     Request,
@@ -11,12 +11,28 @@ use reqwest::{
 };
 use serde_json::{Map, Value};
 
-use crate::{
-    client::PhloClient,
-    error::Error,
+use super::{
     meta::{ResponseMeta, ResponseSlot},
     retry::RetryPolicy,
 };
+use crate::error::Error;
+
+/// Runs `call` with `options` (none: the client's settings) that record the
+/// answer's metadata, and returns the value with the metadata of the last
+/// answer read. A call that read no answer through them is an error that
+/// says so (`missing`).
+pub(crate) async fn capture<T>(
+    options: CallOptions,
+    call: impl AsyncFnOnce(CallOptions) -> Result<T, Error>,
+    missing: &'static str,
+) -> Result<(T, ResponseMeta), Error> {
+    let slot = ResponseSlot::new();
+    let value = call(options.capture_response(&slot)).await?;
+    let meta = slot
+        .take()
+        .ok_or_else(|| Error::invalid("response", "", missing))?;
+    Ok((value, meta))
+}
 
 /// Headers a call may not set: the credentials are the client's
 /// (`Authorization`, `Proxy-Authorization`), the framing and routing are
@@ -34,9 +50,9 @@ pub const REFUSED_HEADERS: &[&str] = &[
 ];
 
 /// Settings for the calls made through
-/// [`PhloClient::with_options`], over the client's own: every layer
-/// (wrappers, [`operations`](PhloClient::operations),
-/// [`request`](PhloClient::request), [`Prepared::send`](crate::Prepared::send))
+/// [`PhloClient::with_options`](crate::PhloClient::with_options), over the client's own: every layer
+/// (wrappers, [`operations`](crate::PhloClient::operations),
+/// [`request`](crate::PhloClient::request), [`Prepared::send`](crate::Prepared::send))
 /// honours them, and the connection pool is the client's.
 ///
 /// Everything here is checked before any I/O: a header with a bad name or
@@ -263,66 +279,4 @@ fn merge_body(request: &mut Request, extra: &Map<String, Value>) -> Result<(), E
     let bytes = serde_json::to_vec(&body).map_err(|e| refused(&e.to_string()))?;
     *request.body_mut() = Some(bytes.into());
     Ok(())
-}
-
-impl PhloClient {
-    /// A view of this client whose calls use `options` over the client's
-    /// settings; it shares the connection pool and credentials (a clone of
-    /// two `Arc`s). Every handle and layer made from it uses the options.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: plivo_phlo::PhloClient) -> Result<(), plivo_phlo::Error> {
-    /// use std::time::Duration;
-    /// use plivo_phlo::{CallOptions, Role};
-    /// client
-    ///     .with_options(CallOptions::new().timeout(Duration::from_secs(3)))
-    ///     .multi_party_call("4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20", "2e8f6d4b-1a3c-4e5f-8b7d-9c0a1b2c3d4e")
-    ///     .add_user("+14152225555", Role::Agent, "+14152223333")
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn with_options(&self, options: CallOptions) -> PhloClient {
-        self.with_call_options(Some(Arc::new(options)))
-    }
-
-    /// Runs `call` on a view of this client (its options kept) that
-    /// records the answer's metadata, and returns the typed value with it:
-    /// `(T, ResponseMeta)` from any layer, wrappers included. When `call`
-    /// makes several requests, the metadata is the last successful one's.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: plivo_phlo::PhloClient) -> Result<(), plivo_phlo::Error> {
-    /// use plivo_phlo::Role;
-    /// let (answer, meta) = client
-    ///     .with_response(async |c| {
-    ///         c.multi_party_call("4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20", "2e8f6d4b-1a3c-4e5f-8b7d-9c0a1b2c3d4e")
-    ///             .add_user("+14152225555", Role::Agent, "+14152223333")
-    ///             .await
-    ///     })
-    ///     .await?;
-    /// assert_eq!(meta.api_id.as_deref(), Some(answer.api_id.as_str()));
-    /// # Ok(()) }
-    /// ```
-    pub async fn with_response<T>(
-        &self,
-        call: impl AsyncFnOnce(&PhloClient) -> Result<T, Error>,
-    ) -> Result<(T, ResponseMeta), Error> {
-        let slot = ResponseSlot::new();
-        let options = self.options().cloned().unwrap_or_default();
-        let view = self.with_options(options.capture_response(&slot));
-        let value = call(&view).await?;
-        let meta = slot.take().ok_or_else(|| {
-            Error::invalid(
-                "response",
-                "",
-                "the call made no request through this client",
-            )
-        })?;
-        Ok((value, meta))
-    }
-
-    /// The options of this view, if it is one.
-    pub fn call_options(&self) -> Option<&CallOptions> {
-        self.options()
-    }
 }

@@ -3,28 +3,16 @@
 
 use std::future::Future;
 
+use super::{NodeIds, Rejected, member::Member};
 use crate::{
     client::PhloClient,
     error::Error,
     generated::types::{self, MultiPartyCallAction, MultiPartyCallRequest, Role},
-    input::{self, NodeIds, Rejected},
-    member::Member,
     operations::Prepared,
 };
 
 /// The operationId the node's actions are sent as.
 const UPDATE: &str = "update_multi_party_call";
-
-impl PhloClient {
-    /// The Multi-Party Call node `node_id` of PHLO `phlo_id`. Ids are checked
-    /// here and reported by the first action, before any request.
-    pub fn multi_party_call(&self, phlo_id: &str, node_id: &str) -> MultiPartyCall {
-        MultiPartyCall {
-            client: self.clone(),
-            ids: input::node_ids(phlo_id, node_id),
-        }
-    }
-}
 
 /// A Multi-Party Call node of a PHLO, from [`PhloClient::multi_party_call`].
 /// Sugar over [`Operations`](crate::Operations): friendly arguments,
@@ -40,6 +28,13 @@ pub struct MultiPartyCall {
 }
 
 impl MultiPartyCall {
+    pub(crate) fn new(client: PhloClient, phlo_id: &str, node_id: &str) -> Self {
+        MultiPartyCall {
+            client,
+            ids: super::node_ids(phlo_id, node_id),
+        }
+    }
+
     /// Dials `to` and adds them to the live call as `role` (action `call`).
     /// `trigger_source` is the member asking for it. Both are phone numbers
     /// or SIP URIs.
@@ -112,7 +107,7 @@ impl MultiPartyCall {
                         .operations()
                         .update_multi_party_call(phlo_id, node_id, &body)
                 });
-        input::checked(sent)
+        super::checked(sent)
     }
 
     /// The request [`update`](Self::update) would send, built and checked
@@ -129,7 +124,7 @@ impl MultiPartyCall {
         self.client.operations().prepare(
             UPDATE,
             &[("phlo_id", phlo_id.as_str()), ("node_id", node_id.as_str())],
-            Some(input::json(&body)?),
+            Some(super::json(&body)?),
         )
     }
 
@@ -146,9 +141,9 @@ impl MultiPartyCall {
         let ids = self.ids.as_ref().map_err(Error::from)?;
         let body = MultiPartyCallRequest {
             action,
-            to: input::address("to", to)?,
+            to: super::address("to", to)?,
             role: Some(role),
-            trigger_source: input::address("trigger_source", trigger_source)?,
+            trigger_source: super::address("trigger_source", trigger_source)?,
         };
         Ok((ids, body))
     }
@@ -164,7 +159,7 @@ impl MultiPartyCall {
                     .operations()
                     .get_multi_party_call(phlo_id, node_id)
             });
-        input::checked(sent)
+        super::checked(sent)
     }
 
     /// One member of the call, by phone number or SIP URI: hold, unhold,
@@ -172,7 +167,7 @@ impl MultiPartyCall {
     pub fn member(&self, member_address: &str) -> Member {
         Member::new(
             self.client.clone(),
-            input::member_target(&self.ids, member_address),
+            super::member_target(&self.ids, member_address),
         )
     }
 }
