@@ -153,15 +153,17 @@ impl Error {
     }
 
     /// Whether the same request could succeed if sent again later: a
-    /// transport failure, 408, 429, 500, 502, 503 or 504. This says nothing
-    /// about whether a re-send is *safe*: see
+    /// transport failure, 408, 429, 502, 503 or 504, the failures a
+    /// [`RetryPolicy`](crate::RetryPolicy) retries a GET on (one list for
+    /// both). This says nothing about whether a re-send is *safe*: see
     /// [`Error::may_have_reached_server`] before re-sending a POST.
     pub fn is_retryable(&self) -> bool {
         match self {
+            // Also when the status line arrived and the body was cut short.
             Error::Transport { .. } => true,
-            Error::Api { status, .. } => {
-                matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
-            }
+            // 408: RFC 9110 lets the client repeat it. A 500 is the server's
+            // own failure, not a passing one: a re-send only delays it.
+            Error::Api { status, .. } => matches!(status.as_u16(), 408 | 429 | 502 | 503 | 504),
             _ => false,
         }
     }
@@ -247,6 +249,18 @@ impl fmt::Display for ApiDisplay<'_> {
             write!(f, " [api_id {id}]")?;
         }
         Ok(())
+    }
+}
+
+impl Error {
+    /// A value that breaks a rule of the spec, refused before any I/O.
+    pub(crate) fn broken_rule(v: crate::values::rules::Violation, operation: &str) -> Error {
+        let reason = v.reason(operation);
+        Error::InvalidInput {
+            field: v.field,
+            value: v.value,
+            reason,
+        }
     }
 }
 

@@ -52,7 +52,7 @@ pub fn items(model: &Model) -> Vec<syn::Item> {
             }
 
             fn #build(&self, #(#params),*) -> ::std::result::Result<::reqwest::Request, crate::rt::Error> {
-                checks::#name(#(#names),*).map_err(|v| v.into_error(#id))?;
+                checks::#name(#(#names),*).map_err(|v| crate::rt::Error::broken_rule(v, #id))?;
                 #url
                 let __request = self
                     .config

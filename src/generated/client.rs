@@ -1422,7 +1422,8 @@ impl<'c> crate::rt::Operations<'c> {
         &self,
         phlo_id: &crate::rt::Id,
     ) -> ::std::result::Result<::reqwest::Request, crate::rt::Error> {
-        checks::get_phlo(phlo_id).map_err(|v| v.into_error("get_phlo"))?;
+        checks::get_phlo(phlo_id)
+            .map_err(|v| crate::rt::Error::broken_rule(v, "get_phlo"))?;
         let mut __url = ::std::string::String::with_capacity(256);
         __url.push_str(&self.config.servers[0usize]);
         __url.push_str("/phlo/");
@@ -1468,7 +1469,8 @@ impl<'c> crate::rt::Operations<'c> {
         phlo_id: &crate::rt::Id,
         body: ::std::option::Option<&types::RunPhloRequest>,
     ) -> ::std::result::Result<::reqwest::Request, crate::rt::Error> {
-        checks::run_phlo(auth_id, phlo_id, body).map_err(|v| v.into_error("run_phlo"))?;
+        checks::run_phlo(auth_id, phlo_id, body)
+            .map_err(|v| crate::rt::Error::broken_rule(v, "run_phlo"))?;
         let mut __url = ::std::string::String::with_capacity(256);
         __url.push_str(&self.config.servers[0usize]);
         __url.push_str("/account/");
@@ -1517,7 +1519,8 @@ impl<'c> crate::rt::Operations<'c> {
         phlo_id: &crate::rt::Id,
         run_id: &crate::rt::Id,
     ) -> ::std::result::Result<::reqwest::Request, crate::rt::Error> {
-        checks::get_phlo_run(phlo_id, run_id).map_err(|v| v.into_error("get_phlo_run"))?;
+        checks::get_phlo_run(phlo_id, run_id)
+            .map_err(|v| crate::rt::Error::broken_rule(v, "get_phlo_run"))?;
         let mut __url = ::std::string::String::with_capacity(256);
         __url.push_str(&self.config.servers[0usize]);
         __url.push_str("/phlo/");
@@ -1563,7 +1566,7 @@ impl<'c> crate::rt::Operations<'c> {
         node_id: &crate::rt::Id,
     ) -> ::std::result::Result<::reqwest::Request, crate::rt::Error> {
         checks::get_multi_party_call(phlo_id, node_id)
-            .map_err(|v| v.into_error("get_multi_party_call"))?;
+            .map_err(|v| crate::rt::Error::broken_rule(v, "get_multi_party_call"))?;
         let mut __url = ::std::string::String::with_capacity(256);
         __url.push_str(&self.config.servers[0usize]);
         __url.push_str("/phlo/");
@@ -1612,7 +1615,7 @@ impl<'c> crate::rt::Operations<'c> {
         body: &types::MultiPartyCallRequest,
     ) -> ::std::result::Result<::reqwest::Request, crate::rt::Error> {
         checks::update_multi_party_call(phlo_id, node_id, body)
-            .map_err(|v| v.into_error("update_multi_party_call"))?;
+            .map_err(|v| crate::rt::Error::broken_rule(v, "update_multi_party_call"))?;
         let mut __url = ::std::string::String::with_capacity(256);
         __url.push_str(&self.config.servers[0usize]);
         __url.push_str("/phlo/");
@@ -1671,7 +1674,10 @@ impl<'c> crate::rt::Operations<'c> {
         body: &types::MemberRequest,
     ) -> ::std::result::Result<::reqwest::Request, crate::rt::Error> {
         checks::update_multi_party_call_member(phlo_id, node_id, member_address, body)
-            .map_err(|v| v.into_error("update_multi_party_call_member"))?;
+            .map_err(|v| crate::rt::Error::broken_rule(
+                v,
+                "update_multi_party_call_member",
+            ))?;
         let mut __url = ::std::string::String::with_capacity(256);
         __url.push_str(&self.config.servers[0usize]);
         __url.push_str("/phlo/");
@@ -1732,7 +1738,10 @@ impl<'c> crate::rt::Operations<'c> {
         body: &types::ConferenceBridgeMemberRequest,
     ) -> ::std::result::Result<::reqwest::Request, crate::rt::Error> {
         checks::update_conference_bridge_member(phlo_id, node_id, member_address, body)
-            .map_err(|v| v.into_error("update_conference_bridge_member"))?;
+            .map_err(|v| crate::rt::Error::broken_rule(
+                v,
+                "update_conference_bridge_member",
+            ))?;
         let mut __url = ::std::string::String::with_capacity(256);
         __url.push_str(&self.config.servers[0usize]);
         __url.push_str("/phlo/");

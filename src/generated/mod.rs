@@ -30,10 +30,10 @@ impl progenitor_client::ClientHooks<crate::rt::Servers> for Client {
         request.headers_mut().remove("api-version");
         let servers = &self.inner;
         // progenitor names an operation by its method.
-        let op = crate::spec::OPERATIONS
+        let op = crate::rt::OPERATIONS
             .iter()
             .find(|op| op.method_name == info.operation_id);
-        let at = op.and_then(|op| crate::spec::SERVERS.iter().position(|s| *s == op.server));
+        let at = op.and_then(|op| crate::rt::SERVERS.iter().position(|s| *s == op.server));
         if let Some(server) = at.filter(|at| *at != 0).and_then(|at| servers.get(at)) {
             let url = request.url().as_str();
             if let Some(rest) = url.strip_prefix(servers[0].as_str()) {

@@ -9,8 +9,9 @@ use crate::error::Error;
 
 /// When and how often a failed request is sent again. Off by default.
 ///
-/// * A `GET` is retried on connect errors, timeouts, resets, 429, 502, 503
-///   and 504.
+/// * A `GET` is retried on connect errors, timeouts, resets, 408, 429, 502,
+///   503 and 504 (not 500: the server's own failure, which a re-send only
+///   delays).
 /// * A `POST` (it places or changes real calls) is retried only when it
 ///   provably never reached the server: the connection was refused or never
 ///   established, or the server answered 429. A POST answered 500, or cut
@@ -120,29 +121,21 @@ impl RetryPolicy {
     }
 }
 
-/// Whether `err` allows sending the same request again.
+/// Whether `err` allows sending the same request again: a GET whenever
+/// [`Error::is_retryable`] (the one list of passing failures); any other
+/// method (a POST places or changes real calls) only when it provably did
+/// not reach the server, or the server said it did not act on it (429).
 pub(crate) fn may_resend(method: &Method, err: &Error) -> bool {
-    let status = match err {
-        // Also when the status line arrived and the body was cut short.
+    if *method == Method::GET {
+        return err.is_retryable();
+    }
+    match err {
         Error::Transport {
             may_have_reached_server,
             ..
-        } => {
-            return *method == Method::GET || !may_have_reached_server;
-        }
-        Error::Api { status, .. } => *status,
-        _ => return false,
-    };
-    if *method == Method::GET {
-        matches!(
-            status,
-            StatusCode::TOO_MANY_REQUESTS
-                | StatusCode::BAD_GATEWAY
-                | StatusCode::SERVICE_UNAVAILABLE
-                | StatusCode::GATEWAY_TIMEOUT
-        )
-    } else {
-        status == StatusCode::TOO_MANY_REQUESTS
+        } => !may_have_reached_server,
+        Error::Api { status, .. } => *status == StatusCode::TOO_MANY_REQUESTS,
+        _ => false,
     }
 }
 

@@ -24,7 +24,7 @@ pub(crate) use crate::{
     error::Error,
     operations::{Operations, Prepared, send_checked_as},
     pipeline::{Servers, run, unbuildable},
-    spec::{OPERATIONS, Operation},
+    spec::{OPERATIONS, Operation, SERVERS},
     values::{
         address::Address,
         dates::{Date, DateTime},

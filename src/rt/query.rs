@@ -4,7 +4,14 @@
 
 use std::borrow::Cow;
 
-use crate::error::Error;
+use crate::{
+    error::Error,
+    values::{
+        address::Address,
+        dates::{Date, DateTime},
+        ids::{AuthId, Id},
+    },
+};
 
 /// A value as query text.
 pub(crate) trait QueryText {
@@ -36,23 +43,13 @@ macro_rules! display_query {
 }
 display_query!(i32, i64, u32, u64, f64, bool, uuid::Uuid);
 
-impl QueryText for crate::values::ids::Id {
-    fn query_text(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self.as_str())
-    }
+/// The crate's checked text types go as they are.
+macro_rules! text_query {
+    ($($t:ty),*) => {$(impl QueryText for $t {
+        fn query_text(&self) -> Cow<'_, str> { Cow::Borrowed(self.as_str()) }
+    })*};
 }
-
-impl QueryText for crate::values::ids::AuthId {
-    fn query_text(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self.as_str())
-    }
-}
-
-impl QueryText for crate::values::address::Address {
-    fn query_text(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self.as_str())
-    }
-}
+text_query!(Id, AuthId, Address, DateTime, Date);
 
 /// A request's query pairs, as the generated requests collect them.
 pub(crate) type Query = Vec<(&'static str, String)>;

@@ -76,12 +76,6 @@ macro_rules! format_type {
                 schemars::json_schema!({ "type": "string", "format": $format })
             }
         }
-
-        impl crate::rt::QueryText for $ty {
-            fn query_text(&self) -> std::borrow::Cow<'_, str> {
-                std::borrow::Cow::Borrowed(&self.0)
-            }
-        }
     };
 }
 

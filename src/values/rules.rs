@@ -2,15 +2,13 @@
 //! generated from the spec model (one function per operation, one
 //! [`Check`] impl per schema that has a rule); this file holds the pieces
 //! they call, and [`Violation`], which becomes an
-//! [`Error::InvalidInput`](crate::Error::InvalidInput) in the client and
-//! Plivo's 400 in the mock.
+//! [`Error::InvalidInput`](crate::Error::InvalidInput) in the client
+//! (`Error::broken_rule`) and Plivo's 400 in the mock.
 
 #![allow(
     dead_code,
     reason = "called by generated code, and a spec need not have every kind of rule"
 )]
-
-use crate::error::Error;
 
 /// A value that breaks a rule of the spec.
 #[derive(Clone, Debug, PartialEq)]
@@ -35,21 +33,18 @@ impl Violation {
         }
     }
 
-    /// The error the client returns, before any I/O.
-    pub(crate) fn into_error(self, operation: &str) -> Error {
-        // A field inside the body says where it sits: `template.language`.
+    /// Why the client refuses it, before any I/O: the rule, the operation
+    /// and, for a field inside the body, its place (`template.language`).
+    pub(crate) fn reason(&self, operation: &str) -> String {
         let place = self
             .at
+            .as_ref()
             .map(|at| format!(" (at {at}.{})", self.field))
             .unwrap_or_default();
-        Error::InvalidInput {
-            field: self.field,
-            value: self.value,
-            reason: format!(
-                "breaks the spec's rule `{}` of {operation}{place}",
-                self.rule
-            ),
-        }
+        format!(
+            "breaks the spec's rule `{}` of {operation}{place}",
+            self.rule
+        )
     }
 
     /// Plivo's wording of a refused value, for the mock.
@@ -404,16 +399,14 @@ mod tests {
     #[test]
     fn a_nested_refusal_names_its_place() {
         let top = length("language", "", Some(2), None).unwrap_err();
-        let Error::InvalidInput { field, reason, .. } = top.clone().into_error("send") else {
-            panic!("not InvalidInput")
-        };
-        assert_eq!(field, "language");
-        assert_eq!(reason, "breaks the spec's rule `minLength: 2` of send");
+        assert_eq!(top.field, "language");
+        assert_eq!(
+            top.reason("send"),
+            "breaks the spec's rule `minLength: 2` of send"
+        );
         let nested = top.inside("template").inside("message");
-        let Error::InvalidInput { field, reason, .. } = nested.into_error("send") else {
-            panic!("not InvalidInput")
-        };
-        assert_eq!(field, "language");
+        assert_eq!(nested.field, "language");
+        let reason = nested.reason("send");
         assert!(
             reason.ends_with("(at message.template.language)"),
             "{reason}"

@@ -43,7 +43,7 @@ async fn get_gives_up_after_max_attempts_with_the_last_error() {
 }
 
 #[tokio::test]
-async fn get_is_not_retried_on_500_or_404() {
+async fn get_is_not_retried_on_500_or_404_which_are_not_retryable() {
     for status in [500, 404] {
         let mock = MockPhlo::start().await.unwrap();
         mock.fail_next(10, Fault::status(status));
@@ -54,8 +54,26 @@ async fn get_is_not_retried_on_500_or_404() {
             .await
             .unwrap_err();
         assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+        assert!(!err.is_retryable(), "status {status}");
         assert_eq!(mock.hits(), 1, "status {status}");
     }
+}
+
+/// The policy and `Error::is_retryable` read one list: a GET answered 408
+/// (RFC 9110 lets the client repeat it) is retried, and says so.
+#[tokio::test]
+async fn get_is_retried_on_408_which_is_retryable() {
+    let mock = MockPhlo::start().await.unwrap();
+    mock.fail_next(10, Fault::status(408));
+    let client = mock
+        .client_builder()
+        .retry(fast().max_attempts(2))
+        .build()
+        .unwrap();
+    let err = client.phlo(MockPhlo::PHLO_ID).get().await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(408));
+    assert!(err.is_retryable());
+    assert_eq!(mock.hits(), 2);
 }
 
 #[tokio::test]
@@ -104,8 +122,8 @@ async fn post_is_resent_after_429_and_lands_once() {
 }
 
 #[tokio::test]
-async fn post_is_never_resent_after_500_502_503_or_504() {
-    for status in [500, 502, 503, 504] {
+async fn post_is_never_resent_after_408_500_502_503_or_504() {
+    for status in [408, 500, 502, 503, 504] {
         let mock = MockPhlo::start().await.unwrap();
         mock.fail_next(10, Fault::status(status));
         let client = mock.client_builder().retry(fast()).build().unwrap();
