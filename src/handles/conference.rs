@@ -74,6 +74,6 @@ impl ConferenceMember {
                     &ConferenceBridgeMemberRequest { action },
                 )
             });
-        super::checked(sent)
+        async move { sent?.await }
     }
 }

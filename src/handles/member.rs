@@ -73,7 +73,7 @@ impl Member {
                     .operations()
                     .update_multi_party_call_member(phlo_id, node_id, member, &body)
             });
-        super::checked(sent)
+        async move { sent?.await }
     }
 
     /// The request [`act`](Self::act) would send, built and checked but not

@@ -79,21 +79,6 @@ pub(crate) fn json(body: &impl serde::Serialize) -> Result<serde_json::Value, Er
     serde_json::to_value(body).map_err(|e| Error::invalid("body", "", e.to_string()))
 }
 
-/// A guarded operation's future, or the error that stopped it before any
-/// request: one type for both, with no extra layer of state (an `async`
-/// block holding the inner future would store it twice).
-pub(crate) fn checked<T, F>(
-    sent: Result<F, Error>,
-) -> futures_util::future::Either<F, std::future::Ready<Result<T, Error>>>
-where
-    F: std::future::Future<Output = Result<T, Error>>,
-{
-    match sent {
-        Ok(future) => futures_util::future::Either::Left(future),
-        Err(e) => futures_util::future::Either::Right(std::future::ready(Err(e))),
-    }
-}
-
 /// A node's `(phlo_id, node_id)`.
 pub(crate) type NodeIds = (Id, Id);
 /// A member's `(phlo_id, node_id, member_address)`.

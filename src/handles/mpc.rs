@@ -107,7 +107,7 @@ impl MultiPartyCall {
                         .operations()
                         .update_multi_party_call(phlo_id, node_id, &body)
                 });
-        super::checked(sent)
+        async move { sent?.await }
     }
 
     /// The request [`update`](Self::update) would send, built and checked
@@ -159,7 +159,7 @@ impl MultiPartyCall {
                     .operations()
                     .get_multi_party_call(phlo_id, node_id)
             });
-        super::checked(sent)
+        async move { sent?.await }
     }
 
     /// One member of the call, by phone number or SIP URI: hold, unhold,

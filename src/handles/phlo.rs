@@ -42,7 +42,7 @@ impl Phlo {
                     .operations()
                     .run_phlo(auth_id, phlo_id, Some(&body)))
             });
-        super::checked(sent)
+        async move { sent?.await }
     }
 
     /// Retrieves the PHLO.
@@ -52,7 +52,7 @@ impl Phlo {
             .as_ref()
             .map_err(Error::from)
             .map(|phlo_id| self.client.operations().get_phlo(phlo_id));
-        super::checked(sent)
+        async move { sent?.await }
     }
 
     /// Retrieves one run of the PHLO: the calls, messages and recordings it
@@ -69,7 +69,7 @@ impl Phlo {
                 let run_id = super::id("run_id", run_id)?;
                 Ok(self.client.operations().get_phlo_run(phlo_id, &run_id))
             });
-        super::checked(sent)
+        async move { sent?.await }
     }
 }
 

@@ -84,11 +84,6 @@ pub(crate) fn unbuildable(e: reqwest::Error) -> Error {
 
 /// Sends `request` with `options` (a [`PhloClient::with_options`](crate::PhloClient::with_options)
 /// view's) applied, retrying as the policy allows for its method.
-///
-/// The futures here stay small (every call's state is moved a few times on
-/// its way to the executor): one attempt is the common case and runs
-/// inline; the retry loop, with its spare copy of the request, its backoff
-/// schedule and its timer, is boxed.
 pub(crate) fn execute<'a, T>(
     config: &'a Config,
     options: Option<&'a CallOptions>,
@@ -133,37 +128,22 @@ struct Ctx<'a> {
     capture: Option<(&'a ResponseSlot, Instant)>,
 }
 
-/// The first step, taken before the returned future is first polled (so
-/// the future holds a 16-byte handle on the request in flight, not the
-/// request): sent once, sent under the retry policy, or refused.
-enum Start<F> {
-    Failed(Error),
-    Once(F),
-    Retry(Box<Request>),
-}
-
-fn attempts<T: DeserializeOwned + Send>(
+async fn attempts<T: DeserializeOwned + Send>(
     ctx: Ctx<'_>,
     request: Result<Request, Error>,
     trace: Trace,
-) -> impl Future<Output = Result<T, Error>> + Send + '_ {
-    let start = match request {
-        Err(e) => Start::Failed(e),
-        Ok(request) if ctx.policy.attempts() > 1 => Start::Retry(Box::new(request)),
-        Ok(request) => {
-            trace.attempt(1);
-            Start::Once(send(ctx.config, request))
-        }
+) -> Result<T, Error> {
+    let request = request?;
+    let result = if ctx.policy.attempts() > 1 {
+        // The retry loop (a spare copy of the request, the backoff schedule,
+        // a timer) is boxed: one attempt, the common case, stays small.
+        Box::pin(retrying(ctx, request, &trace)).await
+    } else {
+        trace.attempt(1);
+        answer(ctx, send(ctx.config, request), &trace, 1).await
     };
-    async move {
-        let result = match start {
-            Start::Failed(e) => return Err(e),
-            Start::Once(sending) => answer(ctx, sending, &trace, 1).await,
-            Start::Retry(request) => Box::pin(retrying(ctx, *request, &trace)).await,
-        };
-        trace.finish(&result);
-        result
-    }
+    trace.finish(&result);
+    result
 }
 
 /// One failed attempt, as the retry loop sees it.

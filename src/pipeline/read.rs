@@ -131,16 +131,19 @@ pub(crate) fn decode<T: DeserializeOwned>(
         body: secrets.excerpt(body, BODY_EXCERPT_LIMIT),
         source: scrubbed(secrets, source),
     };
-    let message = if status.is_success() {
+    let refused = if status.is_success() {
         refusal(body).map_err(decode_error)?
     } else {
-        let peek = Peek::parse(body);
-        text(peek.error).or_else(|| text(peek.message))
+        None
     };
-    if !status.is_success() || message.is_some() {
+    if !status.is_success() || refused.is_some() {
+        let peek = Peek::parse(body);
+        let message = refused
+            .or_else(|| text(peek.error))
+            .or_else(|| text(peek.message));
         return Err(Error::Api {
             status,
-            api_id: text(Peek::parse(body).api_id).map(|a| secrets.bounded(a, API_ID_LIMIT)),
+            api_id: text(peek.api_id).map(|a| secrets.bounded(a, API_ID_LIMIT)),
             message: message.map(|m| secrets.bounded(m, BODY_EXCERPT_LIMIT)),
             body: secrets.excerpt(body, BODY_EXCERPT_LIMIT),
             retry_after: retry_after.filter(|_| !status.is_success()),
@@ -172,7 +175,7 @@ fn refusal(body: &[u8]) -> Result<Option<String>, serde_json::Error> {
     // Only an object has a top-level `error` (serde would also read the
     // struct from an array); anything else is for the typed decode.
     let start = body.iter().position(|b| !b.is_ascii_whitespace());
-    if start.is_none_or(|at| body[at] != b'{') || plainly_accepted(body) {
+    if start.is_none_or(|at| body[at] != b'{') {
         return Ok(None);
     }
     let top: TopLevel<'_> = serde_json::from_slice(body).map_err(|e| {
@@ -188,41 +191,6 @@ fn refusal(body: &[u8]) -> Result<Option<String>, serde_json::Error> {
         .error
         .filter(|e| !e.trim().is_empty())
         .map(Cow::into_owned))
-}
-
-/// Whether a body plainly has no refusal, without parsing it: it holds no
-/// escape at all (so every key is written as it is read), and each `"error"`
-/// key in it, at any depth, is followed by `""` or `null`. Plivo's usual
-/// answer (`{"api_id":"…","error":""}`) is; anything else is parsed.
-fn plainly_accepted(body: &[u8]) -> bool {
-    const KEY: &[u8] = b"\"error\"";
-    if body.contains(&b'\\') {
-        return false;
-    }
-    let mut rest = body;
-    while let Some(at) = rest.iter().position(|b| *b == b'"') {
-        rest = &rest[at..];
-        if !rest.starts_with(KEY) {
-            rest = &rest[1..];
-            continue;
-        }
-        rest = &rest[KEY.len()..];
-        if let Some(value) = trim(rest).strip_prefix(b":") {
-            let value = trim(value);
-            if !(value.starts_with(b"\"\"") || value.starts_with(b"null")) {
-                return false;
-            }
-        }
-    }
-    true
-}
-
-fn trim(bytes: &[u8]) -> &[u8] {
-    let start = bytes
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(bytes.len());
-    &bytes[start..]
 }
 
 /// A decode error that quotes a secret, or quotes so much of the body
@@ -263,26 +231,35 @@ pub(crate) fn meta(
 
 #[cfg(test)]
 mod tests {
-    use super::plainly_accepted;
+    use super::refusal;
 
     #[test]
-    fn only_plain_bodies_skip_the_parse() {
-        for plain in [
+    fn a_2xx_refusal_is_a_non_empty_top_level_error_string() {
+        for accepted in [
             r#"{"api_id":"a","error":""}"#,
             r#"{"api_id":"a","error" : null}"#,
             r#"{"api_id":"a","note":"error"}"#,
-            r#"{"api_id":"a"}"#,
-        ] {
-            assert!(plainly_accepted(plain.as_bytes()), "{plain}");
-        }
-        for parsed in [
-            r#"{"api_id":"a","error":"member not found"}"#,
-            r#"{"api_id":"a","\u0065rror":"not allowed"}"#,
-            r#"{"api_id":5,"error":[]}"#,
             r#"{"data":{"error":"x"},"error":""}"#,
             r#"{"message":"a \"quote\""}"#,
+            r#"["error"]"#,
         ] {
-            assert!(!plainly_accepted(parsed.as_bytes()), "{parsed}");
+            assert_eq!(refusal(accepted.as_bytes()).unwrap(), None, "{accepted}");
         }
+        for (refused, message) in [
+            (
+                r#"{"api_id":"a","error":"member not found"}"#,
+                "member not found",
+            ),
+            (
+                r#"{"api_id":"a","\u0065rror":"not allowed"}"#,
+                "not allowed",
+            ),
+        ] {
+            assert_eq!(
+                refusal(refused.as_bytes()).unwrap().as_deref(),
+                Some(message)
+            );
+        }
+        assert!(refusal(br#"{"api_id":5,"error":[]}"#).is_err());
     }
 }

@@ -38,8 +38,15 @@ pub struct Address(String);
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InvalidAddress(String);
 
-checked_string!(Address, InvalidAddress, "Address", crate::spec::ADDRESS);
-string_storage!(Address);
+checked_text!(
+    Address,
+    InvalidAddress,
+    "Address",
+    Address::is_valid,
+    Address::canonical,
+    InvalidAddress,
+    super::pattern_schema(crate::spec::ADDRESS)
+);
 
 /// The longest address, in bytes (the spec's `maxLength`).
 pub const ADDRESS_MAX_LEN: usize = 400;
@@ -82,10 +89,6 @@ impl Address {
 }
 
 impl InvalidAddress {
-    fn new(value: String) -> Self {
-        InvalidAddress(value)
-    }
-
     /// Why, in words.
     pub fn reason(&self) -> String {
         address_reason(&self.0)

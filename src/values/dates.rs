@@ -9,78 +9,28 @@
 use std::fmt;
 
 macro_rules! format_type {
-    ($ty:ident, $what:literal, $format:literal, $check:path) => {
-        #[doc = concat!("A ", $what, " (`format: ", $format, "`), kept as its text.")]
+    ($ty:ident, $format:literal, $check:path) => {
+        #[doc = concat!("A ", $format, " (`format: ", $format, "`), kept as its text.")]
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $ty(String);
 
-        impl $ty {
-            /// The text, as sent or received.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl std::str::FromStr for $ty {
-            type Err = InvalidFormat;
-            fn from_str(value: &str) -> Result<Self, InvalidFormat> {
-                if $check(value.as_bytes()) {
-                    Ok($ty(value.to_string()))
-                } else {
-                    Err(InvalidFormat {
-                        value: value.to_string(),
-                        expected: concat!("an RFC 3339 ", $what, " such as ", $format),
-                    })
-                }
-            }
-        }
-
-        impl TryFrom<&str> for $ty {
-            type Error = InvalidFormat;
-            fn try_from(value: &str) -> Result<Self, InvalidFormat> {
-                value.parse()
-            }
-        }
-
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl std::ops::Deref for $ty {
-            type Target = str;
-            fn deref(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl serde::Serialize for $ty {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(&self.0)
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $ty {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-                text.parse().map_err(serde::de::Error::custom)
-            }
-        }
-
-        impl schemars::JsonSchema for $ty {
-            fn schema_name() -> std::borrow::Cow<'static, str> {
-                stringify!($ty).into()
-            }
-            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                schemars::json_schema!({ "type": "string", "format": $format })
-            }
-        }
+        checked_text!(
+            $ty,
+            InvalidFormat,
+            stringify!($ty),
+            |v: &String| $check(v.as_bytes()),
+            std::convert::identity,
+            |value| InvalidFormat {
+                value,
+                expected: concat!("an RFC 3339 ", $format, " such as ", $format),
+            },
+            schemars::json_schema!({ "type": "string", "format": $format })
+        );
     };
 }
 
-format_type!(DateTime, "date-time", "date-time", is_date_time);
-format_type!(Date, "date", "date", is_date);
+format_type!(DateTime, "date-time", is_date_time);
+format_type!(Date, "date", is_date);
 
 /// Why a text is not a [`DateTime`] or [`Date`].
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -14,11 +14,8 @@ use std::fmt;
 /// let err = "../admin".parse::<plivo_phlo::Id>().unwrap_err();
 /// assert_eq!(err.to_string(), r#"invalid id "../admin": contains '/', which would change the request path"#);
 /// ```
-///
-/// Kept inline (no heap allocation): a handle made per call costs the check
-/// and a copy, nothing more.
-#[derive(Clone)]
-pub struct Id(arrayvec::ArrayString<ID_MAX>);
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Id(String);
 
 /// The longest id, in bytes.
 const ID_MAX: usize = 64;
@@ -37,68 +34,29 @@ pub struct InvalidId(String);
 #[derive(Clone, PartialEq, Eq)]
 pub struct InvalidAuthId(String);
 
-checked_string!(Id, InvalidId, "Id", crate::spec::ID);
-checked_string!(AuthId, InvalidAuthId, "AuthId", crate::spec::AUTH_ID);
-string_storage!(AuthId);
+checked_text!(
+    Id,
+    InvalidId,
+    "Id",
+    Id::is_valid,
+    std::convert::identity,
+    InvalidId,
+    super::pattern_schema(crate::spec::ID)
+);
+checked_text!(
+    AuthId,
+    InvalidAuthId,
+    "AuthId",
+    AuthId::is_valid,
+    std::convert::identity,
+    InvalidAuthId,
+    super::pattern_schema(crate::spec::AUTH_ID)
+);
 
 impl Id {
     /// Whether `value` matches the spec's `Id` pattern, `^[A-Za-z0-9_-]{1,64}$`.
     pub fn is_valid(value: &str) -> bool {
         (1..=ID_MAX).contains(&value.len()) && all_id_bytes(value.as_bytes())
-    }
-
-    /// The value as sent.
-    pub fn as_str(&self) -> &str {
-        self.0.as_str()
-    }
-
-    fn into_string(self) -> String {
-        self.as_str().to_string()
-    }
-
-    /// A valid id (1 to 64 bytes), copied in.
-    fn from_valid_str(value: &str) -> Self {
-        let mut id = arrayvec::ArrayString::new();
-        // A valid id is at most ID_MAX bytes (`is_valid`): this cannot fail.
-        let pushed = id.try_push_str(value);
-        debug_assert!(pushed.is_ok(), "is_valid and ID_MAX disagree");
-        Id(id)
-    }
-
-    fn from_valid(value: String) -> Self {
-        Self::from_valid_str(&value)
-    }
-}
-
-impl PartialEq for Id {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl Eq for Id {}
-
-impl std::hash::Hash for Id {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state);
-    }
-}
-
-impl PartialOrd for Id {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Id {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-
-impl fmt::Debug for Id {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Id").field(&self.as_str()).finish()
     }
 }
 
@@ -111,27 +69,16 @@ impl AuthId {
                 .bytes()
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
     }
-
-    fn canonical(value: String) -> String {
-        value
-    }
 }
 
-/// Whether every byte is a letter, a digit, `-` or `_`: without an early
-/// exit or a table, so the compiler can check 16 bytes at a time (ids are
-/// checked on every handle made).
+/// Whether every byte is a letter, a digit, `-` or `_`.
 fn all_id_bytes(bytes: &[u8]) -> bool {
-    bytes.iter().fold(true, |ok, &b| {
-        let lower = b | 0x20;
-        ok & (lower.is_ascii_lowercase() | b.is_ascii_digit() | (b == b'-') | (b == b'_'))
-    })
+    bytes
+        .iter()
+        .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
 }
 
 impl InvalidId {
-    fn new(value: String) -> Self {
-        InvalidId(value)
-    }
-
     /// Why, in words.
     pub fn reason(&self) -> String {
         id_reason(&self.0)
@@ -151,10 +98,6 @@ impl fmt::Display for InvalidId {
 impl std::error::Error for InvalidId {}
 
 impl InvalidAuthId {
-    fn new(value: String) -> Self {
-        InvalidAuthId(value)
-    }
-
     /// Why, in words.
     pub fn reason(&self) -> String {
         auth_id_reason(&self.0)
