@@ -62,34 +62,34 @@ pub struct Prepared<'c> {
     options: Option<CallOptions>,
     request: reqwest::Request,
     op: &'static Operation,
-    checked: SendChecked<'c>,
+    decoding: SendDecoding<'c>,
 }
 
 /// [`Prepared::send_checked`] for one operation's answer type.
-pub(crate) type SendChecked<'c> = fn(Prepared<'c>) -> BoxFuture<'c, Result<Value, Error>>;
+pub(crate) type SendDecoding<'c> = fn(Prepared<'c>) -> BoxFuture<'c, Result<Value, Error>>;
 
 type BoxFuture<'c, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'c>>;
 
 /// Sends `prepared`, decodes the answer into `T` (the operation's own
 /// answer type) and hands back the JSON as received.
-pub(crate) fn send_checked_as<'c, T: DeserializeOwned + Send + 'c>(
+pub(crate) fn send_decoding_as<'c, T: DeserializeOwned + Send + 'c>(
     prepared: Prepared<'c>,
 ) -> BoxFuture<'c, Result<Value, Error>> {
-    Box::pin(async move { prepared.send::<Checked<T>>().await.map(|c| c.json) })
+    Box::pin(async move { prepared.send::<DecodesAs<T>>().await.map(|c| c.json) })
 }
 
 /// JSON that also decodes as `T`: a body of another shape is a decode
 /// error, with the status and excerpt the pipeline keeps for one.
-struct Checked<T> {
+struct DecodesAs<T> {
     json: Value,
     _typed: std::marker::PhantomData<fn() -> T>,
 }
 
-impl<'de, T: DeserializeOwned> serde::Deserialize<'de> for Checked<T> {
+impl<'de, T: DeserializeOwned> serde::Deserialize<'de> for DecodesAs<T> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let json = <Value as serde::Deserialize>::deserialize(d)?;
         <T as serde::Deserialize>::deserialize(&json).map_err(serde::de::Error::custom)?;
-        Ok(Checked {
+        Ok(DecodesAs {
             json,
             _typed: std::marker::PhantomData,
         })
@@ -111,7 +111,7 @@ impl<'c> Prepared<'c> {
         operations: &Operations<'c>,
         request: Result<reqwest::Request, Error>,
         op: &'static Operation,
-        checked: SendChecked<'c>,
+        decoding: SendDecoding<'c>,
     ) -> Result<Self, Error> {
         let mut request = request?;
         let options = match operations.options {
@@ -126,7 +126,7 @@ impl<'c> Prepared<'c> {
             options,
             request,
             op,
-            checked,
+            decoding,
         })
     }
 
@@ -195,6 +195,6 @@ impl<'c> Prepared<'c> {
     pub fn send_checked(
         self,
     ) -> impl std::future::Future<Output = Result<Value, Error>> + Send + 'c {
-        (self.checked)(self)
+        (self.decoding)(self)
     }
 }

@@ -367,7 +367,7 @@ fn prepare_arm(model: &Model, op: &Op, index: usize) -> TokenStream {
                 self,
                 self.#build(#(#passed),*),
                 op,
-                crate::rt::send_checked_as::<#output>,
+                crate::rt::send_decoding_as::<#output>,
             )
         }
     }

@@ -1782,7 +1782,7 @@ impl<'c> crate::rt::Operations<'c> {
                     self,
                     self.request_get_phlo(&phlo_id),
                     op,
-                    crate::rt::send_checked_as::<types::Phlo>,
+                    crate::rt::send_decoding_as::<types::Phlo>,
                 )
             }
             "run_phlo" => {
@@ -1797,7 +1797,7 @@ impl<'c> crate::rt::Operations<'c> {
                     self,
                     self.request_run_phlo(&auth_id, &phlo_id, body.as_ref()),
                     op,
-                    crate::rt::send_checked_as::<types::RunPhloResponse>,
+                    crate::rt::send_decoding_as::<types::RunPhloResponse>,
                 )
             }
             "get_phlo_run" => {
@@ -1809,7 +1809,7 @@ impl<'c> crate::rt::Operations<'c> {
                     self,
                     self.request_get_phlo_run(&phlo_id, &run_id),
                     op,
-                    crate::rt::send_checked_as::<types::PhloRun>,
+                    crate::rt::send_decoding_as::<types::PhloRun>,
                 )
             }
             "get_multi_party_call" => {
@@ -1821,7 +1821,7 @@ impl<'c> crate::rt::Operations<'c> {
                     self,
                     self.request_get_multi_party_call(&phlo_id, &node_id),
                     op,
-                    crate::rt::send_checked_as::<types::Node>,
+                    crate::rt::send_decoding_as::<types::Node>,
                 )
             }
             "update_multi_party_call" => {
@@ -1841,7 +1841,7 @@ impl<'c> crate::rt::Operations<'c> {
                             &body.expect("json_body refuses a missing required body"),
                         ),
                     op,
-                    crate::rt::send_checked_as::<types::ActionResponse>,
+                    crate::rt::send_decoding_as::<types::ActionResponse>,
                 )
             }
             "update_multi_party_call_member" => {
@@ -1863,7 +1863,7 @@ impl<'c> crate::rt::Operations<'c> {
                             &body.expect("json_body refuses a missing required body"),
                         ),
                     op,
-                    crate::rt::send_checked_as::<types::ActionResponse>,
+                    crate::rt::send_decoding_as::<types::ActionResponse>,
                 )
             }
             "update_conference_bridge_member" => {
@@ -1887,7 +1887,7 @@ impl<'c> crate::rt::Operations<'c> {
                             &body.expect("json_body refuses a missing required body"),
                         ),
                     op,
-                    crate::rt::send_checked_as::<types::ActionResponse>,
+                    crate::rt::send_decoding_as::<types::ActionResponse>,
                 )
             }
             other => Err(crate::rt::unknown_operation(other)),

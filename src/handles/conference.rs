@@ -3,7 +3,7 @@
 
 use std::future::Future;
 
-use super::{MemberTarget, NodeIds, Rejected};
+use super::{BadArgument, MemberTarget, NodeIds};
 use crate::{
     client::PhloClient,
     error::Error,
@@ -14,7 +14,7 @@ use crate::{
 #[derive(Clone, Debug)]
 pub struct ConferenceBridge {
     client: PhloClient,
-    ids: Result<NodeIds, Rejected>,
+    ids: Result<NodeIds, BadArgument>,
 }
 
 impl ConferenceBridge {
@@ -38,7 +38,7 @@ impl ConferenceBridge {
 #[derive(Clone, Debug)]
 pub struct ConferenceMember {
     client: PhloClient,
-    target: Result<MemberTarget, Rejected>,
+    target: Result<MemberTarget, BadArgument>,
 }
 
 impl ConferenceMember {

@@ -2,7 +2,7 @@
 
 use std::future::Future;
 
-use super::{MemberTarget, Rejected};
+use super::{BadArgument, MemberTarget};
 use crate::{
     client::PhloClient,
     error::Error,
@@ -17,11 +17,11 @@ use crate::{
 #[derive(Clone, Debug)]
 pub struct Member {
     client: PhloClient,
-    target: Result<MemberTarget, Rejected>,
+    target: Result<MemberTarget, BadArgument>,
 }
 
 impl Member {
-    pub(crate) fn new(client: PhloClient, target: Result<MemberTarget, Rejected>) -> Self {
+    pub(crate) fn new(client: PhloClient, target: Result<MemberTarget, BadArgument>) -> Self {
         Member { client, target }
     }
 

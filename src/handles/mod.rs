@@ -22,14 +22,14 @@ use crate::{
 /// `client.multi_party_call(..)` stay infallible and the error comes back
 /// from the first action, still before any request).
 #[derive(Clone, Debug)]
-pub(crate) struct Rejected {
+pub(crate) struct BadArgument {
     field: &'static str,
     value: String,
     reason: String,
 }
 
-impl From<Rejected> for Error {
-    fn from(r: Rejected) -> Self {
+impl From<BadArgument> for Error {
+    fn from(r: BadArgument) -> Self {
         Error::InvalidInput {
             field: r.field,
             value: r.value,
@@ -38,15 +38,15 @@ impl From<Rejected> for Error {
     }
 }
 
-impl From<&Rejected> for Error {
-    fn from(r: &Rejected) -> Self {
+impl From<&BadArgument> for Error {
+    fn from(r: &BadArgument) -> Self {
         r.clone().into()
     }
 }
 
 /// Parses a phone number or SIP URI for `field`.
-pub(crate) fn address(field: &'static str, value: &str) -> Result<Address, Rejected> {
-    value.parse().map_err(|_| Rejected {
+pub(crate) fn address(field: &'static str, value: &str) -> Result<Address, BadArgument> {
+    value.parse().map_err(|_| BadArgument {
         field,
         value: value.to_string(),
         reason: address_reason(value),
@@ -54,8 +54,8 @@ pub(crate) fn address(field: &'static str, value: &str) -> Result<Address, Rejec
 }
 
 /// Parses a PHLO, node or run id for `field`.
-pub(crate) fn id(field: &'static str, value: &str) -> Result<Id, Rejected> {
-    value.parse().map_err(|_| Rejected {
+pub(crate) fn id(field: &'static str, value: &str) -> Result<Id, BadArgument> {
+    value.parse().map_err(|_| BadArgument {
         field,
         value: value.to_string(),
         reason: id_reason(value),
@@ -64,10 +64,10 @@ pub(crate) fn id(field: &'static str, value: &str) -> Result<Id, Rejected> {
 
 /// Parses an auth_id. The value is masked in the error: with the two
 /// arguments of `credentials()` swapped, it is the token.
-pub(crate) fn auth_id(value: &str) -> Result<AuthId, Rejected> {
+pub(crate) fn auth_id(value: &str) -> Result<AuthId, BadArgument> {
     value
         .parse()
-        .map_err(|e: crate::values::ids::InvalidAuthId| Rejected {
+        .map_err(|e: crate::values::ids::InvalidAuthId| BadArgument {
             field: "auth_id",
             value: mask(value),
             reason: e.reason(),
@@ -85,15 +85,15 @@ pub(crate) type NodeIds = (Id, Id);
 pub(crate) type MemberTarget = (Id, Id, Address);
 
 /// Parses the ids of a node.
-pub(crate) fn node_ids(phlo_id: &str, node_id: &str) -> Result<NodeIds, Rejected> {
+pub(crate) fn node_ids(phlo_id: &str, node_id: &str) -> Result<NodeIds, BadArgument> {
     Ok((id("phlo_id", phlo_id)?, id("node_id", node_id)?))
 }
 
 /// Adds a member address to a node's (already checked) ids.
 pub(crate) fn member_target(
-    ids: &Result<NodeIds, Rejected>,
+    ids: &Result<NodeIds, BadArgument>,
     member_address: &str,
-) -> Result<MemberTarget, Rejected> {
+) -> Result<MemberTarget, BadArgument> {
     let (phlo_id, node_id) = ids.clone()?;
     Ok((phlo_id, node_id, address("member_address", member_address)?))
 }

@@ -3,7 +3,7 @@
 
 use std::future::Future;
 
-use super::{NodeIds, Rejected, member::Member};
+use super::{BadArgument, NodeIds, member::Member};
 use crate::{
     client::PhloClient,
     error::Error,
@@ -24,7 +24,7 @@ const UPDATE: &str = "update_multi_party_call";
 #[derive(Clone, Debug)]
 pub struct MultiPartyCall {
     client: PhloClient,
-    ids: Result<NodeIds, Rejected>,
+    ids: Result<NodeIds, BadArgument>,
 }
 
 impl MultiPartyCall {

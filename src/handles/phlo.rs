@@ -5,14 +5,14 @@ use std::future::Future;
 
 use serde::Serialize;
 
-use super::Rejected;
+use super::BadArgument;
 use crate::{client::PhloClient, error::Error, generated::types, values::ids::Id};
 
 /// A PHLO, from [`PhloClient::phlo`].
 #[derive(Clone, Debug)]
 pub struct Phlo {
     client: PhloClient,
-    phlo_id: Result<Id, Rejected>,
+    phlo_id: Result<Id, BadArgument>,
 }
 
 impl Phlo {

@@ -196,7 +196,7 @@ impl CallOptions {
         if !self.headers.is_empty() {
             let own = request.headers().clone();
             for (name, value) in &self.headers {
-                let (name, value) = checked_header(name, value)?;
+                let (name, value) = header_pair(name, value)?;
                 if own.contains_key(&name) {
                     return Err(Error::invalid(
                         "header",
@@ -238,7 +238,7 @@ impl CallOptions {
 
 /// A header as configuration checks one: a valid name and value, not one
 /// of [`REFUSED_HEADERS`].
-fn checked_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Error> {
+fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Error> {
     let header = HeaderName::from_bytes(name.as_bytes())
         .map_err(|_| Error::invalid("header", name, "is not a valid header name"))?;
     if REFUSED_HEADERS.contains(&header.as_str()) {

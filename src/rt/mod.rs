@@ -22,7 +22,7 @@ use serde_json::Value;
 
 pub(crate) use crate::{
     error::Error,
-    operations::{Operations, Prepared, send_checked_as},
+    operations::{Operations, Prepared, send_decoding_as},
     pipeline::{Servers, run, unbuildable},
     spec::{OPERATIONS, Operation, SERVERS},
     values::{

@@ -38,7 +38,7 @@ pub struct Address(String);
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InvalidAddress(String);
 
-checked_text!(
+text_type!(
     Address,
     InvalidAddress,
     "Address",

@@ -14,7 +14,7 @@ macro_rules! format_type {
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $ty(String);
 
-        checked_text!(
+        text_type!(
             $ty,
             InvalidFormat,
             stringify!($ty),

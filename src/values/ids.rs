@@ -34,7 +34,7 @@ pub struct InvalidId(String);
 #[derive(Clone, PartialEq, Eq)]
 pub struct InvalidAuthId(String);
 
-checked_text!(
+text_type!(
     Id,
     InvalidId,
     "Id",
@@ -43,7 +43,7 @@ checked_text!(
     InvalidId,
     super::pattern_schema(crate::spec::ID)
 );
-checked_text!(
+text_type!(
     AuthId,
     InvalidAuthId,
     "AuthId",

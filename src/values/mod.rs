@@ -1,7 +1,7 @@
 //! The crate's checked values. Each module returns its own error type; none
 //! imports the pipeline or the client.
 //!
-//! Here: [`checked_text!`], the one set of impls every checked text type
+//! Here: [`text_type!`], the one set of impls every checked text type
 //! ([`Address`], [`Id`], [`AuthId`], [`DateTime`], [`Date`]) shares: parse by
 //! `FromStr`/`TryFrom`, read as `&str`, (de)serialize as a JSON string that
 //! is checked on the way in, and a JSON Schema that keeps the spec's rule.
@@ -12,12 +12,12 @@
 //! [`DateTime`]: crate::DateTime
 //! [`Date`]: crate::Date
 
-/// `checked_text!(Type, Error, "Schema", valid, canonical, invalid, schema)`
+/// `text_type!(Type, Error, "Schema", valid, canonical, invalid, schema)`
 /// for `struct Type(String)`: `valid: fn(&str) -> bool` decides,
 /// `canonical: fn(String) -> String` keeps a valid value in its canonical
 /// form, `invalid: fn(String) -> Error` explains a refusal, and `schema` is
 /// the JSON Schema (a `schemars::Schema` expression).
-macro_rules! checked_text {
+macro_rules! text_type {
     ($ty:ident, $err:ident, $name:expr, $valid:expr, $canonical:expr, $invalid:expr, $schema:expr) => {
         impl $ty {
             /// The value as sent or received.
