@@ -9,7 +9,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{
-    model::{Location, Model, Named, Op, Param, Ty},
+    model::{Location, Model, Named, Op, Param, Segment, Ty},
     rust::{self, arg_type, owned, pass},
 };
 
@@ -183,16 +183,19 @@ fn url(model: &Model, op: &Op) -> TokenStream {
         __url.push_str(&self.config.servers[#server]);
     };
     let mut literal = String::new();
-    for segment in op.path.trim_start_matches('/').split('/') {
+    for segment in &op.segments {
         literal.push('/');
-        // One placeholder, perhaps inside its segment (`name_{mpc_name}`).
-        let Some((prefix, rest)) = segment.split_once('{') else {
-            literal.push_str(segment);
-            continue;
+        let (prefix, name, suffix) = match segment {
+            Segment::Literal(text) => {
+                literal.push_str(text);
+                continue;
+            }
+            Segment::Placeholder {
+                prefix,
+                name,
+                suffix,
+            } => (prefix, name, suffix),
         };
-        let (name, suffix) = rest
-            .split_once('}')
-            .expect("the model checked the template");
         literal.push_str(prefix);
         if !literal.is_empty() {
             out.extend(quote!(__url.push_str(#literal);));
@@ -201,8 +204,8 @@ fn url(model: &Model, op: &Op) -> TokenStream {
         let p = op
             .params
             .iter()
-            .find(|p| p.wire == name && p.location == Location::Path)
-            .expect("the model checked the template");
+            .find(|p| p.wire == *name && p.location == Location::Path)
+            .expect("the model matched every placeholder to a path parameter");
         out.extend(path_value(model, p));
         literal.push_str(suffix);
     }

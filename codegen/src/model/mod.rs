@@ -53,6 +53,8 @@ pub struct Op {
     pub rust: String,
     pub method: String,
     pub path: String,
+    /// The path template, parsed (and checked) once.
+    pub segments: Vec<Segment>,
     pub server: usize,
     pub tag: String,
     pub summary: String,
@@ -70,6 +72,18 @@ pub struct Op {
     pub request_example: String,
     /// What Plivo sends back to the customer's server (OpenAPI `callbacks`).
     pub callbacks: Vec<Callback>,
+}
+
+/// One `/`-separated segment of a path template.
+#[derive(Clone, Debug)]
+pub enum Segment {
+    Literal(String),
+    /// `prefix{name}suffix`: one placeholder, perhaps inside its segment.
+    Placeholder {
+        prefix: String,
+        name: String,
+        suffix: String,
+    },
 }
 
 /// One callback of an operation: what Plivo posts to the customer's webhook.

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use serde_norway::Value;
 
 use super::{
-    Builder, Location, METHODS, Named, Op, Param, RequestBody, Taken, Ty, names,
+    Builder, Location, METHODS, Named, Op, Param, RequestBody, Segment, Taken, Ty, names,
     schemas::{default_of, not_null, site_examples},
     yaml::{examples, get, key, media_example, ref_name, text},
 };
@@ -39,7 +39,7 @@ impl Builder {
                     "path {path}: external path items ($ref) are not supported"
                 ));
             }
-            check_template(&path)?;
+            let segments = segments(&path)?;
             let item_server = server_of(&item, &format!("path {path}"))?;
             for method in METHODS {
                 let Some(op) = get(&item, method) else {
@@ -80,7 +80,7 @@ impl Builder {
                             }
                         },
                     };
-                let built = self.operation(&id, &path, method, &item, server, tag)?;
+                let built = self.operation(&id, &path, &segments, method, &item, server, tag)?;
                 ops.push(built);
             }
             if let Some(item) = self
@@ -102,6 +102,7 @@ impl Builder {
         &mut self,
         id: &str,
         path: &str,
+        segments: &[Segment],
         method: &str,
         item: &Value,
         server: usize,
@@ -128,7 +129,7 @@ impl Builder {
         if has_body {
             taken.take("body", "_");
         }
-        let mut in_template: BTreeSet<String> = template_names(path).into_iter().collect();
+        let mut in_template: BTreeSet<String> = template_names(segments).into_iter().collect();
         let mut normalized = Vec::new();
         for mut p in raw {
             let wire = text(&p, "name");
@@ -236,6 +237,7 @@ impl Builder {
             rust: names::snake(id),
             method: method.to_uppercase(),
             path: path.to_string(),
+            segments: segments.to_vec(),
             server,
             tag,
             summary: text(&op_value, "summary"),
@@ -395,10 +397,12 @@ fn server_of(v: &Value, at: &str) -> Result<Option<String>, String> {
     Ok(Some(url.trim_end_matches('/').to_string()))
 }
 
-pub(super) fn check_template(path: &str) -> Result<(), String> {
+/// The path template, parsed once: every later step reads these.
+pub(super) fn segments(path: &str) -> Result<Vec<Segment>, String> {
     let Some(rest) = path.strip_prefix('/') else {
         return Err(format!("path {path}: must start with '/'"));
     };
+    let mut out = Vec::new();
     for segment in rest.split('/') {
         if segment.contains('{') || segment.contains('}') {
             let Some((prefix, name, suffix)) = placeholder(segment) else {
@@ -415,13 +419,20 @@ pub(super) fn check_template(path: &str) -> Result<(), String> {
                     "path {path}: segment {segment:?}: the text around {{{name}}} must be letters, digits and -._~"
                 ));
             }
+            out.push(Segment::Placeholder {
+                prefix: prefix.to_string(),
+                name: name.to_string(),
+                suffix: suffix.to_string(),
+            });
         } else if segment == "." || segment == ".." || segment.contains(['?', '#', '%', '\\']) {
             return Err(format!(
                 "path {path}: segment {segment:?} would change the route"
             ));
+        } else {
+            out.push(Segment::Literal(segment.to_string()));
         }
     }
-    Ok(())
+    Ok(out)
 }
 
 /// `prefix{name}suffix`: one placeholder with a name of letters, digits,
@@ -437,9 +448,12 @@ fn placeholder(segment: &str) -> Option<(&str, &str, &str)> {
     (name_ok && no_more).then_some((prefix, name, suffix))
 }
 
-pub(super) fn template_names(path: &str) -> Vec<String> {
-    path.split('/')
-        .filter_map(placeholder)
-        .map(|(_, name, _)| name.to_string())
+pub(super) fn template_names(segments: &[Segment]) -> Vec<String> {
+    segments
+        .iter()
+        .filter_map(|s| match s {
+            Segment::Placeholder { name, .. } => Some(name.clone()),
+            Segment::Literal(_) => None,
+        })
         .collect()
 }
