@@ -98,6 +98,10 @@ impl Builder {
         Ok((servers, ops))
     }
 
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "where the operation sits: each argument a different fact of its path item"
+    )]
     pub(super) fn operation(
         &mut self,
         id: &str,
