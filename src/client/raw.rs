@@ -5,8 +5,8 @@ use crate::{
     error::Error,
     values::{
         address::Address,
-        ids::{Id, route_reason},
-        path::{Segment, Template},
+        ids::Id,
+        path::{Segment, Template, route_reason},
     },
 };
 

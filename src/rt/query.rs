@@ -82,41 +82,11 @@ pub(crate) fn query_each_opt<T: QueryText>(
     query_each(query, name, values.unwrap_or_default());
 }
 
-/// Characters a path value is percent-encoded for: everything but the
-/// unreserved ones and the sub-delimiters and `:` and `@` that a path
-/// segment may hold as they are (RFC 3986 `pchar`).
-const PATH_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~')
-    .remove(b'!')
-    .remove(b'$')
-    .remove(b'&')
-    .remove(b'\'')
-    .remove(b'(')
-    .remove(b')')
-    .remove(b'*')
-    .remove(b'+')
-    .remove(b',')
-    .remove(b';')
-    .remove(b'=')
-    .remove(b':')
-    .remove(b'@');
-
 /// Appends a path value that the crate did not check by hand:
-/// percent-encoded, and refused when it would still change the route
-/// (empty, `.`, `..`).
+/// percent-encoded, and refused when it would still change the route.
 pub(crate) fn push_path(url: &mut String, field: &'static str, value: &str) -> Result<(), Error> {
-    let reason = match value {
-        "" => "is empty, which would change the request path",
-        "." | ".." => "is a dot segment, which would change the request path",
-        _ => {
-            url.extend(percent_encoding::utf8_percent_encode(value, PATH_VALUE));
-            return Ok(());
-        }
-    };
-    Err(Error::invalid(field, value, reason))
+    crate::values::path::push_encoded(url, value)
+        .map_err(|reason| Error::invalid(field, value, reason))
 }
 
 #[cfg(test)]

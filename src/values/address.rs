@@ -196,7 +196,7 @@ fn dns_ok(host: &str) -> bool {
 
 /// Why `value` is not an address, in words.
 pub(crate) fn address_reason(value: &str) -> String {
-    if let Some(reason) = crate::values::ids::route_reason(value) {
+    if let Some(reason) = super::path::route_reason(value) {
         return reason;
     }
     if value.len() > ADDRESS_MAX_LEN {

@@ -131,33 +131,8 @@ pub(crate) fn mask(value: &str) -> String {
     format!("{head}… ({} characters)", value.chars().count())
 }
 
-/// The reason shared by every value that goes into a path.
-pub(crate) fn route_reason(value: &str) -> Option<String> {
-    if value.is_empty() {
-        return Some("is empty".into());
-    }
-    if value.chars().any(char::is_whitespace) {
-        return Some("contains whitespace".into());
-    }
-    if value.chars().any(char::is_control) {
-        return Some("contains a control character".into());
-    }
-    if let Some(c) = value
-        .chars()
-        .find(|c| matches!(c, '/' | '?' | '#' | '%' | '\\'))
-    {
-        return Some(format!(
-            "contains {c:?}, which would change the request path"
-        ));
-    }
-    if value == "." || value == ".." {
-        return Some("is a dot segment, which would change the request path".into());
-    }
-    None
-}
-
 pub(crate) fn id_reason(value: &str) -> String {
-    if let Some(reason) = route_reason(value) {
+    if let Some(reason) = super::path::route_reason(value) {
         return reason;
     }
     if value.len() > 64 {

@@ -1,6 +1,8 @@
-//! [`Template`]: a path template such as `/phlo/{phlo_id}/runs/{run_id}`,
-//! in one place: its segments, filling it ([`PhloClient::request`]) and
-//! matching a path against it (MockPhlo's routing and its `on` routes).
+//! Paths, in one place: [`Template`], a path template such as
+//! `/phlo/{phlo_id}/runs/{run_id}` (its segments, filled by
+//! [`PhloClient::request`], matched by MockPhlo's routing), and the one
+//! answer to "would this value change the route?" ([`route_reason`] for a
+//! value that goes in as it is, [`push_encoded`] for one percent-encoded).
 //!
 //! [`PhloClient::request`]: crate::PhloClient::request
 
@@ -78,6 +80,71 @@ impl<'t> Template<'t> {
         }
         (count == path.len() && self.segments().count() == path.len()).then_some(values)
     }
+}
+
+/// Why a path value would change the route even percent-encoded: an
+/// empty segment, or a dot segment.
+fn empty_or_dot(value: &str) -> Option<&'static str> {
+    match value {
+        "" => Some("is empty"),
+        "." | ".." => Some("is a dot segment, which would change the request path"),
+        _ => None,
+    }
+}
+
+/// Why a value put into a path as it is (an id, an address, a raw
+/// request's value) would change the route, if it would.
+pub(crate) fn route_reason(value: &str) -> Option<String> {
+    if let Some(reason) = empty_or_dot(value) {
+        return Some(reason.into());
+    }
+    if value.chars().any(char::is_whitespace) {
+        return Some("contains whitespace".into());
+    }
+    if value.chars().any(char::is_control) {
+        return Some("contains a control character".into());
+    }
+    if let Some(c) = value
+        .chars()
+        .find(|c| matches!(c, '/' | '?' | '#' | '%' | '\\'))
+    {
+        return Some(format!(
+            "contains {c:?}, which would change the request path"
+        ));
+    }
+    None
+}
+
+/// Characters a path value is percent-encoded for: everything but the
+/// unreserved ones and the sub-delimiters and `:` and `@` that a path
+/// segment may hold as they are (RFC 3986 `pchar`).
+const PATH_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@');
+
+/// Appends a path value percent-encoded, or says why it would still
+/// change the route.
+pub(crate) fn push_encoded(url: &mut String, value: &str) -> Result<(), &'static str> {
+    if let Some(reason) = empty_or_dot(value) {
+        return Err(reason);
+    }
+    url.extend(percent_encoding::utf8_percent_encode(value, PATH_VALUE));
+    Ok(())
 }
 
 #[cfg(test)]
