@@ -252,18 +252,6 @@ impl fmt::Display for ApiDisplay<'_> {
     }
 }
 
-impl Error {
-    /// A value that breaks a rule of the spec, refused before any I/O.
-    pub(crate) fn broken_rule(v: crate::values::rules::Violation, operation: &str) -> Error {
-        let reason = v.reason(operation);
-        Error::InvalidInput {
-            field: v.field,
-            value: v.value,
-            reason,
-        }
-    }
-}
-
 impl From<crate::values::ids::InvalidId> for Error {
     /// As [`Error::InvalidInput`] with field `id`, so `"…".parse::<Id>()?`
     /// works in a function returning this crate's `Error`.

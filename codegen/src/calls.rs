@@ -88,11 +88,13 @@ pub fn calls(model: &Model) -> syn::File {
             values.push(quote!(body));
         }
         variants.push(quote!(#[doc = #doc] #variant { #(#fields),* }));
+        let rules = super::guarded::has_rules(model, op)
+            .then(|| quote!(super::checks::#check(#(#passed),*).map_err(crate::rt::mock::rule)?;));
         arms.push(quote! {
             #id => {
                 let op = &crate::rt::OPERATIONS[#index];
                 #(#parse)*
-                super::checks::#check(#(#passed),*).map_err(crate::rt::mock::Refusal::rule)?;
+                #rules
                 Ok(Call::#variant { #(#values),* })
             }
         });

@@ -42,6 +42,10 @@ pub fn items(model: &Model) -> Vec<syn::Item> {
                 }
             }
         });
+        // An operation whose inputs carry no rule has no check to call.
+        let check = has_rules(model, op).then(
+            || quote!(checks::#name(#(#names),*).map_err(|v| crate::rt::broken_rule(v, #id))?;),
+        );
         methods.push(quote! {
             #(#[doc = #docs])*
             pub fn #name(&self, #(#params),*)
@@ -52,7 +56,7 @@ pub fn items(model: &Model) -> Vec<syn::Item> {
             }
 
             fn #build(&self, #(#params),*) -> ::std::result::Result<::reqwest::Request, crate::rt::Error> {
-                checks::#name(#(#names),*).map_err(|v| crate::rt::Error::broken_rule(v, #id))?;
+                #check
                 #url
                 let __request = self
                     .config
@@ -67,8 +71,10 @@ pub fn items(model: &Model) -> Vec<syn::Item> {
                 __request.build().map_err(crate::rt::unbuildable)
             }
         });
-        checks.push(check_fn(model, op));
-        arms.push(prepare_arm(model, op, index));
+        if check.is_some() {
+            checks.push(check_fn(model, op));
+        }
+        arms.push(prepare_arm(op, index));
     }
     let operations: syn::Item = syn::parse_quote! {
         impl<'c> crate::rt::Operations<'c> {
@@ -266,9 +272,27 @@ fn query(op: &Op) -> TokenStream {
     }
 }
 
+/// Whether any input of `op` carries a rule of the spec: only then is there a
+/// `checks::<op>` to call.
+pub(crate) fn has_rules(model: &Model, op: &Op) -> bool {
+    !rules(model, op).is_empty()
+}
+
 fn check_fn(model: &Model, op: &Op) -> TokenStream {
     let name = format_ident!("{}", op.rust);
     let (params, _) = signature(op);
+    let body = rules(model, op);
+    quote! {
+        #[inline]
+        pub(crate) fn #name(#(#params),*) -> ::std::result::Result<(), crate::rt::Violation> {
+            #body
+            Ok(())
+        }
+    }
+}
+
+/// The checks of `op`'s inputs, in order (empty when none has a rule).
+fn rules(model: &Model, op: &Op) -> TokenStream {
     let mut body = TokenStream::new();
     for p in &op.params {
         let ident = format_ident!("{}", p.rust);
@@ -301,17 +325,10 @@ fn check_fn(model: &Model, op: &Op) -> TokenStream {
             quote!(if let ::std::option::Option::Some(body) = body { #check })
         });
     }
-    quote! {
-        #[inline]
-        pub(crate) fn #name(#(#params),*) -> ::std::result::Result<(), crate::rt::Violation> {
-            #body
-            Ok(())
-        }
-    }
+    body
 }
 
-fn prepare_arm(model: &Model, op: &Op, index: usize) -> TokenStream {
-    let _ = model;
+fn prepare_arm(op: &Op, index: usize) -> TokenStream {
     let id = &op.id;
     let build = format_ident!("request_{}", op.rust);
     let output = output(op);

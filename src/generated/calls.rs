@@ -121,8 +121,6 @@ impl Call {
                 let (phlo_id, __phlo_id) = crate::rt::mock::value::<
                     crate::rt::Id,
                 >(op, params, "phlo_id")?;
-                super::checks::get_phlo(&__phlo_id)
-                    .map_err(crate::rt::mock::Refusal::rule)?;
                 Ok(Call::GetPhlo { phlo_id })
             }
             "run_phlo" => {
@@ -134,8 +132,6 @@ impl Call {
                     crate::rt::Id,
                 >(op, params, "phlo_id")?;
                 let body = crate::rt::mock::body::<types::RunPhloRequest>(op, body)?;
-                super::checks::run_phlo(&__auth_id, &__phlo_id, body.as_ref())
-                    .map_err(crate::rt::mock::Refusal::rule)?;
                 Ok(Call::RunPhlo {
                     auth_id,
                     phlo_id,
@@ -150,8 +146,6 @@ impl Call {
                 let (run_id, __run_id) = crate::rt::mock::value::<
                     crate::rt::Id,
                 >(op, params, "run_id")?;
-                super::checks::get_phlo_run(&__phlo_id, &__run_id)
-                    .map_err(crate::rt::mock::Refusal::rule)?;
                 Ok(Call::GetPhloRun {
                     phlo_id,
                     run_id,
@@ -165,8 +159,6 @@ impl Call {
                 let (node_id, __node_id) = crate::rt::mock::value::<
                     crate::rt::Id,
                 >(op, params, "node_id")?;
-                super::checks::get_multi_party_call(&__phlo_id, &__node_id)
-                    .map_err(crate::rt::mock::Refusal::rule)?;
                 Ok(Call::GetMultiPartyCall {
                     phlo_id,
                     node_id,
@@ -184,8 +176,6 @@ impl Call {
                     types::MultiPartyCallRequest,
                 >(op, body)?
                     .expect("mock::body refuses a missing required body");
-                super::checks::update_multi_party_call(&__phlo_id, &__node_id, &body)
-                    .map_err(crate::rt::mock::Refusal::rule)?;
                 Ok(Call::UpdateMultiPartyCall {
                     phlo_id,
                     node_id,
@@ -205,13 +195,6 @@ impl Call {
                 >(op, params, "member_address")?;
                 let body = crate::rt::mock::body::<types::MemberRequest>(op, body)?
                     .expect("mock::body refuses a missing required body");
-                super::checks::update_multi_party_call_member(
-                        &__phlo_id,
-                        &__node_id,
-                        &__member_address,
-                        &body,
-                    )
-                    .map_err(crate::rt::mock::Refusal::rule)?;
                 Ok(Call::UpdateMultiPartyCallMember {
                     phlo_id,
                     node_id,
@@ -234,13 +217,6 @@ impl Call {
                     types::ConferenceBridgeMemberRequest,
                 >(op, body)?
                     .expect("mock::body refuses a missing required body");
-                super::checks::update_conference_bridge_member(
-                        &__phlo_id,
-                        &__node_id,
-                        &__member_address,
-                        &body,
-                    )
-                    .map_err(crate::rt::mock::Refusal::rule)?;
                 Ok(Call::UpdateConferenceBridgeMember {
                     phlo_id,
                     node_id,

@@ -1422,8 +1422,6 @@ impl<'c> crate::rt::Operations<'c> {
         &self,
         phlo_id: &crate::rt::Id,
     ) -> ::std::result::Result<::reqwest::Request, crate::rt::Error> {
-        checks::get_phlo(phlo_id)
-            .map_err(|v| crate::rt::Error::broken_rule(v, "get_phlo"))?;
         let mut __url = ::std::string::String::with_capacity(256);
         __url.push_str(&self.config.servers[0usize]);
         __url.push_str("/phlo/");
@@ -1469,8 +1467,6 @@ impl<'c> crate::rt::Operations<'c> {
         phlo_id: &crate::rt::Id,
         body: ::std::option::Option<&types::RunPhloRequest>,
     ) -> ::std::result::Result<::reqwest::Request, crate::rt::Error> {
-        checks::run_phlo(auth_id, phlo_id, body)
-            .map_err(|v| crate::rt::Error::broken_rule(v, "run_phlo"))?;
         let mut __url = ::std::string::String::with_capacity(256);
         __url.push_str(&self.config.servers[0usize]);
         __url.push_str("/account/");
@@ -1519,8 +1515,6 @@ impl<'c> crate::rt::Operations<'c> {
         phlo_id: &crate::rt::Id,
         run_id: &crate::rt::Id,
     ) -> ::std::result::Result<::reqwest::Request, crate::rt::Error> {
-        checks::get_phlo_run(phlo_id, run_id)
-            .map_err(|v| crate::rt::Error::broken_rule(v, "get_phlo_run"))?;
         let mut __url = ::std::string::String::with_capacity(256);
         __url.push_str(&self.config.servers[0usize]);
         __url.push_str("/phlo/");
@@ -1565,8 +1559,6 @@ impl<'c> crate::rt::Operations<'c> {
         phlo_id: &crate::rt::Id,
         node_id: &crate::rt::Id,
     ) -> ::std::result::Result<::reqwest::Request, crate::rt::Error> {
-        checks::get_multi_party_call(phlo_id, node_id)
-            .map_err(|v| crate::rt::Error::broken_rule(v, "get_multi_party_call"))?;
         let mut __url = ::std::string::String::with_capacity(256);
         __url.push_str(&self.config.servers[0usize]);
         __url.push_str("/phlo/");
@@ -1614,8 +1606,6 @@ impl<'c> crate::rt::Operations<'c> {
         node_id: &crate::rt::Id,
         body: &types::MultiPartyCallRequest,
     ) -> ::std::result::Result<::reqwest::Request, crate::rt::Error> {
-        checks::update_multi_party_call(phlo_id, node_id, body)
-            .map_err(|v| crate::rt::Error::broken_rule(v, "update_multi_party_call"))?;
         let mut __url = ::std::string::String::with_capacity(256);
         __url.push_str(&self.config.servers[0usize]);
         __url.push_str("/phlo/");
@@ -1673,11 +1663,6 @@ impl<'c> crate::rt::Operations<'c> {
         member_address: &crate::rt::Address,
         body: &types::MemberRequest,
     ) -> ::std::result::Result<::reqwest::Request, crate::rt::Error> {
-        checks::update_multi_party_call_member(phlo_id, node_id, member_address, body)
-            .map_err(|v| crate::rt::Error::broken_rule(
-                v,
-                "update_multi_party_call_member",
-            ))?;
         let mut __url = ::std::string::String::with_capacity(256);
         __url.push_str(&self.config.servers[0usize]);
         __url.push_str("/phlo/");
@@ -1737,11 +1722,6 @@ impl<'c> crate::rt::Operations<'c> {
         member_address: &crate::rt::Address,
         body: &types::ConferenceBridgeMemberRequest,
     ) -> ::std::result::Result<::reqwest::Request, crate::rt::Error> {
-        checks::update_conference_bridge_member(phlo_id, node_id, member_address, body)
-            .map_err(|v| crate::rt::Error::broken_rule(
-                v,
-                "update_conference_bridge_member",
-            ))?;
         let mut __url = ::std::string::String::with_capacity(256);
         __url.push_str(&self.config.servers[0usize]);
         __url.push_str("/phlo/");
@@ -1900,58 +1880,4 @@ impl<'c> crate::rt::Operations<'c> {
 #[allow(unused_variables, clippy::all)]
 pub(crate) mod checks {
     use super::types;
-    #[inline]
-    pub(crate) fn get_phlo(
-        phlo_id: &crate::rt::Id,
-    ) -> ::std::result::Result<(), crate::rt::Violation> {
-        Ok(())
-    }
-    #[inline]
-    pub(crate) fn run_phlo(
-        auth_id: &crate::rt::AuthId,
-        phlo_id: &crate::rt::Id,
-        body: ::std::option::Option<&types::RunPhloRequest>,
-    ) -> ::std::result::Result<(), crate::rt::Violation> {
-        Ok(())
-    }
-    #[inline]
-    pub(crate) fn get_phlo_run(
-        phlo_id: &crate::rt::Id,
-        run_id: &crate::rt::Id,
-    ) -> ::std::result::Result<(), crate::rt::Violation> {
-        Ok(())
-    }
-    #[inline]
-    pub(crate) fn get_multi_party_call(
-        phlo_id: &crate::rt::Id,
-        node_id: &crate::rt::Id,
-    ) -> ::std::result::Result<(), crate::rt::Violation> {
-        Ok(())
-    }
-    #[inline]
-    pub(crate) fn update_multi_party_call(
-        phlo_id: &crate::rt::Id,
-        node_id: &crate::rt::Id,
-        body: &types::MultiPartyCallRequest,
-    ) -> ::std::result::Result<(), crate::rt::Violation> {
-        Ok(())
-    }
-    #[inline]
-    pub(crate) fn update_multi_party_call_member(
-        phlo_id: &crate::rt::Id,
-        node_id: &crate::rt::Id,
-        member_address: &crate::rt::Address,
-        body: &types::MemberRequest,
-    ) -> ::std::result::Result<(), crate::rt::Violation> {
-        Ok(())
-    }
-    #[inline]
-    pub(crate) fn update_conference_bridge_member(
-        phlo_id: &crate::rt::Id,
-        node_id: &crate::rt::Id,
-        member_address: &crate::rt::Address,
-        body: &types::ConferenceBridgeMemberRequest,
-    ) -> ::std::result::Result<(), crate::rt::Violation> {
-        Ok(())
-    }
 }

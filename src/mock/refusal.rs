@@ -29,11 +29,6 @@ impl Refusal {
         Refusal::new(StatusCode::NOT_FOUND, format!("no route for {what}"))
     }
 
-    /// A value that breaks a rule of the spec, in Plivo's words.
-    pub(crate) fn rule(v: crate::values::rules::Violation) -> Self {
-        Refusal::new(StatusCode::BAD_REQUEST, v.message())
-    }
-
     fn invalid(name: &str) -> Self {
         Refusal::new(
             StatusCode::BAD_REQUEST,

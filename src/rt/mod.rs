@@ -42,6 +42,21 @@ pub(crate) use schema::{SchemaOf, from_spec};
 #[cfg(feature = "mock-server")]
 pub(crate) mod mock {
     pub(crate) use crate::mock::{Refusal, body, many, optional, value};
+
+    /// A value that breaks a rule of the spec, refused in Plivo's words.
+    pub(crate) fn rule(v: super::Violation) -> Refusal {
+        Refusal::new(reqwest::StatusCode::BAD_REQUEST, v.message())
+    }
+}
+
+/// A value that breaks a rule of the spec, refused before any I/O.
+pub(crate) fn broken_rule(v: Violation, operation: &str) -> Error {
+    let reason = v.reason(operation);
+    Error::InvalidInput {
+        field: v.field,
+        value: v.value,
+        reason,
+    }
 }
 
 use crate::{

@@ -3,7 +3,7 @@
 //! [`Check`] impl per schema that has a rule); this file holds the pieces
 //! they call, and [`Violation`], which becomes an
 //! [`Error::InvalidInput`](crate::Error::InvalidInput) in the client
-//! (`Error::broken_rule`) and Plivo's 400 in the mock.
+//! (`rt::broken_rule`) and Plivo's 400 in the mock.
 
 #![allow(
     dead_code,
