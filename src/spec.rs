@@ -230,6 +230,21 @@ pub(crate) struct Pattern {
     pub(crate) description: &'static str,
 }
 
+/// What the generated table's fields leave out: no enum values, default,
+/// examples or rules.
+const FIELD: Field = Field {
+    name: "",
+    location: Location::Body,
+    description: "",
+    required: false,
+    schema: "",
+    kind: Kind::String,
+    values: &[],
+    default: None,
+    examples: &[],
+    limits: Limits::NONE,
+};
+
 include!(concat!(env!("OUT_DIR"), "/spec_table.rs"));
 
 /// The operation `id`, if the spec has it.

@@ -281,20 +281,26 @@ fn fields_text(fields: &[Field]) -> String {
     fields
         .iter()
         .map(|f| {
-            let values: Vec<String> = f.values.iter().map(|v| format!("{v:?}")).collect();
+            // What a field has only sometimes is written only then; the
+            // rest comes from `FIELD`.
+            let mut rest = String::new();
+            if !f.values.is_empty() {
+                let values: Vec<String> = f.values.iter().map(|v| format!("{v:?}")).collect();
+                rest.push_str(&format!("values: &[{}], ", values.join(", ")));
+            }
+            if let Some(default) = &f.default {
+                rest.push_str(&format!("default: Some({default:?}), "));
+            }
+            if !f.examples.is_empty() {
+                rest.push_str(&format!("examples: &{:?}, ", f.examples));
+            }
+            if f.limits != "Limits::NONE" {
+                rest.push_str(&format!("limits: {}, ", f.limits));
+            }
             format!(
                 "Field {{ name: {:?}, location: Location::{}, description: {:?}, required: {}, \
-                 schema: {:?}, kind: Kind::{}, values: &[{}], default: {:?}, examples: &{:?}, limits: {} }}",
-                f.name,
-                f.location,
-                f.description,
-                f.required,
-                f.schema,
-                f.kind,
-                values.join(", "),
-                f.default,
-                f.examples,
-                f.limits,
+                 schema: {:?}, kind: Kind::{}, {rest}..FIELD }}",
+                f.name, f.location, f.description, f.required, f.schema, f.kind,
             )
         })
         .collect::<Vec<_>>()

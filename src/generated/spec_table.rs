@@ -21,10 +21,8 @@ pub static OPERATIONS: &[Operation] = &[
                 required: true,
                 schema: "Id",
                 kind: Kind::String,
-                values: &[],
-                default: None,
                 examples: &["4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20"],
-                limits: Limits::NONE,
+                ..FIELD
             },
         ],
         body: None,
@@ -49,10 +47,8 @@ pub static OPERATIONS: &[Operation] = &[
                 required: true,
                 schema: "AuthId",
                 kind: Kind::String,
-                values: &[],
-                default: None,
                 examples: &["MAXXXXXXXXXXXXXXXXXX"],
-                limits: Limits::NONE,
+                ..FIELD
             },
             Field {
                 name: "phlo_id",
@@ -61,10 +57,8 @@ pub static OPERATIONS: &[Operation] = &[
                 required: true,
                 schema: "Id",
                 kind: Kind::String,
-                values: &[],
-                default: None,
                 examples: &["4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20"],
-                limits: Limits::NONE,
+                ..FIELD
             },
         ],
         body: Some(Body {
@@ -96,10 +90,8 @@ pub static OPERATIONS: &[Operation] = &[
                 required: true,
                 schema: "Id",
                 kind: Kind::String,
-                values: &[],
-                default: None,
                 examples: &["4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20"],
-                limits: Limits::NONE,
+                ..FIELD
             },
             Field {
                 name: "run_id",
@@ -108,10 +100,8 @@ pub static OPERATIONS: &[Operation] = &[
                 required: true,
                 schema: "Id",
                 kind: Kind::String,
-                values: &[],
-                default: None,
                 examples: &["9b0a8f7e-6d5c-4b3a-2918-0f1e2d3c4b5a"],
-                limits: Limits::NONE,
+                ..FIELD
             },
         ],
         body: None,
@@ -136,10 +126,8 @@ pub static OPERATIONS: &[Operation] = &[
                 required: true,
                 schema: "Id",
                 kind: Kind::String,
-                values: &[],
-                default: None,
                 examples: &["4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20"],
-                limits: Limits::NONE,
+                ..FIELD
             },
             Field {
                 name: "node_id",
@@ -148,10 +136,8 @@ pub static OPERATIONS: &[Operation] = &[
                 required: true,
                 schema: "Id",
                 kind: Kind::String,
-                values: &[],
-                default: None,
                 examples: &["2e8f6d4b-1a3c-4e5f-8b7d-9c0a1b2c3d4e"],
-                limits: Limits::NONE,
+                ..FIELD
             },
         ],
         body: None,
@@ -176,10 +162,8 @@ pub static OPERATIONS: &[Operation] = &[
                 required: true,
                 schema: "Id",
                 kind: Kind::String,
-                values: &[],
-                default: None,
                 examples: &["4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20"],
-                limits: Limits::NONE,
+                ..FIELD
             },
             Field {
                 name: "node_id",
@@ -188,10 +172,8 @@ pub static OPERATIONS: &[Operation] = &[
                 required: true,
                 schema: "Id",
                 kind: Kind::String,
-                values: &[],
-                default: None,
                 examples: &["2e8f6d4b-1a3c-4e5f-8b7d-9c0a1b2c3d4e"],
-                limits: Limits::NONE,
+                ..FIELD
             },
         ],
         body: Some(Body {
@@ -207,9 +189,7 @@ pub static OPERATIONS: &[Operation] = &[
                     schema: "MultiPartyCallAction",
                     kind: Kind::String,
                     values: &["call", "warm_transfer", "cold_transfer"],
-                    default: None,
-                    examples: &[],
-                    limits: Limits::NONE,
+                    ..FIELD
                 },
                 Field {
                     name: "role",
@@ -220,8 +200,7 @@ pub static OPERATIONS: &[Operation] = &[
                     kind: Kind::String,
                     values: &["agent", "customer"],
                     default: Some("agent"),
-                    examples: &[],
-                    limits: Limits::NONE,
+                    ..FIELD
                 },
                 Field {
                     name: "to",
@@ -230,10 +209,7 @@ pub static OPERATIONS: &[Operation] = &[
                     required: true,
                     schema: "Address",
                     kind: Kind::String,
-                    values: &[],
-                    default: None,
-                    examples: &[],
-                    limits: Limits::NONE,
+                    ..FIELD
                 },
                 Field {
                     name: "trigger_source",
@@ -242,10 +218,7 @@ pub static OPERATIONS: &[Operation] = &[
                     required: true,
                     schema: "Address",
                     kind: Kind::String,
-                    values: &[],
-                    default: None,
-                    examples: &[],
-                    limits: Limits::NONE,
+                    ..FIELD
                 },
             ],
             free_form: false,
@@ -284,10 +257,8 @@ pub static OPERATIONS: &[Operation] = &[
                 required: true,
                 schema: "Id",
                 kind: Kind::String,
-                values: &[],
-                default: None,
                 examples: &["4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20"],
-                limits: Limits::NONE,
+                ..FIELD
             },
             Field {
                 name: "node_id",
@@ -296,10 +267,8 @@ pub static OPERATIONS: &[Operation] = &[
                 required: true,
                 schema: "Id",
                 kind: Kind::String,
-                values: &[],
-                default: None,
                 examples: &["2e8f6d4b-1a3c-4e5f-8b7d-9c0a1b2c3d4e"],
-                limits: Limits::NONE,
+                ..FIELD
             },
             Field {
                 name: "member_address",
@@ -308,10 +277,8 @@ pub static OPERATIONS: &[Operation] = &[
                 required: true,
                 schema: "Address",
                 kind: Kind::String,
-                values: &[],
-                default: None,
                 examples: &["+14152225555"],
-                limits: Limits::NONE,
+                ..FIELD
             },
         ],
         body: Some(Body {
@@ -334,9 +301,7 @@ pub static OPERATIONS: &[Operation] = &[
                         "hold",
                         "unhold",
                     ],
-                    default: None,
-                    examples: &[],
-                    limits: Limits::NONE,
+                    ..FIELD
                 },
             ],
             free_form: false,
@@ -363,10 +328,8 @@ pub static OPERATIONS: &[Operation] = &[
                 required: true,
                 schema: "Id",
                 kind: Kind::String,
-                values: &[],
-                default: None,
                 examples: &["4c9b2a31-7f8e-4d2c-9a6b-3e1d5f7a9b20"],
-                limits: Limits::NONE,
+                ..FIELD
             },
             Field {
                 name: "node_id",
@@ -375,10 +338,8 @@ pub static OPERATIONS: &[Operation] = &[
                 required: true,
                 schema: "Id",
                 kind: Kind::String,
-                values: &[],
-                default: None,
                 examples: &["2e8f6d4b-1a3c-4e5f-8b7d-9c0a1b2c3d4e"],
-                limits: Limits::NONE,
+                ..FIELD
             },
             Field {
                 name: "member_address",
@@ -387,10 +348,8 @@ pub static OPERATIONS: &[Operation] = &[
                 required: true,
                 schema: "Address",
                 kind: Kind::String,
-                values: &[],
-                default: None,
                 examples: &["+14152225555"],
-                limits: Limits::NONE,
+                ..FIELD
             },
         ],
         body: Some(Body {
@@ -406,9 +365,7 @@ pub static OPERATIONS: &[Operation] = &[
                     schema: "ConferenceBridgeMemberAction",
                     kind: Kind::String,
                     values: &["mute", "unmute", "hangup"],
-                    default: None,
-                    examples: &[],
-                    limits: Limits::NONE,
+                    ..FIELD
                 },
             ],
             free_form: false,
