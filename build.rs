@@ -56,6 +56,8 @@ fn generate(text: &str) -> Result<Vec<(&'static str, String)>, String> {
     let wanted = codegen::Wanted {
         calls: on("MOCK_SERVER"),
         httpmock: on("MOCK"),
+        pattern: on("PATTERN"),
+        uuid: on("UUID"),
     };
     let (files, warnings) = codegen::generate(text, wanted)?;
     for warning in warnings {

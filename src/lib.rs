@@ -48,6 +48,8 @@ pub use reqwest;
 /// so versions can match.
 pub use schemars;
 /// The uuid crate whose `Uuid` `format: uuid` values are, so versions can match.
+#[cfg(feature = "uuid")]
+#[cfg_attr(docsrs, doc(cfg(feature = "uuid")))]
 pub use uuid;
 pub use values::address::{ADDRESS_MAX_LEN, Address, InvalidAddress};
 pub use values::dates::{Date, DateTime, InvalidFormat};

@@ -8,6 +8,8 @@ fn main() -> Result<(), String> {
     let wanted = plivo_phlo_codegen::Wanted {
         calls: true,
         httpmock: true,
+        pattern: true,
+        uuid: true,
     };
     let (files, _) = plivo_phlo_codegen::generate(&text, wanted)?;
     let names = ["client.rs", "spec_table.rs", "calls.rs", "httpmock.rs"];

@@ -4,7 +4,8 @@
 use syn::visit_mut::{self, VisitMut};
 
 /// Refuses generated code that needs a crate plivo-phlo does not depend on
-/// at run time: `regress` (patterns) and `uuid` are dependencies, and the
+/// at run time: `regress` (patterns) and `uuid` are (behind the features
+/// the build asks for when the spec needs them), and the
 /// model maps `format: date-time` and `date` to the crate's own types, so
 /// only `chrono` (another date or time format) is left. The message names
 /// the schema and what to do instead.

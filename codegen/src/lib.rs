@@ -41,6 +41,10 @@ pub struct Wanted {
     pub calls: bool,
     /// progenitor's httpmock helpers (feature `mock`).
     pub httpmock: bool,
+    /// The regex engine (feature `pattern`): a spec with a `pattern` needs it.
+    pub pattern: bool,
+    /// The uuid crate (feature `uuid`): a spec with `format: uuid` needs it.
+    pub uuid: bool,
 }
 
 /// The four generated files: client (types, progenitor client, guarded
@@ -50,7 +54,7 @@ pub fn generate(text: &str, wanted: Wanted) -> Result<([Option<String>; 4], Vec<
     // The model reads the spec as a plain YAML value, which refuses a
     // duplicate key in any style (a struct would keep the last copy).
     let model = model::build(text)?;
-    check_patterns(&model)?;
+    check_engines(&model, wanted)?;
     let mut warnings = Vec::new();
     for (id, why) in &model.excluded {
         warnings.push(format!(
@@ -138,35 +142,68 @@ fn progenitor_spec(model: &Model) -> Result<openapiv3::OpenAPI, String> {
     serde_norway::from_value(doc).map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))
 }
 
-/// Every `pattern` compiles (regress, what the checks and typify's types use).
-fn check_patterns(model: &Model) -> Result<(), String> {
-    fn walk(at: &str, ty: &Ty) -> Result<(), String> {
-        match ty {
-            Ty::String(r) => match &r.pattern {
-                Some(p) => rust::check_pattern(at, p),
-                None => Ok(()),
-            },
-            Ty::Array(t, _) | Ty::Map(t) | Ty::Nullable(t) => walk(at, t),
-            _ => Ok(()),
-        }
+/// Every `pattern` compiles (regress, what the checks and typify's types
+/// use), and the crates the spec needs are on: a `pattern` needs the
+/// `pattern` feature, `format: uuid` the `uuid` feature. The first place
+/// that needs one is named.
+fn check_engines(model: &Model, wanted: Wanted) -> Result<(), String> {
+    #[derive(Default)]
+    struct Needs {
+        pattern: Option<String>,
+        uuid: Option<String>,
     }
+    fn walk(at: &str, ty: &Ty, needs: &mut Needs) -> Result<(), String> {
+        match ty {
+            Ty::String(r) => {
+                if let Some(p) = &r.pattern {
+                    rust::check_pattern(at, p)?;
+                    needs.pattern.get_or_insert_with(|| at.to_string());
+                }
+            }
+            Ty::Uuid => {
+                needs.uuid.get_or_insert_with(|| at.to_string());
+            }
+            Ty::Array(t, _) | Ty::Map(t) | Ty::Nullable(t) => walk(at, t, needs)?,
+            _ => {}
+        }
+        Ok(())
+    }
+    let mut needs = Needs::default();
     for op in &model.ops {
         for p in &op.params {
-            walk(&format!("operation {}, parameter {}", op.id, p.wire), &p.ty)?;
+            walk(
+                &format!("operation {}, parameter {}", op.id, p.wire),
+                &p.ty,
+                &mut needs,
+            )?;
         }
     }
     for (name, named) in &model.schemas {
         match named {
             Named::Object { props, .. } => {
                 for p in props {
-                    walk(&format!("schema {name}, property {}", p.wire), &p.ty)?;
+                    walk(
+                        &format!("schema {name}, property {}", p.wire),
+                        &p.ty,
+                        &mut needs,
+                    )?;
                 }
             }
-            Named::Alias(t) => walk(&format!("schema {name}"), t)?,
+            Named::Alias(t) => walk(&format!("schema {name}"), t, &mut needs)?,
             _ => {}
         }
     }
-    Ok(())
+    let off = |at: &str, what: &str, feature: &str| {
+        Err(format!(
+            "{at} has {what}, which needs plivo-phlo's `{feature}` feature: \
+             add it where the crate is a dependency (`features = [\"{feature}\"]`)"
+        ))
+    };
+    match (needs.pattern, needs.uuid) {
+        (Some(at), _) if !wanted.pattern => off(&at, "a `pattern`", "pattern"),
+        (_, Some(at)) if !wanted.uuid => off(&at, "`format: uuid`", "uuid"),
+        _ => Ok(()),
+    }
 }
 
 fn text_impls() -> impl Iterator<Item = TypeImpl> {

@@ -20,6 +20,8 @@ use std::{fmt, str::FromStr};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+#[cfg(feature = "pattern")]
+pub(crate) use crate::values::rules::pattern;
 pub(crate) use crate::{
     error::Error,
     operations::{Operations, Prepared, send_decoding_as},
@@ -30,8 +32,7 @@ pub(crate) use crate::{
         dates::{Date, DateTime},
         ids::{AuthId, Id},
         rules::{
-            Bounds, Check, Format, InvalidValue, Violation, format, items, length, number, pattern,
-            unknown,
+            Bounds, Check, Format, InvalidValue, Violation, format, items, length, number, unknown,
         },
     },
 };

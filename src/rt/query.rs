@@ -41,7 +41,9 @@ macro_rules! display_query {
         fn query_text(&self) -> Cow<'_, str> { Cow::Owned(self.to_string()) }
     })*};
 }
-display_query!(i32, i64, u32, u64, f64, bool, uuid::Uuid);
+display_query!(i32, i64, u32, u64, f64, bool);
+#[cfg(feature = "uuid")]
+display_query!(uuid::Uuid);
 
 /// The crate's checked text types go as they are.
 macro_rules! text_query {

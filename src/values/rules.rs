@@ -205,6 +205,7 @@ pub(crate) fn length(
 }
 
 /// `pattern` (ECMAScript, as the spec means it).
+#[cfg(feature = "pattern")]
 pub(crate) fn pattern(
     field: &'static str,
     value: &str,
