@@ -19,13 +19,12 @@ pub(super) enum Routed {
     Custom(Reply),
 }
 
-/// The outcome: what to record, the route's name for targeted faults, and
-/// the answer (status and JSON) or a custom route's reply.
+/// The outcome: what to record, the route's name for targeted faults, the
+/// mock's own answer, and a custom route's reply (which a fault replaces).
 pub(super) struct Answer {
     pub(super) call: Call,
     pub(super) target: Option<String>,
-    pub(super) status: StatusCode,
-    pub(super) json: Value,
+    pub(super) reply: Reply,
     pub(super) custom: Option<Reply>,
 }
 
@@ -80,8 +79,7 @@ pub(super) fn answer(
                 body: json.unwrap_or(Value::Null),
             },
             target: Some(template),
-            status: StatusCode::OK,
-            json: Value::Null,
+            reply: Reply::answer(StatusCode::OK, Value::Null),
             custom: Some(reply),
         },
         Routed::Operation(op) => {
@@ -101,8 +99,10 @@ pub(super) fn answer(
                     call,
                     target,
                     // The spec's success status (201 for a POST, 204 with no body, ...).
-                    status: StatusCode::from_u16(op.status).unwrap_or(StatusCode::OK),
-                    json: example(shared, op, &params[..path_values]),
+                    reply: Reply::answer(
+                        StatusCode::from_u16(op.status).unwrap_or(StatusCode::OK),
+                        example(shared, op, &params[..path_values]),
+                    ),
                     custom: None,
                 },
                 Err(refusal) => refuse(shared, target, refusal),
@@ -153,13 +153,13 @@ pub(super) fn refused(shared: &Shared, status: StatusCode, reason: &str) -> Answ
 }
 
 fn refuse(shared: &Shared, target: Option<String>, refusal: Refusal) -> Answer {
+    let json = json!({ "api_id": shared.next_api_id(), "error": refusal.reason });
     Answer {
-        json: json!({ "api_id": shared.next_api_id(), "error": refusal.reason }),
         call: Call::Rejected {
             reason: refusal.reason,
         },
         target,
-        status: refusal.status,
+        reply: Reply::answer(refusal.status, json),
         custom: None,
     }
 }

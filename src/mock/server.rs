@@ -367,29 +367,27 @@ async fn handle(
         call: answer.call,
         status: None,
     });
-    let reply = fault.or(answer.custom);
-    if let Some(delay) = reply.as_ref().map(|r| r.delay).filter(|d| !d.is_zero()) {
+    let scripted = fault.or(answer.custom);
+    let delay = scripted.as_ref().map_or(Duration::ZERO, |r| r.delay);
+    if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
-    let response = match reply.as_ref().map(|r| r.kind) {
-        Some(Kind::Close) => {
-            answered(shared, index, None);
-            return Err(Dropped);
-        }
-        Some(Kind::Reset) => {
-            answered(shared, index, None);
+    let reply = match scripted {
+        Some(reply) if reply.kind != Kind::Normal => reply,
+        _ => answer.reply,
+    };
+    let Kind::Status(status) = reply.kind else {
+        answered(shared, index, None);
+        if reply.kind == Kind::Reset {
             // The connection's task drops the connection on this signal;
             // answering nothing until then.
             reset.notify_one();
             std::future::pending::<()>().await;
-            return Err(Dropped);
         }
-        Some(Kind::Status(status)) => reply.as_ref().map(|r| r.response(status)),
-        Some(Kind::Normal) | None => None,
-    }
-    .unwrap_or_else(|| json_response(answer.status, &answer.json));
-    answered(shared, index, Some(response.status()));
-    Ok(response)
+        return Err(Dropped);
+    };
+    answered(shared, index, Some(status));
+    Ok(reply.response(status))
 }
 
 /// Notes the status of request `index` and tells the subscribers.
@@ -407,22 +405,6 @@ fn answered(shared: &Shared, index: u64, status: Option<StatusCode>) {
     }
     // Nobody subscribed: fine.
     let _ = shared.answered.send(record);
-}
-
-fn json_response(status: StatusCode, body: &serde_json::Value) -> Response<Full<Bytes>> {
-    // A 204 or 205 carries no body (RFC 9110).
-    if matches!(status.as_u16(), 204 | 205) {
-        let mut r = Response::new(Full::new(Bytes::new()));
-        *r.status_mut() = status;
-        return r;
-    }
-    let mut r = Response::new(Full::new(Bytes::from(body.to_string())));
-    *r.status_mut() = status;
-    r.headers_mut().insert(
-        hyper::header::CONTENT_TYPE,
-        hyper::header::HeaderValue::from_static("application/json"),
-    );
-    r
 }
 
 // Reading a request's body within bounds: what the mock keeps, and how
