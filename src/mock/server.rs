@@ -24,6 +24,7 @@ use super::{
     Call,
     callbacks::Callbacks,
     callbacks::{CallbackFault, SentCallback},
+    refusal::Refusal,
     reply::{Kind, Reply},
     routes,
     state::{Recorded, Route, Shared, State},
@@ -325,24 +326,13 @@ async fn handle(
         .map_or_else(|| parts.uri.path().to_string(), |p| p.as_str().to_string());
     let (body, answer) = match read_body(body).await {
         Ok(body) => {
-            let answer = routes::answer(
-                shared,
-                &parts.method,
-                &parts.headers,
-                parts.uri.path(),
-                parts.uri.query(),
-                &body,
-            );
+            let answer = routes::answer(shared, &parts, &body);
             (body, answer)
         }
-        Err(BodyRead::TooLarge) => (
-            Bytes::new(),
-            routes::refused(
-                shared,
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "Request body too large.",
-            ),
-        ),
+        Err(BodyRead::TooLarge) => {
+            let refusal = Refusal::new(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large.");
+            (Bytes::new(), routes::refuse(shared, None, refusal))
+        }
         // The body was cut off: nothing to answer, but the attempt counts.
         Err(BodyRead::Broken) => {
             let reason = "the request body could not be read".to_string();
