@@ -172,7 +172,7 @@ impl MockPhlo {
     /// How many requests reached the mock since it started (or since
     /// [`reset`](Self::reset)), kept or not.
     pub fn hits(&self) -> usize {
-        self.shared.lock().recorded.total()
+        self.shared.lock().hits
     }
 
     /// How many TCP connections the mock accepted.
@@ -192,6 +192,7 @@ impl MockPhlo {
     pub fn reset(&self) {
         let mut state = self.shared.lock();
         state.recorded.clear();
+        state.hits = 0;
         state.faults.clear();
     }
 
@@ -336,7 +337,7 @@ async fn handle(
         // The body was cut off: nothing to answer, but the attempt counts.
         Err(BodyRead::Broken) => {
             let reason = "the request body could not be read".to_string();
-            shared.lock().recorded.push(Recorded {
+            shared.lock().record(Recorded {
                 method: parts.method,
                 path,
                 headers: parts.headers,
@@ -349,7 +350,7 @@ async fn handle(
     };
     let fault = shared.take_fault(answer.target.as_deref());
     // Recorded on arrival, so a request whose client gave up still counts.
-    let index = shared.lock().recorded.push(Recorded {
+    let index = shared.lock().record(Recorded {
         method: parts.method,
         path,
         headers: parts.headers,
@@ -381,7 +382,7 @@ async fn handle(
 }
 
 /// Notes the status of request `index` and tells the subscribers.
-fn answered(shared: &Shared, index: u64, status: Option<StatusCode>) {
+fn answered(shared: &Shared, index: usize, status: Option<StatusCode>) {
     let record = {
         let mut state = shared.lock();
         let Some(record) = state.recorded.get_mut(index) else {
