@@ -211,7 +211,7 @@ impl MockPhlo {
 
     fn script(&self, target: Option<String>, n: usize, fault: Reply) {
         if n > 0 {
-            self.shared.lock().faults.push_back((target, n, fault));
+            self.shared.lock().faults.push((target, n, fault));
         }
     }
 
@@ -321,43 +321,40 @@ async fn handle(
     reset: &Notify,
 ) -> Result<Response<Full<Bytes>>, Dropped> {
     let (parts, body) = req.into_parts();
-    let path = parts
-        .uri
-        .path_and_query()
-        .map_or_else(|| parts.uri.path().to_string(), |p| p.as_str().to_string());
-    let (body, answer) = match read_body(body).await {
-        Ok(body) => {
-            let answer = routes::answer(shared, &parts, &body);
-            (body, answer)
-        }
+    let read = match read_body(body).await {
+        Ok(body) => Ok((body.clone(), routes::answer(shared, &parts, &body))),
         Err(BodyRead::TooLarge) => {
             let refusal = Refusal::new(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large.");
-            (Bytes::new(), routes::refuse(shared, None, refusal))
+            Ok((Bytes::new(), routes::refuse(shared, None, refusal)))
         }
-        // The body was cut off: nothing to answer, but the attempt counts.
-        Err(BodyRead::Broken) => {
-            let reason = "the request body could not be read".to_string();
-            shared.lock().record(Recorded {
-                method: parts.method,
-                path,
-                headers: parts.headers,
-                body: Bytes::new(),
-                call: Call::Rejected { reason },
-                status: None,
-            });
-            return Err(Dropped);
-        }
+        Err(BodyRead::Broken) => Err(()),
     };
-    let fault = shared.take_fault(answer.target.as_deref());
-    // Recorded on arrival, so a request whose client gave up still counts.
-    let index = shared.lock().record(Recorded {
+    let record = |body, call| Recorded {
         method: parts.method,
-        path,
+        path: parts
+            .uri
+            .path_and_query()
+            .map_or(parts.uri.path(), |p| p.as_str())
+            .to_string(),
         headers: parts.headers,
         body,
-        call: answer.call,
+        call,
         status: None,
-    });
+    };
+    let Ok((body, answer)) = read else {
+        // The body was cut off: nothing to answer, but the attempt counts.
+        let reason = "the request body could not be read".to_string();
+        shared
+            .lock()
+            .record(record(Bytes::new(), Call::Rejected { reason }));
+        return Err(Dropped);
+    };
+    // Recorded on arrival, so a request whose client gave up still counts.
+    let (fault, index) = {
+        let mut state = shared.lock();
+        let fault = state.take_fault(answer.target.as_deref());
+        (fault, state.record(record(body, answer.call)))
+    };
     let scripted = fault.or(answer.custom);
     let delay = scripted.as_ref().map_or(Duration::ZERO, |r| r.delay);
     if !delay.is_zero() {

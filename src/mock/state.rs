@@ -23,7 +23,7 @@ pub(super) struct State {
     pub(super) hits: usize,
     /// Scripted replies: (operationId or route template, or any; how many
     /// more requests; the reply).
-    pub(super) faults: VecDeque<(Option<String>, usize, Reply)>,
+    pub(super) faults: Vec<(Option<String>, usize, Reply)>,
     pub(super) routes: Vec<Route>,
 }
 
@@ -32,6 +32,20 @@ impl State {
     pub(super) fn record(&mut self, request: Recorded) -> usize {
         self.hits += 1;
         self.recorded.push(request)
+    }
+
+    /// The first scripted reply for `target` (or for any request), used up.
+    pub(super) fn take_fault(&mut self, target: Option<&str>) -> Option<Reply> {
+        let faults = &mut self.faults;
+        let at = faults
+            .iter()
+            .position(|(t, _, _)| t.is_none() || t.as_deref() == target)?;
+        faults[at].1 -= 1;
+        Some(if faults[at].1 == 0 {
+            faults.remove(at).2
+        } else {
+            faults[at].2.clone()
+        })
     }
 }
 
@@ -56,22 +70,6 @@ impl Shared {
     pub(super) fn next_api_id(&self) -> String {
         let n = self.ids.fetch_add(1, Ordering::Relaxed);
         format!("00000000-0000-4000-8000-{n:012x}")
-    }
-
-    /// The first scripted reply for `target` (or for any request), used up.
-    pub(super) fn take_fault(&self, target: Option<&str>) -> Option<Reply> {
-        let mut state = self.lock();
-        let at = state
-            .faults
-            .iter()
-            .position(|(t, _, _)| t.is_none() || t.as_deref().is_some_and(|t| Some(t) == target))?;
-        let (_, left, reply) = &mut state.faults[at];
-        let reply = reply.clone();
-        *left -= 1;
-        if *left == 0 {
-            state.faults.remove(at);
-        }
-        Some(reply)
     }
 }
 
