@@ -16,7 +16,6 @@ use hyper_util::rt::TokioIo;
 use reqwest::{Method, StatusCode};
 use tokio::{
     net::{TcpListener, TcpStream},
-    sync::Notify,
     task::JoinHandle,
 };
 
@@ -286,40 +285,26 @@ async fn connection(shared: Arc<Shared>, stream: TcpStream) {
     let spare = stream
         .into_std()
         .and_then(|s| Ok((s.try_clone()?, s)))
-        .and_then(|(spare, s)| Ok((spare, TcpStream::from_std(s)?)));
+        .and_then(|(spare, s)| Ok((Arc::new(spare), TcpStream::from_std(s)?)));
     let Ok((spare, stream)) = spare else { return };
-    let reset = Arc::new(Notify::new());
-    let signal = reset.clone();
     let service = service_fn(move |req| {
-        let (shared, signal) = (shared.clone(), signal.clone());
-        async move { handle(&shared, req, &signal).await }
+        let (shared, spare) = (shared.clone(), spare.clone());
+        async move { handle(&shared, req, &spare).await }
     });
-    let served = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
-    tokio::select! {
-        _ = served => {}
-        _ = reset.notified() => {
-            let _ = socket2::SockRef::from(&spare).set_linger(Some(Duration::ZERO));
-        }
-    }
+    // Ends with the answer's error for a close or a reset.
+    let _ = http1::Builder::new()
+        .serve_connection(TokioIo::new(stream), service)
+        .await;
 }
 
-/// Why a connection ends without an answer.
-#[derive(Debug)]
-struct Dropped;
-
-impl std::fmt::Display for Dropped {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("closed without an answer (scripted)")
-    }
-}
-
-impl std::error::Error for Dropped {}
+/// What a connection ends with when it sends no answer.
+const DROPPED: &str = "closed without an answer (scripted)";
 
 async fn handle(
     shared: &Shared,
     req: Request<hyper::body::Incoming>,
-    reset: &Notify,
-) -> Result<Response<Full<Bytes>>, Dropped> {
+    socket: &std::net::TcpStream,
+) -> std::io::Result<Response<Full<Bytes>>> {
     let (parts, body) = req.into_parts();
     let read = match read_body(body).await {
         Ok(body) => Ok((body.clone(), routes::answer(shared, &parts, &body))),
@@ -347,7 +332,7 @@ async fn handle(
         shared
             .lock()
             .record(record(Bytes::new(), Call::Rejected { reason }));
-        return Err(Dropped);
+        return Err(std::io::Error::other(DROPPED));
     };
     // Recorded on arrival, so a request whose client gave up still counts.
     let (fault, index) = {
@@ -367,12 +352,10 @@ async fn handle(
     let Kind::Status(status) = reply.kind else {
         answered(shared, index, None);
         if reply.kind == Kind::Reset {
-            // The connection's task drops the connection on this signal;
-            // answering nothing until then.
-            reset.notify_one();
-            std::future::pending::<()>().await;
+            // The error makes hyper drop the connection: a reset, not a close.
+            let _ = socket2::SockRef::from(socket).set_linger(Some(Duration::ZERO));
         }
-        return Err(Dropped);
+        return Err(std::io::Error::other(DROPPED));
     };
     answered(shared, index, Some(status));
     Ok(reply.response(status))
