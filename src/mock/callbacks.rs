@@ -76,11 +76,13 @@ struct Pending {
 }
 
 #[derive(Default)]
-struct Inner {
+pub(super) struct Inner {
     queue: Option<mpsc::Sender<Pending>>,
     url: Option<String>,
-    faults: VecDeque<CallbackFault>,
-    dropped: usize,
+    /// Faults for the next events, one each, in order.
+    pub(super) faults: VecDeque<CallbackFault>,
+    /// Events dropped because the queue was full.
+    pub(super) dropped: usize,
     /// Member ids by address, for the exit of a member who entered.
     members: HashMap<String, u64>,
     next_member: u64,
@@ -92,28 +94,13 @@ pub(super) struct Callbacks {
     /// The newest callbacks sent (as many as the mock keeps requests by
     /// default: a long-running `phlo mock` stays bounded), watched by
     /// `next_callback`.
-    sent: watch::Sender<Log<SentCallback>>,
+    pub(super) sent: watch::Sender<Log<SentCallback>>,
     /// The sequence number of the next one `next_callback` returns.
     cursor: AtomicUsize,
     auth_token: String,
 }
 
 impl Callbacks {
-    /// Queues `fault` for the next event not yet given one.
-    pub(super) fn fault_next(&self, fault: CallbackFault) {
-        self.lock().faults.push_back(fault);
-    }
-
-    /// The events sent so far, oldest first.
-    pub(super) fn sent(&self) -> Vec<SentCallback> {
-        self.sent.borrow().iter().cloned().collect()
-    }
-
-    /// How many events were dropped because the queue was full.
-    pub(super) fn dropped(&self) -> usize {
-        self.lock().dropped
-    }
-
     pub(super) fn new(auth_token: &str) -> Arc<Self> {
         Arc::new(Callbacks {
             inner: Mutex::default(),
@@ -123,7 +110,7 @@ impl Callbacks {
         })
     }
 
-    fn lock(&self) -> MutexGuard<'_, Inner> {
+    pub(super) fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -173,10 +160,12 @@ impl Callbacks {
         let Some(queue) = inner.queue.clone() else {
             return;
         };
-        let (name, address) = match call {
-            Call::UpdateMultiPartyCall { body, .. } => {
-                (MultiPartyCallEventName::ConferenceEnter, body.to.as_str())
-            }
+        let (name, address, from) = match call {
+            Call::UpdateMultiPartyCall { body, .. } => (
+                MultiPartyCallEventName::ConferenceEnter,
+                body.to.as_str(),
+                Some(body.trigger_source.to_string()),
+            ),
             Call::UpdateMultiPartyCallMember {
                 member_address,
                 body,
@@ -184,6 +173,7 @@ impl Callbacks {
             } if body.action == MemberAction::Hangup => (
                 MultiPartyCallEventName::ConferenceExit,
                 member_address.as_str(),
+                None,
             ),
             _ => return,
         };
@@ -198,10 +188,6 @@ impl Callbacks {
         if name == MultiPartyCallEventName::ConferenceEnter {
             inner.members.insert(address.to_string(), member_id);
         }
-        let from = match call {
-            Call::UpdateMultiPartyCall { body, .. } => Some(body.trigger_source.to_string()),
-            _ => None,
-        };
         let event = MultiPartyCallEvent {
             event: name,
             from,
@@ -275,20 +261,16 @@ async fn send_one(callbacks: &Callbacks, pending: Pending) {
     set("content-type", "application/x-www-form-urlencoded");
     set(SIGNATURE_V3_HEADER, &signature);
     set(NONCE_V3_HEADER, &nonce);
-    let times = if pending.fault == Some(CallbackFault::Duplicate) {
-        2
-    } else {
-        1
-    };
-    for _ in 0..times {
-        let body = Bytes::from(body.clone());
+    let body = Bytes::from(body);
+    let duplicate = pending.fault == Some(CallbackFault::Duplicate);
+    for _ in 0..1 + usize::from(duplicate) {
         let status = post(&url, &headers, body.clone()).await;
         callbacks.sent.send_modify(|log| {
             log.push(SentCallback {
                 event: pending.event.clone(),
                 url: url.clone(),
                 headers: headers.clone(),
-                body,
+                body: body.clone(),
                 fault: pending.fault,
                 status,
             });

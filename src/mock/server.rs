@@ -257,18 +257,19 @@ impl MockPhlo {
     /// Applies `fault` to the next event callback not yet given a fault
     /// (faults queue up: one per event, in order).
     pub fn fault_next_callback(&self, fault: CallbackFault) {
-        self.shared.callbacks.fault_next(fault);
+        self.shared.callbacks.lock().faults.push_back(fault);
     }
 
     /// Every event callback sent so far (at most the newest 10 000), in
     /// the order sent (a duplicate twice).
     pub fn callbacks_sent(&self) -> Vec<SentCallback> {
-        self.shared.callbacks.sent()
+        let sent = self.shared.callbacks.sent.borrow();
+        sent.iter().cloned().collect()
     }
 
     /// How many events were dropped because the queue was full.
     pub fn callbacks_dropped(&self) -> usize {
-        self.shared.callbacks.dropped()
+        self.shared.callbacks.lock().dropped
     }
 
     /// The next event callback sent (after the last one this returned),
