@@ -240,9 +240,10 @@ impl MockPhlo {
     /// [`Receiver`](crate::callback::Receiver) expects.
     ///
     /// Sending never holds up the mock's answers: events are queued (at
-    /// most [`CALLBACK_QUEUE_LIMIT`]; past that they are dropped and
-    /// counted) and sent one at a time, in order, by a task of their own,
-    /// each retried at most [`CALLBACK_RETRIES`] times after a connection
+    /// most [`CALLBACK_QUEUE_LIMIT`](super::CALLBACK_QUEUE_LIMIT); past that
+    /// they are dropped and counted) and sent one at a time, in order, by a
+    /// task of their own, each retried at most
+    /// [`CALLBACK_RETRIES`](super::CALLBACK_RETRIES) times after a connection
     /// error or a 5xx. Calling it again changes the URL for the events
     /// still to be sent. Needs a Tokio runtime.
     ///
