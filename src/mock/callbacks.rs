@@ -18,7 +18,7 @@ use hyper_util::rt::TokioIo;
 use reqwest::{Method, StatusCode};
 use tokio::{net::TcpStream, sync::mpsc, sync::watch};
 
-use super::Call;
+use super::{Call, state::Log};
 use crate::callback::{Callback, NONCE_V3_HEADER, SIGNATURE_V3_HEADER, SignatureV3};
 use crate::generated::types::{MemberAction, MultiPartyCallEvent, MultiPartyCallEventName};
 
@@ -29,10 +29,6 @@ pub const CALLBACK_QUEUE_LIMIT: usize = 256;
 /// How many times a callback is retried after a connection error or a 5xx
 /// answer (100 ms apart), besides the first attempt.
 pub const CALLBACK_RETRIES: usize = 2;
-
-/// How many sent callbacks the mock keeps (the newest): a long-running
-/// `phlo mock` stays bounded.
-const SENT_KEPT: usize = 10_000;
 
 /// How long one attempt may take before it counts as failed.
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -80,15 +76,13 @@ struct Pending {
 }
 
 #[derive(Default)]
-struct Inner {
+pub(super) struct Inner {
     queue: Option<mpsc::Sender<Pending>>,
     url: Option<String>,
-    faults: VecDeque<CallbackFault>,
-    /// The newest [`SENT_KEPT`] callbacks sent.
-    sent: VecDeque<SentCallback>,
-    /// How many older ones were forgotten.
-    forgotten: usize,
-    dropped: usize,
+    /// Faults for the next events, one each, in order.
+    pub(super) faults: VecDeque<CallbackFault>,
+    /// Events dropped because the queue was full.
+    pub(super) dropped: usize,
     /// Member ids by address, for the exit of a member who entered.
     members: HashMap<String, u64>,
     next_member: u64,
@@ -97,39 +91,26 @@ struct Inner {
 /// The mock's callback state: shared by the server and the sending task.
 pub(super) struct Callbacks {
     inner: Mutex<Inner>,
-    /// How many callbacks were sent so far, for `next_callback`.
-    count: watch::Sender<usize>,
-    /// The next one `next_callback` returns.
+    /// The newest callbacks sent (as many as the mock keeps requests by
+    /// default: a long-running `phlo mock` stays bounded), watched by
+    /// `next_callback`.
+    pub(super) sent: watch::Sender<Log<SentCallback>>,
+    /// The sequence number of the next one `next_callback` returns.
     cursor: AtomicUsize,
     auth_token: String,
 }
 
 impl Callbacks {
-    /// Queues `fault` for the next event not yet given one.
-    pub(super) fn fault_next(&self, fault: CallbackFault) {
-        self.lock().faults.push_back(fault);
-    }
-
-    /// The events sent so far, oldest first.
-    pub(super) fn sent(&self) -> Vec<SentCallback> {
-        self.lock().sent.iter().cloned().collect()
-    }
-
-    /// How many events were dropped because the queue was full.
-    pub(super) fn dropped(&self) -> usize {
-        self.lock().dropped
-    }
-
     pub(super) fn new(auth_token: &str) -> Arc<Self> {
         Arc::new(Callbacks {
             inner: Mutex::default(),
-            count: watch::channel(0).0,
+            sent: watch::channel(Log::default()).0,
             cursor: AtomicUsize::new(0),
             auth_token: auth_token.to_string(),
         })
     }
 
-    fn lock(&self) -> MutexGuard<'_, Inner> {
+    pub(super) fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -158,20 +139,15 @@ impl Callbacks {
     /// The callback after the last one `next` returned, once it is sent,
     /// or `None` after `timeout`.
     pub(super) async fn next(&self, timeout: Duration) -> Option<SentCallback> {
-        let mut index = self.cursor.load(Ordering::Relaxed);
-        let mut count = self.count.subscribe();
-        let reached = tokio::time::timeout(timeout, count.wait_for(|n| *n > index)).await;
-        let sent = match reached {
-            Ok(Ok(_)) => {
-                let inner = self.lock();
-                // Past the forgotten ones: the oldest kept.
-                index = index.max(inner.forgotten);
-                inner.sent.get(index - inner.forgotten).cloned()
-            }
-            _ => None,
-        }?;
+        let index = self.cursor.load(Ordering::Relaxed);
+        let mut sent = self.sent.subscribe();
+        let sent = tokio::time::timeout(timeout, sent.wait_for(|log| log.end() > index));
+        let log = sent.await.ok()?.ok()?;
+        // Past the forgotten ones: the oldest kept.
+        let index = index.max(log.first);
+        let callback = log.get(index).cloned()?;
         self.cursor.store(index + 1, Ordering::Relaxed);
-        Some(sent)
+        Some(callback)
     }
 
     /// What a real node would post after `call` was answered with `status`:
@@ -184,10 +160,12 @@ impl Callbacks {
         let Some(queue) = inner.queue.clone() else {
             return;
         };
-        let (name, address) = match call {
-            Call::UpdateMultiPartyCall { body, .. } => {
-                (MultiPartyCallEventName::ConferenceEnter, body.to.as_str())
-            }
+        let (name, address, from) = match call {
+            Call::UpdateMultiPartyCall { body, .. } => (
+                MultiPartyCallEventName::ConferenceEnter,
+                body.to.as_str(),
+                Some(body.trigger_source.to_string()),
+            ),
             Call::UpdateMultiPartyCallMember {
                 member_address,
                 body,
@@ -195,6 +173,7 @@ impl Callbacks {
             } if body.action == MemberAction::Hangup => (
                 MultiPartyCallEventName::ConferenceExit,
                 member_address.as_str(),
+                None,
             ),
             _ => return,
         };
@@ -209,10 +188,6 @@ impl Callbacks {
         if name == MultiPartyCallEventName::ConferenceEnter {
             inner.members.insert(address.to_string(), member_id);
         }
-        let from = match call {
-            Call::UpdateMultiPartyCall { body, .. } => Some(body.trigger_source.to_string()),
-            _ => None,
-        };
         let event = MultiPartyCallEvent {
             event: name,
             from,
@@ -286,29 +261,20 @@ async fn send_one(callbacks: &Callbacks, pending: Pending) {
     set("content-type", "application/x-www-form-urlencoded");
     set(SIGNATURE_V3_HEADER, &signature);
     set(NONCE_V3_HEADER, &nonce);
-    let times = if pending.fault == Some(CallbackFault::Duplicate) {
-        2
-    } else {
-        1
-    };
-    for _ in 0..times {
-        let body = Bytes::from(body.clone());
+    let body = Bytes::from(body);
+    let duplicate = pending.fault == Some(CallbackFault::Duplicate);
+    for _ in 0..1 + usize::from(duplicate) {
         let status = post(&url, &headers, body.clone()).await;
-        let mut inner = callbacks.lock();
-        if inner.sent.len() == SENT_KEPT {
-            inner.sent.pop_front();
-            inner.forgotten += 1;
-        }
-        inner.sent.push_back(SentCallback {
-            event: pending.event.clone(),
-            url: url.clone(),
-            headers: headers.clone(),
-            body,
-            fault: pending.fault,
-            status,
+        callbacks.sent.send_modify(|log| {
+            log.push(SentCallback {
+                event: pending.event.clone(),
+                url: url.clone(),
+                headers: headers.clone(),
+                body: body.clone(),
+                fault: pending.fault,
+                status,
+            });
         });
-        drop(inner);
-        callbacks.count.send_modify(|n| *n += 1);
     }
 }
 

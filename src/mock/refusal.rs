@@ -2,13 +2,14 @@
 //! checked into their generated types, required body fields, addresses and
 //! enum values. The generated `Call::decode` calls these.
 
-use std::str::FromStr;
+use std::{borrow::Cow, str::FromStr};
 
+use percent_encoding::percent_decode_str;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::spec::{Field, HandWritten, Operation};
+use crate::spec::{Field, HandWritten, Location, Operation};
 
 /// A refused request: the status and Plivo's `error` text.
 #[derive(Debug)]
@@ -29,12 +30,23 @@ impl Refusal {
         Refusal::new(StatusCode::NOT_FOUND, format!("no route for {what}"))
     }
 
-    fn invalid(name: &str) -> Self {
-        Refusal::new(
-            StatusCode::BAD_REQUEST,
-            format!("Invalid value provided for {name}."),
-        )
+    /// A 400.
+    pub(super) fn bad(reason: impl Into<String>) -> Self {
+        Refusal::new(StatusCode::BAD_REQUEST, reason)
     }
+
+    fn mandatory(name: &str) -> Self {
+        Refusal::bad(format!("{name} is a mandatory param."))
+    }
+
+    pub(super) fn invalid(status: StatusCode, name: &str) -> Self {
+        Refusal::new(status, format!("Invalid value provided for {name}."))
+    }
+}
+
+/// Whether `op` has a parameter `name` for which `test` holds.
+pub(super) fn param_is(op: &Operation, name: &str, test: impl Fn(&Field) -> bool) -> bool {
+    op.params.iter().any(|p| p.name == name && test(p))
 }
 
 /// A required value, as sent, and parsed into `T`.
@@ -45,11 +57,10 @@ pub(crate) fn value<T: FromStr>(
 ) -> Result<(String, T), Refusal> {
     match optional::<T>(op, params, name)? {
         (Some(raw), Some(value)) => Ok((raw, value)),
-        _ if is_path(op, name) => Err(Refusal::no_route(op.path)),
-        _ => Err(Refusal::new(
-            StatusCode::BAD_REQUEST,
-            format!("{name} is a mandatory param."),
-        )),
+        _ if param_is(op, name, |p| p.location == Location::Path) => {
+            Err(Refusal::no_route(op.path))
+        }
+        _ => Err(Refusal::mandatory(name)),
     }
 }
 
@@ -61,11 +72,10 @@ pub(crate) fn optional<T: FromStr>(
     params: &[(&str, &str)],
     name: &str,
 ) -> Result<(Option<String>, Option<T>), Refusal> {
-    let Some((_, raw)) = params.iter().find(|(n, _)| *n == name) else {
-        return Ok((None, None));
-    };
-    let value = parse::<T>(op, name, raw)?;
-    Ok((Some(raw.to_string()), Some(value)))
+    match params.iter().find(|(n, _)| *n == name) {
+        Some((_, raw)) => Ok((Some(raw.to_string()), Some(parse(op, name, raw)?))),
+        None => Ok((None, None)),
+    }
 }
 
 /// Every value of an array parameter, as sent, and parsed.
@@ -75,49 +85,34 @@ pub(crate) fn many<T: FromStr>(
     params: &[(&str, &str)],
     name: &str,
 ) -> Result<(Vec<String>, Vec<T>), Refusal> {
-    let mut raws = Vec::new();
-    let mut values = Vec::new();
-    for (_, raw) in params.iter().filter(|(n, _)| *n == name) {
-        values.push(parse::<T>(op, name, raw)?);
-        raws.push(raw.to_string());
-    }
-    Ok((raws, values))
-}
-
-fn is_path(op: &Operation, name: &str) -> bool {
-    op.params
+    params
         .iter()
-        .any(|p| p.name == name && p.location == crate::spec::Location::Path)
+        .filter(|(n, _)| *n == name)
+        .map(|(_, raw)| Ok((raw.to_string(), parse(op, name, raw)?)))
+        .collect()
 }
 
 fn parse<T: FromStr>(op: &Operation, name: &str, raw: &str) -> Result<T, Refusal> {
-    let path = is_path(op, name);
+    let path = param_is(op, name, |p| p.location == Location::Path);
+    // In the query, `+` is a space.
+    let spaced = if path {
+        raw.into()
+    } else {
+        raw.replace('+', " ")
+    };
     // Ids and addresses go in raw, as every official SDK sends them: an
     // encoded one (`%2B1415…`) is not what Plivo expects.
-    let hand_written = op
-        .params
-        .iter()
-        .any(|p| p.name == name && p.hand_written().is_some());
-    let text = if hand_written {
-        std::borrow::Cow::Borrowed(raw)
-    } else if path {
-        percent_encoding::percent_decode_str(raw).decode_utf8_lossy()
+    let text = if param_is(op, name, |p| p.hand_written().is_some()) {
+        Cow::Borrowed(raw)
     } else {
-        let spaced = raw.replace('+', " ");
-        std::borrow::Cow::Owned(
-            percent_encoding::percent_decode_str(&spaced)
-                .decode_utf8_lossy()
-                .into_owned(),
-        )
+        percent_decode_str(&spaced).decode_utf8_lossy()
     };
-    text.parse::<T>().map_err(|_| {
-        let status = if path {
-            StatusCode::NOT_FOUND
-        } else {
-            StatusCode::BAD_REQUEST
-        };
-        Refusal::new(status, format!("Invalid value provided for {name}."))
-    })
+    let status = if path {
+        StatusCode::NOT_FOUND
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    text.parse().map_err(|_| Refusal::invalid(status, name))
 }
 
 /// The body decoded into its generated type, refused as Plivo would:
@@ -130,34 +125,30 @@ pub(crate) fn body<T: DeserializeOwned>(
     let json = match body {
         Some(json) => json,
         None if spec.is_some_and(|b| b.required) => {
-            return Err(Refusal::new(
-                StatusCode::BAD_REQUEST,
-                "Request body is required.",
-            ));
+            return Err(Refusal::bad("Request body is required."));
         }
         None => return Ok(None),
     };
     let Value::Object(map) = &json else {
-        return Err(Refusal::new(
-            StatusCode::BAD_REQUEST,
-            "Request body must be a JSON object.",
-        ));
+        return Err(Refusal::bad("Request body must be a JSON object."));
     };
     for field in spec.map_or(&[][..], |b| b.fields) {
         match map.get(field.name) {
             None if field.required => {
-                return Err(Refusal::new(
-                    StatusCode::BAD_REQUEST,
-                    format!("{} is a mandatory param.", field.name),
-                ));
+                return Err(Refusal::bad(format!(
+                    "{} is a mandatory param.",
+                    field.name
+                )));
             }
-            Some(value) if !acceptable(field, value) => return Err(Refusal::invalid(field.name)),
+            Some(value) if !acceptable(field, value) => {
+                return Err(Refusal::invalid(StatusCode::BAD_REQUEST, field.name));
+            }
             _ => {}
         }
     }
     serde_json::from_value(json)
         .map(Some)
-        .map_err(|e| Refusal::new(StatusCode::BAD_REQUEST, format!("Invalid request: {e}")))
+        .map_err(|e| Refusal::bad(format!("Invalid request: {e}")))
 }
 
 /// A field's value against the spec: addresses by the address rule, enums

@@ -1,10 +1,15 @@
 //! [`Reply`]: a scripted answer, for [`MockPhlo::on`](super::MockPhlo::on)
-//! routes and, as [`Fault`], for [`MockPhlo::fail_next`](super::MockPhlo::fail_next).
+//! routes and, as [`Fault`], for [`MockPhlo::fail_next`](super::MockPhlo::fail_next);
+//! the mock's own answers are built the same way.
 
-use std::{str::FromStr, time::Duration};
+use std::time::Duration;
 
 use http_body_util::Full;
-use hyper::{Response, body::Bytes};
+use hyper::{
+    Response,
+    body::Bytes,
+    header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue},
+};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -14,7 +19,7 @@ use serde_json::Value;
 pub struct Reply {
     pub(super) kind: Kind,
     body: Bytes,
-    headers: Vec<(String, String)>,
+    headers: HeaderMap,
     pub(super) delay: Duration,
 }
 
@@ -38,7 +43,7 @@ impl Reply {
         Reply {
             kind,
             body: Bytes::new(),
-            headers: Vec::new(),
+            headers: HeaderMap::new(),
             delay: Duration::ZERO,
         }
     }
@@ -79,13 +84,16 @@ impl Reply {
     pub fn json(mut self, body: Value) -> Self {
         self.body = body.to_string().into();
         self.headers
-            .push(("content-type".into(), "application/json".into()));
+            .append(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         self
     }
 
-    /// An extra response header, e.g. `Retry-After`.
+    /// An extra response header, e.g. `Retry-After` (one that is not a
+    /// valid header is left out).
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.headers.push((name.into(), value.into()));
+        if let (Ok(name), Ok(value)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+            self.headers.append(name, value);
+        }
         self
     }
 
@@ -95,18 +103,22 @@ impl Reply {
         self
     }
 
-    /// The response, for a [`Kind::Status`] reply.
-    pub(super) fn response(&self, status: StatusCode) -> Response<Full<Bytes>> {
-        let mut r = Response::new(Full::new(self.body.clone()));
-        *r.status_mut() = status;
-        for (name, value) in &self.headers {
-            if let (Ok(n), Ok(v)) = (
-                hyper::header::HeaderName::from_str(name),
-                hyper::header::HeaderValue::from_str(value),
-            ) {
-                r.headers_mut().append(n, v);
-            }
+    /// The mock's own answer: `status` with `body` as JSON, or with no body
+    /// for a 204 or 205 (RFC 9110).
+    pub(super) fn answer(status: StatusCode, body: Value) -> Self {
+        let reply = Self::of(Kind::Status(status));
+        if matches!(status.as_u16(), 204 | 205) {
+            reply
+        } else {
+            reply.json(body)
         }
+    }
+
+    /// The response, for a [`Kind::Status`] reply.
+    pub(super) fn response(self, status: StatusCode) -> Response<Full<Bytes>> {
+        let mut r = Response::new(Full::new(self.body));
+        *r.status_mut() = status;
+        *r.headers_mut() = self.headers;
         r
     }
 }

@@ -16,7 +16,6 @@ use hyper_util::rt::TokioIo;
 use reqwest::{Method, StatusCode};
 use tokio::{
     net::{TcpListener, TcpStream},
-    sync::Notify,
     task::JoinHandle,
 };
 
@@ -24,6 +23,7 @@ use super::{
     Call,
     callbacks::Callbacks,
     callbacks::{CallbackFault, SentCallback},
+    refusal::Refusal,
     reply::{Kind, Reply},
     routes,
     state::{Recorded, Route, Shared, State},
@@ -171,7 +171,7 @@ impl MockPhlo {
     /// How many requests reached the mock since it started (or since
     /// [`reset`](Self::reset)), kept or not.
     pub fn hits(&self) -> usize {
-        self.shared.lock().recorded.total()
+        self.shared.lock().hits
     }
 
     /// How many TCP connections the mock accepted.
@@ -191,6 +191,7 @@ impl MockPhlo {
     pub fn reset(&self) {
         let mut state = self.shared.lock();
         state.recorded.clear();
+        state.hits = 0;
         state.faults.clear();
     }
 
@@ -209,7 +210,7 @@ impl MockPhlo {
 
     fn script(&self, target: Option<String>, n: usize, fault: Reply) {
         if n > 0 {
-            self.shared.lock().faults.push_back((target, n, fault));
+            self.shared.lock().faults.push((target, n, fault));
         }
     }
 
@@ -239,9 +240,10 @@ impl MockPhlo {
     /// [`Receiver`](crate::callback::Receiver) expects.
     ///
     /// Sending never holds up the mock's answers: events are queued (at
-    /// most [`CALLBACK_QUEUE_LIMIT`]; past that they are dropped and
-    /// counted) and sent one at a time, in order, by a task of their own,
-    /// each retried at most [`CALLBACK_RETRIES`] times after a connection
+    /// most [`CALLBACK_QUEUE_LIMIT`](super::CALLBACK_QUEUE_LIMIT); past that
+    /// they are dropped and counted) and sent one at a time, in order, by a
+    /// task of their own, each retried at most
+    /// [`CALLBACK_RETRIES`](super::CALLBACK_RETRIES) times after a connection
     /// error or a 5xx. Calling it again changes the URL for the events
     /// still to be sent. Needs a Tokio runtime.
     ///
@@ -256,18 +258,19 @@ impl MockPhlo {
     /// Applies `fault` to the next event callback not yet given a fault
     /// (faults queue up: one per event, in order).
     pub fn fault_next_callback(&self, fault: CallbackFault) {
-        self.shared.callbacks.fault_next(fault);
+        self.shared.callbacks.lock().faults.push_back(fault);
     }
 
     /// Every event callback sent so far (at most the newest 10 000), in
     /// the order sent (a duplicate twice).
     pub fn callbacks_sent(&self) -> Vec<SentCallback> {
-        self.shared.callbacks.sent()
+        let sent = self.shared.callbacks.sent.borrow();
+        sent.iter().cloned().collect()
     }
 
     /// How many events were dropped because the queue was full.
     pub fn callbacks_dropped(&self) -> usize {
-        self.shared.callbacks.dropped()
+        self.shared.callbacks.lock().dropped
     }
 
     /// The next event callback sent (after the last one this returned),
@@ -284,116 +287,84 @@ async fn connection(shared: Arc<Shared>, stream: TcpStream) {
     let spare = stream
         .into_std()
         .and_then(|s| Ok((s.try_clone()?, s)))
-        .and_then(|(spare, s)| Ok((spare, TcpStream::from_std(s)?)));
+        .and_then(|(spare, s)| Ok((Arc::new(spare), TcpStream::from_std(s)?)));
     let Ok((spare, stream)) = spare else { return };
-    let reset = Arc::new(Notify::new());
-    let signal = reset.clone();
     let service = service_fn(move |req| {
-        let (shared, signal) = (shared.clone(), signal.clone());
-        async move { handle(&shared, req, &signal).await }
+        let (shared, spare) = (shared.clone(), spare.clone());
+        async move { handle(&shared, req, &spare).await }
     });
-    let served = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
-    tokio::select! {
-        _ = served => {}
-        _ = reset.notified() => {
-            let _ = socket2::SockRef::from(&spare).set_linger(Some(Duration::ZERO));
-        }
-    }
+    // Ends with the answer's error for a close or a reset.
+    let _ = http1::Builder::new()
+        .serve_connection(TokioIo::new(stream), service)
+        .await;
 }
 
-/// Why a connection ends without an answer.
-#[derive(Debug)]
-struct Dropped;
-
-impl std::fmt::Display for Dropped {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("closed without an answer (scripted)")
-    }
-}
-
-impl std::error::Error for Dropped {}
+/// What a connection ends with when it sends no answer.
+const DROPPED: &str = "closed without an answer (scripted)";
 
 async fn handle(
     shared: &Shared,
     req: Request<hyper::body::Incoming>,
-    reset: &Notify,
-) -> Result<Response<Full<Bytes>>, Dropped> {
+    socket: &std::net::TcpStream,
+) -> std::io::Result<Response<Full<Bytes>>> {
     let (parts, body) = req.into_parts();
-    let path = parts
-        .uri
-        .path_and_query()
-        .map_or_else(|| parts.uri.path().to_string(), |p| p.as_str().to_string());
-    let (body, answer) = match read_body(body).await {
-        Ok(body) => {
-            let answer = routes::answer(
-                shared,
-                &parts.method,
-                &parts.headers,
-                parts.uri.path(),
-                parts.uri.query(),
-                &body,
-            );
-            (body, answer)
+    let read = match read_body(body).await {
+        Ok(body) => Ok((body.clone(), routes::answer(shared, &parts, &body))),
+        Err(BodyRead::TooLarge) => {
+            let refusal = Refusal::new(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large.");
+            Ok((Bytes::new(), routes::refuse(shared, None, refusal)))
         }
-        Err(BodyRead::TooLarge) => (
-            Bytes::new(),
-            routes::refused(
-                shared,
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "Request body too large.",
-            ),
-        ),
-        // The body was cut off: nothing to answer, but the attempt counts.
-        Err(BodyRead::Broken) => {
-            let reason = "the request body could not be read".to_string();
-            shared.lock().recorded.push(Recorded {
-                method: parts.method,
-                path,
-                headers: parts.headers,
-                body: Bytes::new(),
-                call: Call::Rejected { reason },
-                status: None,
-            });
-            return Err(Dropped);
-        }
+        Err(BodyRead::Broken) => Err(()),
     };
-    let fault = shared.take_fault(answer.target.as_deref());
-    // Recorded on arrival, so a request whose client gave up still counts.
-    let index = shared.lock().recorded.push(Recorded {
+    let record = |body, call| Recorded {
         method: parts.method,
-        path,
+        path: parts
+            .uri
+            .path_and_query()
+            .map_or(parts.uri.path(), |p| p.as_str())
+            .to_string(),
         headers: parts.headers,
         body,
-        call: answer.call,
+        call,
         status: None,
-    });
-    let reply = fault.or(answer.custom);
-    if let Some(delay) = reply.as_ref().map(|r| r.delay).filter(|d| !d.is_zero()) {
+    };
+    let Ok((body, answer)) = read else {
+        // The body was cut off: nothing to answer, but the attempt counts.
+        let reason = "the request body could not be read".to_string();
+        shared
+            .lock()
+            .record(record(Bytes::new(), Call::Rejected { reason }));
+        return Err(std::io::Error::other(DROPPED));
+    };
+    // Recorded on arrival, so a request whose client gave up still counts.
+    let (fault, index) = {
+        let mut state = shared.lock();
+        let fault = state.take_fault(answer.target.as_deref());
+        (fault, state.record(record(body, answer.call)))
+    };
+    let scripted = fault.or(answer.custom);
+    let delay = scripted.as_ref().map_or(Duration::ZERO, |r| r.delay);
+    if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
-    let response = match reply.as_ref().map(|r| r.kind) {
-        Some(Kind::Close) => {
-            answered(shared, index, None);
-            return Err(Dropped);
+    let reply = match scripted {
+        Some(reply) if reply.kind != Kind::Normal => reply,
+        _ => answer.reply,
+    };
+    let Kind::Status(status) = reply.kind else {
+        answered(shared, index, None);
+        if reply.kind == Kind::Reset {
+            // The error makes hyper drop the connection: a reset, not a close.
+            let _ = socket2::SockRef::from(socket).set_linger(Some(Duration::ZERO));
         }
-        Some(Kind::Reset) => {
-            answered(shared, index, None);
-            // The connection's task drops the connection on this signal;
-            // answering nothing until then.
-            reset.notify_one();
-            std::future::pending::<()>().await;
-            return Err(Dropped);
-        }
-        Some(Kind::Status(status)) => reply.as_ref().map(|r| r.response(status)),
-        Some(Kind::Normal) | None => None,
-    }
-    .unwrap_or_else(|| json_response(answer.status, &answer.json));
-    answered(shared, index, Some(response.status()));
-    Ok(response)
+        return Err(std::io::Error::other(DROPPED));
+    };
+    answered(shared, index, Some(status));
+    Ok(reply.response(status))
 }
 
 /// Notes the status of request `index` and tells the subscribers.
-fn answered(shared: &Shared, index: u64, status: Option<StatusCode>) {
+fn answered(shared: &Shared, index: usize, status: Option<StatusCode>) {
     let record = {
         let mut state = shared.lock();
         let Some(record) = state.recorded.get_mut(index) else {
@@ -407,22 +378,6 @@ fn answered(shared: &Shared, index: u64, status: Option<StatusCode>) {
     }
     // Nobody subscribed: fine.
     let _ = shared.answered.send(record);
-}
-
-fn json_response(status: StatusCode, body: &serde_json::Value) -> Response<Full<Bytes>> {
-    // A 204 or 205 carries no body (RFC 9110).
-    if matches!(status.as_u16(), 204 | 205) {
-        let mut r = Response::new(Full::new(Bytes::new()));
-        *r.status_mut() = status;
-        return r;
-    }
-    let mut r = Response::new(Full::new(Bytes::from(body.to_string())));
-    *r.status_mut() = status;
-    r.headers_mut().insert(
-        hyper::header::CONTENT_TYPE,
-        hyper::header::HeaderValue::from_static("application/json"),
-    );
-    r
 }
 
 // Reading a request's body within bounds: what the mock keeps, and how

@@ -1,7 +1,7 @@
 //! What a [`MockPhlo`](super::MockPhlo) holds, shared by its server task,
 //! its routes and the test: [`Shared`] and its [`State`] (scripted faults,
-//! added routes, and [`Recorded`] requests in a bounded log: a long-running
-//! `phlo mock` must not grow without limit).
+//! added routes, and [`Recorded`] requests in a bounded [`Log`]: a
+//! long-running `phlo mock` must not grow without limit).
 
 use std::{
     collections::VecDeque,
@@ -18,11 +18,35 @@ use super::{Call, callbacks::Callbacks, reply::Reply};
 
 #[derive(Default)]
 pub(super) struct State {
-    pub(super) recorded: Records,
+    pub(super) recorded: Log<Recorded>,
+    /// Requests received since the last reset, kept or not.
+    pub(super) hits: usize,
     /// Scripted replies: (operationId or route template, or any; how many
     /// more requests; the reply).
-    pub(super) faults: VecDeque<(Option<String>, usize, Reply)>,
+    pub(super) faults: Vec<(Option<String>, usize, Reply)>,
     pub(super) routes: Vec<Route>,
+}
+
+impl State {
+    /// Keeps `request`; its sequence number in the log.
+    pub(super) fn record(&mut self, request: Recorded) -> usize {
+        self.hits += 1;
+        self.recorded.push(request)
+    }
+
+    /// The first scripted reply for `target` (or for any request), used up.
+    pub(super) fn take_fault(&mut self, target: Option<&str>) -> Option<Reply> {
+        let faults = &mut self.faults;
+        let at = faults
+            .iter()
+            .position(|(t, _, _)| t.is_none() || t.as_deref() == target)?;
+        faults[at].1 -= 1;
+        Some(if faults[at].1 == 0 {
+            faults.remove(at).2
+        } else {
+            faults[at].2.clone()
+        })
+    }
 }
 
 pub(super) struct Shared {
@@ -46,22 +70,6 @@ impl Shared {
     pub(super) fn next_api_id(&self) -> String {
         let n = self.ids.fetch_add(1, Ordering::Relaxed);
         format!("00000000-0000-4000-8000-{n:012x}")
-    }
-
-    /// The first scripted reply for `target` (or for any request), used up.
-    pub(super) fn take_fault(&self, target: Option<&str>) -> Option<Reply> {
-        let mut state = self.lock();
-        let at = state
-            .faults
-            .iter()
-            .position(|(t, _, _)| t.is_none() || t.as_deref().is_some_and(|t| Some(t) == target))?;
-        let (_, left, reply) = &mut state.faults[at];
-        let reply = reply.clone();
-        *left -= 1;
-        if *left == 0 {
-            state.faults.remove(at);
-        }
-        Some(reply)
     }
 }
 
@@ -98,70 +106,66 @@ pub struct Recorded {
     pub status: Option<StatusCode>,
 }
 
-/// The requests kept, oldest first, at most `limit` of them; each has a
+/// The newest `limit` items (by default [`DEFAULT_RECORD_LIMIT`]), oldest
+/// first: the mock's requests and the callbacks it sent. Each has a
 /// sequence number that stays valid while older ones are dropped.
-pub(super) struct Records {
-    kept: VecDeque<Recorded>,
-    /// The sequence number of `kept[0]`.
-    first: u64,
-    /// Requests received since the last reset, kept or not.
-    total: usize,
+pub(super) struct Log<T> {
+    kept: VecDeque<T>,
+    /// The sequence number of `kept[0]`: how many were dropped or cleared.
+    pub(super) first: usize,
     limit: usize,
 }
 
-impl Default for Records {
+impl<T> Default for Log<T> {
     fn default() -> Self {
-        Records {
+        Log {
             kept: VecDeque::new(),
             first: 0,
-            total: 0,
             limit: DEFAULT_RECORD_LIMIT,
         }
     }
 }
 
-impl Records {
-    /// Keeps `record`, dropping the oldest past the limit; its sequence number.
-    pub(super) fn push(&mut self, record: Recorded) -> u64 {
-        let seq = self.first + self.kept.len() as u64;
-        self.kept.push_back(record);
-        self.total += 1;
-        self.trim();
-        seq
+impl<T> Log<T> {
+    /// Keeps `item`, dropping the oldest past the limit; its sequence number.
+    pub(super) fn push(&mut self, item: T) -> usize {
+        self.kept.push_back(item);
+        self.set_limit(self.limit);
+        // Dropping moves `first` on as much as it shortens `kept`.
+        self.end() - 1
     }
 
-    /// The record with sequence number `seq`, if it is still kept.
-    pub(super) fn get_mut(&mut self, seq: u64) -> Option<&mut Recorded> {
-        let at = seq.checked_sub(self.first)?;
-        self.kept.get_mut(usize::try_from(at).ok()?)
+    /// The sequence number the next item will have.
+    pub(super) fn end(&self) -> usize {
+        self.first + self.kept.len()
     }
 
-    /// Forgets every record; sequence numbers go on (an answer still on its
+    /// The item with sequence number `seq`, if it is still kept.
+    pub(super) fn get(&self, seq: usize) -> Option<&T> {
+        self.kept.get(seq.checked_sub(self.first)?)
+    }
+
+    pub(super) fn get_mut(&mut self, seq: usize) -> Option<&mut T> {
+        self.kept.get_mut(seq.checked_sub(self.first)?)
+    }
+
+    /// Forgets every item; sequence numbers go on (an answer still on its
     /// way for a forgotten request finds nothing).
     pub(super) fn clear(&mut self) {
-        self.first += self.kept.len() as u64;
+        self.first += self.kept.len();
         self.kept.clear();
-        self.total = 0;
     }
 
     pub(super) fn set_limit(&mut self, limit: usize) {
         self.limit = limit;
-        self.trim();
-    }
-
-    fn trim(&mut self) {
-        while self.kept.len() > self.limit {
+        while self.kept.len() > limit {
             self.kept.pop_front();
             self.first += 1;
         }
     }
 
-    pub(super) fn iter(&self) -> impl Iterator<Item = &Recorded> {
+    pub(super) fn iter(&self) -> impl Iterator<Item = &T> {
         self.kept.iter()
-    }
-
-    pub(super) fn total(&self) -> usize {
-        self.total
     }
 }
 
@@ -169,36 +173,22 @@ impl Records {
 mod tests {
     use super::*;
 
-    fn record(path: &str) -> Recorded {
-        Recorded {
-            method: Method::GET,
-            path: path.into(),
-            headers: HeaderMap::new(),
-            body: Bytes::new(),
-            call: Call::Rejected {
-                reason: String::new(),
-            },
-            status: None,
-        }
-    }
-
     #[test]
     fn the_log_keeps_the_newest_and_sequence_numbers_stay_valid() {
-        let mut records = Records::default();
-        records.set_limit(2);
-        let a = records.push(record("/a"));
-        let b = records.push(record("/b"));
-        let c = records.push(record("/c"));
-        assert!(records.get_mut(a).is_none(), "the oldest was dropped");
-        assert_eq!(records.get_mut(b).unwrap().path, "/b");
-        assert_eq!(records.get_mut(c).unwrap().path, "/c");
-        assert_eq!(records.total(), 3);
-        let paths: Vec<_> = records.iter().map(|r| r.path.as_str()).collect();
-        assert_eq!(paths, ["/b", "/c"]);
-        records.clear();
-        assert!(records.get_mut(c).is_none(), "a late answer finds nothing");
-        let d = records.push(record("/d"));
-        assert_eq!(records.get_mut(d).unwrap().path, "/d");
-        assert_eq!(records.total(), 1);
+        let mut log = Log::default();
+        log.set_limit(2);
+        let a = log.push("a");
+        let b = log.push("b");
+        let c = log.push("c");
+        assert!(log.get(a).is_none(), "the oldest was dropped");
+        assert_eq!(log.get(b), Some(&"b"));
+        assert_eq!(log.get_mut(c), Some(&mut "c"));
+        assert!(log.iter().eq(&["b", "c"]));
+        log.clear();
+        assert!(log.get_mut(c).is_none(), "a late answer finds nothing");
+        let d = log.push("d");
+        assert_eq!(log.get(d), Some(&"d"));
+        log.set_limit(0);
+        assert_eq!(log.push("e"), d + 1, "a dropped item still takes a number");
     }
 }
