@@ -6,6 +6,8 @@
 // The layers, from the bottom up; each imports only those above it (the
 // table in CONTRIBUTING.md, "Where things are").
 
+/// Reading a request given by name, for the client and the mock.
+mod by_name;
 /// [`PhloClient`], its builder and per-call options.
 mod client;
 mod error;

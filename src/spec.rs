@@ -232,7 +232,7 @@ pub(crate) struct Pattern {
 
 /// What the generated table's fields leave out: no enum values, default,
 /// examples or rules.
-const FIELD: Field = Field {
+pub(crate) const FIELD: Field = Field {
     name: "",
     location: Location::Body,
     description: "",

@@ -35,7 +35,7 @@ pub fn calls(model: &Model) -> syn::File {
             let parsed = format_ident!("__{}", p.rust);
             let wire = &p.wire;
             let text = format!(" {} (as sent)", p.description.trim_end());
-            let (field_ty, parser, given) = match (&p.ty, p.required) {
+            let (field_ty, parser, sent, given) = match (&p.ty, p.required) {
                 (Ty::Array(item, _), required) => {
                     let item = owned(item);
                     let given = if required {
@@ -45,7 +45,8 @@ pub fn calls(model: &Model) -> syn::File {
                     };
                     (
                         quote!(::std::vec::Vec<::std::string::String>),
-                        quote!(crate::rt::mock::many::<#item>(op, params, #wire)?),
+                        quote!(crate::rt::mock::Refusal::many::<#item>(op, params, #wire)?),
+                        quote!(crate::rt::mock::sent_all(params, #wire)),
                         given,
                     )
                 }
@@ -53,7 +54,8 @@ pub fn calls(model: &Model) -> syn::File {
                     let t = owned(ty);
                     (
                         quote!(::std::string::String),
-                        quote!(crate::rt::mock::value::<#t>(op, params, #wire)?),
+                        quote!(crate::rt::mock::Refusal::value::<#t>(op, params, #wire)?),
+                        quote!(crate::rt::mock::sent(params, #wire).unwrap_or_default()),
                         pass(p, &quote!(#parsed)),
                     )
                 }
@@ -61,13 +63,14 @@ pub fn calls(model: &Model) -> syn::File {
                     let t = owned(ty);
                     (
                         quote!(::std::option::Option<::std::string::String>),
-                        quote!(crate::rt::mock::optional::<#t>(op, params, #wire)?),
+                        quote!(crate::rt::mock::Refusal::optional::<#t>(op, params, #wire)?),
+                        quote!(crate::rt::mock::sent(params, #wire)),
                         pass(p, &quote!(#parsed)),
                     )
                 }
             };
             fields.push(quote!(#[doc = #text] #ident: #field_ty));
-            parse.push(quote!(let (#ident, #parsed) = #parser;));
+            parse.push(quote!(let #parsed = #parser; let #ident = #sent;));
             values.push(quote!(#ident));
             passed.push(given);
         }
@@ -76,13 +79,13 @@ pub fn calls(model: &Model) -> syn::File {
             if b.required {
                 fields.push(quote!(#[doc = " The decoded body."] body: #t));
                 parse.push(quote! {
-                    let body = crate::rt::mock::body::<#t>(op, body)?
-                        .expect("mock::body refuses a missing required body");
+                    let body = crate::rt::mock::Refusal::body::<#t>(op, body)?
+                        .expect("ByName::body refuses a missing required body");
                 });
                 passed.push(quote!(&body));
             } else {
                 fields.push(quote!(#[doc = " The decoded body (`None`: none was sent)."] body: ::std::option::Option<#t>));
-                parse.push(quote!(let body = crate::rt::mock::body::<#t>(op, body)?;));
+                parse.push(quote!(let body = crate::rt::mock::Refusal::body::<#t>(op, body)?;));
                 passed.push(quote!(body.as_ref()));
             }
             values.push(quote!(body));
@@ -147,6 +150,7 @@ pub fn calls(model: &Model) -> syn::File {
                 params: &[(&str, &str)],
                 body: ::std::option::Option<::serde_json::Value>,
             ) -> ::std::result::Result<Call, crate::rt::mock::Refusal> {
+                use crate::rt::ByName as _;
                 match operation_id {
                     #(#arms)*
                     other => Err(crate::rt::mock::Refusal::no_route(other)),

@@ -92,6 +92,7 @@ pub fn items(model: &Model) -> Vec<syn::Item> {
                 params: &[(&str, &str)],
                 body: ::std::option::Option<::serde_json::Value>,
             ) -> ::std::result::Result<crate::rt::Prepared<'c>, crate::rt::Error> {
+                use crate::rt::ByName as _;
                 match operation_id {
                     #(#arms)*
                     other => Err(crate::rt::unknown_operation(other)),
@@ -341,7 +342,7 @@ fn prepare_arm(op: &Op, index: usize) -> TokenStream {
         let (parsed, given) = match (&p.ty, p.required) {
             (Ty::Array(item, _), required) => {
                 let item = owned(item);
-                let values = quote!(crate::rt::many::<#item>(op, params, #wire)?);
+                let values = quote!(crate::rt::Error::many::<#item>(op, params, #wire)?);
                 if required {
                     (values, quote!(&#local))
                 } else {
@@ -354,14 +355,14 @@ fn prepare_arm(op: &Op, index: usize) -> TokenStream {
             (ty, true) => {
                 let t = owned(ty);
                 (
-                    quote!(crate::rt::value::<#t>(op, params, #wire)?),
+                    quote!(crate::rt::Error::value::<#t>(op, params, #wire)?),
                     pass(p, &local),
                 )
             }
             (ty, false) => {
                 let t = owned(ty);
                 (
-                    quote!(crate::rt::optional::<#t>(op, params, #wire)?),
+                    quote!(crate::rt::Error::optional::<#t>(op, params, #wire)?),
                     pass(p, &local),
                 )
             }
@@ -371,9 +372,9 @@ fn prepare_arm(op: &Op, index: usize) -> TokenStream {
     }
     if let Some(b) = &op.body {
         let t = owned(&b.ty);
-        parse.push(quote!(let body = crate::rt::json_body::<#t>(op, body)?;));
+        parse.push(quote!(let body = crate::rt::Error::body::<#t>(op, body)?;));
         passed.push(if b.required {
-            quote!(&body.expect("json_body refuses a missing required body"))
+            quote!(&body.expect("ByName::body refuses a missing required body"))
         } else {
             quote!(body.as_ref())
         });

@@ -115,23 +115,32 @@ impl Call {
         params: &[(&str, &str)],
         body: ::std::option::Option<::serde_json::Value>,
     ) -> ::std::result::Result<Call, crate::rt::mock::Refusal> {
+        use crate::rt::ByName as _;
         match operation_id {
             "get_phlo" => {
                 let op = &crate::rt::OPERATIONS[0usize];
-                let (phlo_id, __phlo_id) = crate::rt::mock::value::<
+                let __phlo_id = crate::rt::mock::Refusal::value::<
                     crate::rt::Id,
                 >(op, params, "phlo_id")?;
+                let phlo_id = crate::rt::mock::sent(params, "phlo_id")
+                    .unwrap_or_default();
                 Ok(Call::GetPhlo { phlo_id })
             }
             "run_phlo" => {
                 let op = &crate::rt::OPERATIONS[1usize];
-                let (auth_id, __auth_id) = crate::rt::mock::value::<
+                let __auth_id = crate::rt::mock::Refusal::value::<
                     crate::rt::AuthId,
                 >(op, params, "auth_id")?;
-                let (phlo_id, __phlo_id) = crate::rt::mock::value::<
+                let auth_id = crate::rt::mock::sent(params, "auth_id")
+                    .unwrap_or_default();
+                let __phlo_id = crate::rt::mock::Refusal::value::<
                     crate::rt::Id,
                 >(op, params, "phlo_id")?;
-                let body = crate::rt::mock::body::<types::RunPhloRequest>(op, body)?;
+                let phlo_id = crate::rt::mock::sent(params, "phlo_id")
+                    .unwrap_or_default();
+                let body = crate::rt::mock::Refusal::body::<
+                    types::RunPhloRequest,
+                >(op, body)?;
                 Ok(Call::RunPhlo {
                     auth_id,
                     phlo_id,
@@ -140,12 +149,15 @@ impl Call {
             }
             "get_phlo_run" => {
                 let op = &crate::rt::OPERATIONS[2usize];
-                let (phlo_id, __phlo_id) = crate::rt::mock::value::<
+                let __phlo_id = crate::rt::mock::Refusal::value::<
                     crate::rt::Id,
                 >(op, params, "phlo_id")?;
-                let (run_id, __run_id) = crate::rt::mock::value::<
+                let phlo_id = crate::rt::mock::sent(params, "phlo_id")
+                    .unwrap_or_default();
+                let __run_id = crate::rt::mock::Refusal::value::<
                     crate::rt::Id,
                 >(op, params, "run_id")?;
+                let run_id = crate::rt::mock::sent(params, "run_id").unwrap_or_default();
                 Ok(Call::GetPhloRun {
                     phlo_id,
                     run_id,
@@ -153,12 +165,16 @@ impl Call {
             }
             "get_multi_party_call" => {
                 let op = &crate::rt::OPERATIONS[3usize];
-                let (phlo_id, __phlo_id) = crate::rt::mock::value::<
+                let __phlo_id = crate::rt::mock::Refusal::value::<
                     crate::rt::Id,
                 >(op, params, "phlo_id")?;
-                let (node_id, __node_id) = crate::rt::mock::value::<
+                let phlo_id = crate::rt::mock::sent(params, "phlo_id")
+                    .unwrap_or_default();
+                let __node_id = crate::rt::mock::Refusal::value::<
                     crate::rt::Id,
                 >(op, params, "node_id")?;
+                let node_id = crate::rt::mock::sent(params, "node_id")
+                    .unwrap_or_default();
                 Ok(Call::GetMultiPartyCall {
                     phlo_id,
                     node_id,
@@ -166,16 +182,20 @@ impl Call {
             }
             "update_multi_party_call" => {
                 let op = &crate::rt::OPERATIONS[4usize];
-                let (phlo_id, __phlo_id) = crate::rt::mock::value::<
+                let __phlo_id = crate::rt::mock::Refusal::value::<
                     crate::rt::Id,
                 >(op, params, "phlo_id")?;
-                let (node_id, __node_id) = crate::rt::mock::value::<
+                let phlo_id = crate::rt::mock::sent(params, "phlo_id")
+                    .unwrap_or_default();
+                let __node_id = crate::rt::mock::Refusal::value::<
                     crate::rt::Id,
                 >(op, params, "node_id")?;
-                let body = crate::rt::mock::body::<
+                let node_id = crate::rt::mock::sent(params, "node_id")
+                    .unwrap_or_default();
+                let body = crate::rt::mock::Refusal::body::<
                     types::MultiPartyCallRequest,
                 >(op, body)?
-                    .expect("mock::body refuses a missing required body");
+                    .expect("ByName::body refuses a missing required body");
                 Ok(Call::UpdateMultiPartyCall {
                     phlo_id,
                     node_id,
@@ -184,17 +204,25 @@ impl Call {
             }
             "update_multi_party_call_member" => {
                 let op = &crate::rt::OPERATIONS[5usize];
-                let (phlo_id, __phlo_id) = crate::rt::mock::value::<
+                let __phlo_id = crate::rt::mock::Refusal::value::<
                     crate::rt::Id,
                 >(op, params, "phlo_id")?;
-                let (node_id, __node_id) = crate::rt::mock::value::<
+                let phlo_id = crate::rt::mock::sent(params, "phlo_id")
+                    .unwrap_or_default();
+                let __node_id = crate::rt::mock::Refusal::value::<
                     crate::rt::Id,
                 >(op, params, "node_id")?;
-                let (member_address, __member_address) = crate::rt::mock::value::<
+                let node_id = crate::rt::mock::sent(params, "node_id")
+                    .unwrap_or_default();
+                let __member_address = crate::rt::mock::Refusal::value::<
                     crate::rt::Address,
                 >(op, params, "member_address")?;
-                let body = crate::rt::mock::body::<types::MemberRequest>(op, body)?
-                    .expect("mock::body refuses a missing required body");
+                let member_address = crate::rt::mock::sent(params, "member_address")
+                    .unwrap_or_default();
+                let body = crate::rt::mock::Refusal::body::<
+                    types::MemberRequest,
+                >(op, body)?
+                    .expect("ByName::body refuses a missing required body");
                 Ok(Call::UpdateMultiPartyCallMember {
                     phlo_id,
                     node_id,
@@ -204,19 +232,25 @@ impl Call {
             }
             "update_conference_bridge_member" => {
                 let op = &crate::rt::OPERATIONS[6usize];
-                let (phlo_id, __phlo_id) = crate::rt::mock::value::<
+                let __phlo_id = crate::rt::mock::Refusal::value::<
                     crate::rt::Id,
                 >(op, params, "phlo_id")?;
-                let (node_id, __node_id) = crate::rt::mock::value::<
+                let phlo_id = crate::rt::mock::sent(params, "phlo_id")
+                    .unwrap_or_default();
+                let __node_id = crate::rt::mock::Refusal::value::<
                     crate::rt::Id,
                 >(op, params, "node_id")?;
-                let (member_address, __member_address) = crate::rt::mock::value::<
+                let node_id = crate::rt::mock::sent(params, "node_id")
+                    .unwrap_or_default();
+                let __member_address = crate::rt::mock::Refusal::value::<
                     crate::rt::Address,
                 >(op, params, "member_address")?;
-                let body = crate::rt::mock::body::<
+                let member_address = crate::rt::mock::sent(params, "member_address")
+                    .unwrap_or_default();
+                let body = crate::rt::mock::Refusal::body::<
                     types::ConferenceBridgeMemberRequest,
                 >(op, body)?
-                    .expect("mock::body refuses a missing required body");
+                    .expect("ByName::body refuses a missing required body");
                 Ok(Call::UpdateConferenceBridgeMember {
                     phlo_id,
                     node_id,

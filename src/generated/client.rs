@@ -1753,11 +1753,14 @@ impl<'c> crate::rt::Operations<'c> {
         params: &[(&str, &str)],
         body: ::std::option::Option<::serde_json::Value>,
     ) -> ::std::result::Result<crate::rt::Prepared<'c>, crate::rt::Error> {
+        use crate::rt::ByName as _;
         match operation_id {
             "get_phlo" => {
                 let op = &crate::rt::OPERATIONS[0usize];
                 crate::rt::check_inputs(op, params, &body)?;
-                let phlo_id = crate::rt::value::<crate::rt::Id>(op, params, "phlo_id")?;
+                let phlo_id = crate::rt::Error::value::<
+                    crate::rt::Id,
+                >(op, params, "phlo_id")?;
                 crate::rt::Prepared::new(
                     self,
                     self.request_get_phlo(&phlo_id),
@@ -1768,11 +1771,13 @@ impl<'c> crate::rt::Operations<'c> {
             "run_phlo" => {
                 let op = &crate::rt::OPERATIONS[1usize];
                 crate::rt::check_inputs(op, params, &body)?;
-                let auth_id = crate::rt::value::<
+                let auth_id = crate::rt::Error::value::<
                     crate::rt::AuthId,
                 >(op, params, "auth_id")?;
-                let phlo_id = crate::rt::value::<crate::rt::Id>(op, params, "phlo_id")?;
-                let body = crate::rt::json_body::<types::RunPhloRequest>(op, body)?;
+                let phlo_id = crate::rt::Error::value::<
+                    crate::rt::Id,
+                >(op, params, "phlo_id")?;
+                let body = crate::rt::Error::body::<types::RunPhloRequest>(op, body)?;
                 crate::rt::Prepared::new(
                     self,
                     self.request_run_phlo(&auth_id, &phlo_id, body.as_ref()),
@@ -1783,8 +1788,12 @@ impl<'c> crate::rt::Operations<'c> {
             "get_phlo_run" => {
                 let op = &crate::rt::OPERATIONS[2usize];
                 crate::rt::check_inputs(op, params, &body)?;
-                let phlo_id = crate::rt::value::<crate::rt::Id>(op, params, "phlo_id")?;
-                let run_id = crate::rt::value::<crate::rt::Id>(op, params, "run_id")?;
+                let phlo_id = crate::rt::Error::value::<
+                    crate::rt::Id,
+                >(op, params, "phlo_id")?;
+                let run_id = crate::rt::Error::value::<
+                    crate::rt::Id,
+                >(op, params, "run_id")?;
                 crate::rt::Prepared::new(
                     self,
                     self.request_get_phlo_run(&phlo_id, &run_id),
@@ -1795,8 +1804,12 @@ impl<'c> crate::rt::Operations<'c> {
             "get_multi_party_call" => {
                 let op = &crate::rt::OPERATIONS[3usize];
                 crate::rt::check_inputs(op, params, &body)?;
-                let phlo_id = crate::rt::value::<crate::rt::Id>(op, params, "phlo_id")?;
-                let node_id = crate::rt::value::<crate::rt::Id>(op, params, "node_id")?;
+                let phlo_id = crate::rt::Error::value::<
+                    crate::rt::Id,
+                >(op, params, "phlo_id")?;
+                let node_id = crate::rt::Error::value::<
+                    crate::rt::Id,
+                >(op, params, "node_id")?;
                 crate::rt::Prepared::new(
                     self,
                     self.request_get_multi_party_call(&phlo_id, &node_id),
@@ -1807,9 +1820,13 @@ impl<'c> crate::rt::Operations<'c> {
             "update_multi_party_call" => {
                 let op = &crate::rt::OPERATIONS[4usize];
                 crate::rt::check_inputs(op, params, &body)?;
-                let phlo_id = crate::rt::value::<crate::rt::Id>(op, params, "phlo_id")?;
-                let node_id = crate::rt::value::<crate::rt::Id>(op, params, "node_id")?;
-                let body = crate::rt::json_body::<
+                let phlo_id = crate::rt::Error::value::<
+                    crate::rt::Id,
+                >(op, params, "phlo_id")?;
+                let node_id = crate::rt::Error::value::<
+                    crate::rt::Id,
+                >(op, params, "node_id")?;
+                let body = crate::rt::Error::body::<
                     types::MultiPartyCallRequest,
                 >(op, body)?;
                 crate::rt::Prepared::new(
@@ -1818,7 +1835,7 @@ impl<'c> crate::rt::Operations<'c> {
                         .request_update_multi_party_call(
                             &phlo_id,
                             &node_id,
-                            &body.expect("json_body refuses a missing required body"),
+                            &body.expect("ByName::body refuses a missing required body"),
                         ),
                     op,
                     crate::rt::send_decoding_as::<types::ActionResponse>,
@@ -1827,12 +1844,16 @@ impl<'c> crate::rt::Operations<'c> {
             "update_multi_party_call_member" => {
                 let op = &crate::rt::OPERATIONS[5usize];
                 crate::rt::check_inputs(op, params, &body)?;
-                let phlo_id = crate::rt::value::<crate::rt::Id>(op, params, "phlo_id")?;
-                let node_id = crate::rt::value::<crate::rt::Id>(op, params, "node_id")?;
-                let member_address = crate::rt::value::<
+                let phlo_id = crate::rt::Error::value::<
+                    crate::rt::Id,
+                >(op, params, "phlo_id")?;
+                let node_id = crate::rt::Error::value::<
+                    crate::rt::Id,
+                >(op, params, "node_id")?;
+                let member_address = crate::rt::Error::value::<
                     crate::rt::Address,
                 >(op, params, "member_address")?;
-                let body = crate::rt::json_body::<types::MemberRequest>(op, body)?;
+                let body = crate::rt::Error::body::<types::MemberRequest>(op, body)?;
                 crate::rt::Prepared::new(
                     self,
                     self
@@ -1840,7 +1861,7 @@ impl<'c> crate::rt::Operations<'c> {
                             &phlo_id,
                             &node_id,
                             &member_address,
-                            &body.expect("json_body refuses a missing required body"),
+                            &body.expect("ByName::body refuses a missing required body"),
                         ),
                     op,
                     crate::rt::send_decoding_as::<types::ActionResponse>,
@@ -1849,12 +1870,16 @@ impl<'c> crate::rt::Operations<'c> {
             "update_conference_bridge_member" => {
                 let op = &crate::rt::OPERATIONS[6usize];
                 crate::rt::check_inputs(op, params, &body)?;
-                let phlo_id = crate::rt::value::<crate::rt::Id>(op, params, "phlo_id")?;
-                let node_id = crate::rt::value::<crate::rt::Id>(op, params, "node_id")?;
-                let member_address = crate::rt::value::<
+                let phlo_id = crate::rt::Error::value::<
+                    crate::rt::Id,
+                >(op, params, "phlo_id")?;
+                let node_id = crate::rt::Error::value::<
+                    crate::rt::Id,
+                >(op, params, "node_id")?;
+                let member_address = crate::rt::Error::value::<
                     crate::rt::Address,
                 >(op, params, "member_address")?;
-                let body = crate::rt::json_body::<
+                let body = crate::rt::Error::body::<
                     types::ConferenceBridgeMemberRequest,
                 >(op, body)?;
                 crate::rt::Prepared::new(
@@ -1864,7 +1889,7 @@ impl<'c> crate::rt::Operations<'c> {
                             &phlo_id,
                             &node_id,
                             &member_address,
-                            &body.expect("json_body refuses a missing required body"),
+                            &body.expect("ByName::body refuses a missing required body"),
                         ),
                     op,
                     crate::rt::send_decoding_as::<types::ActionResponse>,

@@ -29,10 +29,7 @@ pub mod typed;
 
 pub use crate::generated::calls::Call;
 pub use callbacks::{CALLBACK_QUEUE_LIMIT, CALLBACK_RETRIES, CallbackFault, SentCallback};
-// What the generated `Call::decode` calls (`optional` and `many` only for
-// optional and array parameters, which the spec may not have).
-#[allow(unused_imports)]
-pub(crate) use refusal::{Refusal, body, many, optional, value};
+pub(crate) use refusal::Refusal;
 pub use reply::{Fault, Reply};
 pub use server::{MAX_REQUEST_BODY, MockPhlo};
 pub use state::{DEFAULT_RECORD_LIMIT, Recorded};

@@ -4,7 +4,7 @@
 //! is the one door, so changing the generator means reading one file.
 //!
 //! Here too: reading a by-name request ([`Operations::prepare`]'s parameters
-//! and body) into the types an operation takes, each value checked.
+//! and body, or the mock's) into the types an operation takes ([`ByName`]).
 
 #![allow(
     dead_code,
@@ -15,11 +15,9 @@
 mod query;
 mod schema;
 
-use std::{fmt, str::FromStr};
-
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+pub(crate) use crate::by_name::ByName;
 #[cfg(feature = "pattern")]
 pub(crate) use crate::values::rules::pattern;
 pub(crate) use crate::{
@@ -42,7 +40,24 @@ pub(crate) use schema::{SchemaOf, from_spec};
 /// What the mock's generated `Call::decode` calls.
 #[cfg(feature = "mock-server")]
 pub(crate) mod mock {
-    pub(crate) use crate::mock::{Refusal, body, many, optional, value};
+    pub(crate) use crate::mock::Refusal;
+
+    /// The value of parameter `name` as it came on the wire.
+    pub(crate) fn sent(params: &[(&str, &str)], name: &str) -> Option<String> {
+        params
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.to_string())
+    }
+
+    /// Every value of array parameter `name`, as they came on the wire.
+    pub(crate) fn sent_all(params: &[(&str, &str)], name: &str) -> Vec<String> {
+        params
+            .iter()
+            .filter(|(n, _)| *n == name)
+            .map(|(_, v)| v.to_string())
+            .collect()
+    }
 
     /// A value that breaks a rule of the spec, refused in Plivo's words.
     pub(crate) fn rule(v: super::Violation) -> Refusal {
@@ -59,14 +74,6 @@ pub(crate) fn broken_rule(v: Violation, operation: &str) -> Error {
         reason,
     }
 }
-
-use crate::{
-    spec::HandWritten,
-    values::{
-        address::address_reason,
-        ids::{id_reason, mask},
-    },
-};
 
 /// Refuses names `op` does not take and a body it does not take.
 pub(crate) fn check_inputs(
@@ -92,103 +99,6 @@ pub(crate) fn check_inputs(
         ));
     }
     Ok(())
-}
-
-/// The value of required parameter `name`, checked into its type.
-pub(crate) fn value<T: FromStr>(
-    op: &'static Operation,
-    params: &[(&str, &str)],
-    name: &'static str,
-) -> Result<T, Error>
-where
-    T::Err: fmt::Display,
-{
-    optional(op, params, name)?
-        .ok_or_else(|| Error::invalid(name, "", format!("is required by {}", op.id)))
-}
-
-/// The value of optional parameter `name`, checked into its type.
-pub(crate) fn optional<T: FromStr>(
-    op: &'static Operation,
-    params: &[(&str, &str)],
-    name: &'static str,
-) -> Result<Option<T>, Error>
-where
-    T::Err: fmt::Display,
-{
-    let Some((_, raw)) = params.iter().find(|(n, _)| *n == name) else {
-        return Ok(None);
-    };
-    raw.parse().map(Some).map_err(|e: T::Err| {
-        let schema = op
-            .params
-            .iter()
-            .find(|p| p.name == name)
-            .and_then(|p| p.hand_written());
-        let (value, reason) = match schema {
-            Some(HandWritten::Id) => (raw.to_string(), id_reason(raw)),
-            Some(HandWritten::Address) => (raw.to_string(), address_reason(raw)),
-            Some(HandWritten::AuthId) => (mask(raw), e.to_string()),
-            _ => (raw.to_string(), e.to_string()),
-        };
-        Error::InvalidInput {
-            field: name,
-            value,
-            reason,
-        }
-    })
-}
-
-/// Every value of array parameter `name` (its name repeated), each checked
-/// into its type.
-#[allow(dead_code, reason = "called by generated code for array parameters")]
-pub(crate) fn many<T: FromStr>(
-    op: &'static Operation,
-    params: &[(&str, &str)],
-    name: &'static str,
-) -> Result<Vec<T>, Error>
-where
-    T::Err: fmt::Display,
-{
-    params
-        .iter()
-        .filter(|(n, _)| *n == name)
-        .map(|(_, raw)| {
-            raw.parse().map_err(|e: T::Err| Error::InvalidInput {
-                field: name,
-                value: raw.to_string(),
-                reason: format!("{e} (a value of {})", op.id),
-            })
-        })
-        .collect()
-}
-
-/// The JSON body, checked into its generated type; `None` when the body is
-/// optional and none was given (nothing is sent then).
-pub(crate) fn json_body<T: DeserializeOwned>(
-    op: &'static Operation,
-    body: Option<Value>,
-) -> Result<Option<T>, Error> {
-    let spec = op.body.as_ref();
-    let body = match body {
-        Some(body) => body,
-        None if spec.is_some_and(|b| b.required) => {
-            let schema = spec.map_or("", |b| b.schema);
-            return Err(Error::invalid(
-                "body",
-                "",
-                format!("is required by {} (a JSON {schema})", op.id),
-            ));
-        }
-        None => return Ok(None),
-    };
-    serde_json::from_value(body.clone()).map(Some).map_err(|e| {
-        Error::invalid(
-            "body",
-            &body.to_string(),
-            format!("does not fit {}: {e}", op.id),
-        )
-    })
 }
 
 pub(crate) fn unknown_operation(id: &str) -> Error {
