@@ -85,8 +85,7 @@ pub(crate) fn command(op: &Operation, name: &str) -> Command {
         if body.free_form {
             fields.push("param".into());
             command = command.arg(
-                Arg::new("param")
-                    .long("param")
+                flags::flag("param")
                     .value_name("KEY=VALUE")
                     .action(ArgAction::Append)
                     .help_heading("Body")
@@ -94,8 +93,7 @@ pub(crate) fn command(op: &Operation, name: &str) -> Command {
             );
         }
         command = command.arg(
-            Arg::new("body-json")
-                .long("body-json")
+            flags::flag("body-json")
                 .value_name("JSON|@FILE|-")
                 .conflicts_with_all(fields)
                 .help_heading("Body")
@@ -114,8 +112,7 @@ fn arg(field: &Field, flag: &str) -> Arg {
     if let Some(default) = field.default {
         help.push_str(&format!(" [default: {default}]"));
     }
-    let mut arg = Arg::new(flag.to_string())
-        .long(flag.to_string())
+    let mut arg = flags::flag(flag.to_string())
         .value_name(field.name.to_ascii_uppercase())
         .help(help);
     if !field.values.is_empty() {

@@ -1,12 +1,14 @@
-//! The names the spec's operations and fields take on the command line,
-//! collision-free by construction. A name is the spec's, in kebab case;
-//! where that is already taken (by a global option, `--body-json`,
+//! Every flag `phlo` has is made by [`flag`] (`--name`, its id the same
+//! name). The names the spec's operations and fields take on the command
+//! line are collision-free by construction. A name is the spec's, in kebab
+//! case; where that is already taken (by a global option, `--body-json`,
 //! `--param`, `--help`, `--version`, or an earlier name of the same
 //! command), it gets a prefix, again until it is free: `--param-` for a
 //! path or query parameter, `--body-` for a body field, `op-` for an
 //! operation. The spec's order decides who keeps the plain name, so the
 //! names only change when the spec does.
 
+use clap::{Arg, ArgAction, builder::Str};
 use plivo_phlo::spec::{OPERATIONS, Operation};
 
 use crate::{config, kebab};
@@ -17,6 +19,17 @@ Flag names: each flag is the spec's name in kebab case. A name that would clash 
 global option, --body-json, --param, --help, --version or an earlier flag gets a prefix \
 until it is free: --param-<name> for a path or query parameter, --body-<name> for a body \
 field (e.g. a body field `timeout` is --body-timeout).";
+
+/// The flag `--name`, whose value is read back by `name`.
+pub(crate) fn flag(name: impl Into<Str>) -> Arg {
+    let name = name.into();
+    Arg::new(name.clone()).long(name)
+}
+
+/// The flag `--name`, on or off.
+pub(crate) fn switch(name: &'static str) -> Arg {
+    flag(name).action(ArgAction::SetTrue)
+}
 
 /// Subcommand names the friendly commands hold; a tag with one of them is
 /// renamed `<name>-ops`.

@@ -14,7 +14,7 @@ use plivo_phlo::{
 };
 use serde_json::{Map, Value};
 
-use crate::{ByName, commands::key_value, kebab};
+use crate::{ByName, commands::key_value, flags::flag, kebab};
 
 const ADD_USER: &str = "update_multi_party_call";
 const MEMBER: &str = "update_multi_party_call_member";
@@ -66,15 +66,13 @@ impl Choices {
 
 fn node_args() -> [Arg; 2] {
     [
-        Arg::new("phlo")
-            .long("phlo")
+        flag("phlo")
             .env("PLIVO_PHLO_ID")
             .hide_env_values(true)
             .required(true)
             .value_name("PHLO_ID")
             .help("The PHLO's id"),
-        Arg::new("node")
-            .long("node")
+        flag("node")
             .env("PLIVO_NODE_ID")
             .hide_env_values(true)
             .required(true)
@@ -85,18 +83,15 @@ fn node_args() -> [Arg; 2] {
 
 fn transfer(name: &'static str, about: &'static str) -> Command {
     Command::new(name).about(about).args(node_args()).args([
-        Arg::new("to")
-            .long("to")
+        flag("to")
             .required(true)
             .value_name("ADDRESS")
             .help("Who is dialled: a phone number (+14152225555) or a SIP URI"),
-        Arg::new("trigger-source")
-            .long("trigger-source")
+        flag("trigger-source")
             .required(true)
             .value_name("ADDRESS")
             .help("The member asking for it, already on the call"),
-        Arg::new("role")
-            .long("role")
+        flag("role")
             .default_value("agent")
             .value_parser(PossibleValuesParser::new(
                 Choices::of(ADD_USER, "role").shown(),
@@ -154,8 +149,7 @@ pub(crate) fn run() -> Command {
                 .help("The PHLO's id"),
         )
         .arg(
-            Arg::new("param")
-                .long("param")
+            flag("param")
                 .value_name("KEY=VALUE")
                 .action(ArgAction::Append)
                 .help("A start parameter (sent verbatim, as a string); repeat for more"),

@@ -16,7 +16,7 @@ use serde::Serialize;
 use serde_json::Value;
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::output;
+use crate::{flags::flag, output};
 
 pub(crate) fn command() -> Command {
     Command::new("mock")
@@ -29,8 +29,7 @@ pub(crate) fn command() -> Command {
              \"operation_id\",\"status\",\"body\"}).",
         )
         .arg(
-            Arg::new("host")
-                .long("host")
+            flag("host")
                 .value_parser(clap::value_parser!(IpAddr))
                 .default_value("127.0.0.1")
                 .value_name("IP")
@@ -40,8 +39,7 @@ pub(crate) fn command() -> Command {
                 ),
         )
         .arg(
-            Arg::new("port")
-                .long("port")
+            flag("port")
                 .value_parser(clap::value_parser!(u16))
                 .default_value("0")
                 .value_name("PORT")
@@ -58,8 +56,7 @@ pub(crate) fn command() -> Command {
                 ),
         )
         .arg(
-            Arg::new("callback-url")
-                .long("callback-url")
+            flag("callback-url")
                 .value_name("URL")
                 .help(
                     "Post signed Multi-Party Call events (ConferenceEnter after add_user and \
