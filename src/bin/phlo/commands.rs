@@ -85,9 +85,7 @@ pub(crate) fn command(op: &Operation, name: &str) -> Command {
         if body.free_form {
             fields.push("param".into());
             command = command.arg(
-                flags::flag("param")
-                    .value_name("KEY=VALUE")
-                    .action(ArgAction::Append)
+                flags::param()
                     .help_heading("Body")
                     .help("A body key and its (string) value; repeat for more"),
             );
@@ -161,13 +159,8 @@ fn call_of(op: &Operation, matches: &ArgMatches) -> Result<ByName, String> {
                     }
                 }
                 // `--param` exists only for a free-form body.
-                let pairs = body
-                    .free_form
-                    .then(|| matches.get_many::<String>("param"))
-                    .flatten();
-                for pair in pairs.into_iter().flatten() {
-                    let (key, value) = key_value(pair)?;
-                    object.insert(key, value);
+                if body.free_form {
+                    object.extend(flags::params(matches)?);
                 }
                 (!object.is_empty()).then_some(Value::Object(object))
             }
@@ -184,16 +177,6 @@ fn call_of(op: &Operation, matches: &ArgMatches) -> Result<ByName, String> {
 /// Why `--token-stdin` and `--body-json -` are refused together.
 const STDIN_TWICE: &str = "--token-stdin and --body-json - both read stdin: give the token \
      through PLIVO_AUTH_TOKEN or --token-file, or the body as --body-json @FILE";
-
-/// `key=value` as a body entry (the value a string).
-pub(crate) fn key_value(pair: &str) -> Result<(String, Value), String> {
-    match pair.split_once('=') {
-        Some((key, value)) if !key.is_empty() => {
-            Ok((key.to_string(), Value::String(value.to_string())))
-        }
-        _ => Err(format!("--param {pair:?}: expected KEY=VALUE")),
-    }
-}
 
 /// A flag's text as the JSON the field's kind asks for.
 fn typed(field: &Field, flag: &str, text: &str) -> Result<Value, String> {

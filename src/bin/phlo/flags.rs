@@ -8,8 +8,9 @@
 //! operation. The spec's order decides who keeps the plain name, so the
 //! names only change when the spec does.
 
-use clap::{Arg, ArgAction, builder::Str};
+use clap::{Arg, ArgAction, ArgMatches, builder::Str};
 use plivo_phlo::spec::{OPERATIONS, Operation};
+use serde_json::{Map, Value};
 
 use crate::{config, kebab};
 
@@ -29,6 +30,24 @@ pub(crate) fn flag(name: impl Into<Str>) -> Arg {
 /// The flag `--name`, on or off.
 pub(crate) fn switch(name: &'static str) -> Arg {
     flag(name).action(ArgAction::SetTrue)
+}
+
+/// `--param KEY=VALUE`, repeatable: a body key and its (string) value.
+pub(crate) fn param() -> Arg {
+    flag("param")
+        .value_name("KEY=VALUE")
+        .action(ArgAction::Append)
+}
+
+/// The `--param` pairs given, as body entries (the values strings).
+pub(crate) fn params(matches: &ArgMatches) -> Result<Map<String, Value>, String> {
+    let pairs = matches.get_many::<String>("param").into_iter().flatten();
+    pairs
+        .map(|pair| match pair.split_once('=') {
+            Some((key, value)) if !key.is_empty() => Ok((key.to_string(), Value::from(value))),
+            _ => Err(format!("--param {pair:?}: expected KEY=VALUE")),
+        })
+        .collect()
 }
 
 /// Subcommand names the friendly commands hold; a tag with one of them is

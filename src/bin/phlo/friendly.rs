@@ -7,14 +7,18 @@
 
 use std::process::ExitCode;
 
-use clap::{Arg, ArgAction, ArgMatches, Command, builder::PossibleValuesParser};
+use clap::{Arg, ArgMatches, Command, builder::PossibleValuesParser};
 use plivo_phlo::{
     PhloClient, Role, spec,
     types::{MemberAction, MultiPartyCallAction},
 };
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::{ByName, commands::key_value, flags::flag, kebab};
+use crate::{
+    ByName,
+    flags::{flag, param, params},
+    kebab,
+};
 
 const ADD_USER: &str = "update_multi_party_call";
 const MEMBER: &str = "update_multi_party_call_member";
@@ -148,12 +152,7 @@ pub(crate) fn run() -> Command {
                 .value_name("PHLO_ID")
                 .help("The PHLO's id"),
         )
-        .arg(
-            flag("param")
-                .value_name("KEY=VALUE")
-                .action(ArgAction::Append)
-                .help("A start parameter (sent verbatim, as a string); repeat for more"),
-        )
+        .arg(param().help("A start parameter (sent verbatim, as a string); repeat for more"))
 }
 
 fn text(matches: &ArgMatches, name: &str) -> String {
@@ -249,11 +248,7 @@ pub(crate) fn mpc_call(matches: &ArgMatches) -> Result<MpcCall, String> {
 }
 
 pub(crate) fn run_call(matches: &ArgMatches) -> Result<ByName, String> {
-    let mut body = Map::new();
-    for pair in matches.get_many::<String>("param").into_iter().flatten() {
-        let (key, value) = key_value(pair)?;
-        body.insert(key, value);
-    }
+    let body = params(matches)?;
     let phlo = text(matches, "phlo");
     Ok(ByName {
         operation: RUN,
