@@ -64,24 +64,14 @@ pub(crate) fn command(op: &Operation, name: &str) -> Command {
             "{}\n\n{}\n\n{} {}",
             op.summary, op.description, op.method, op.path
         ))
-        .after_long_help(flags::RULE);
-    for (field, flag) in op.params.iter().zip(&flags.params) {
-        // The account's auth_id comes from the configuration when not given.
-        let required = field.required && field.hand_written() != Some(HandWritten::AuthId);
-        command = command.arg(arg(field, flag).required(required));
-    }
+        .after_long_help(flags::RULE)
+        .args(flags.iter().map(|(field, flag)| arg(field, flag)));
     if let Some(body) = &op.body {
-        for (field, flag) in body.fields.iter().zip(&flags.body) {
-            let mut arg = arg(field, flag).help_heading("Body");
-            if field.required {
-                let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
-                arg = arg
-                    .required_unless_present("body-json")
-                    .help(format!("{help} [required unless --body-json]"));
-            }
-            command = command.arg(arg);
-        }
-        let mut fields = flags.body.clone();
+        let mut fields: Vec<String> = flags
+            .iter()
+            .filter(|(field, _)| field.location == Location::Body)
+            .map(|(_, flag)| flag.clone())
+            .collect();
         if body.free_form {
             fields.push("param".into());
             command = command.arg(
@@ -110,9 +100,7 @@ fn arg(field: &Field, flag: &str) -> Arg {
     if let Some(default) = field.default {
         help.push_str(&format!(" [default: {default}]"));
     }
-    let mut arg = flags::flag(flag.to_string())
-        .value_name(field.name.to_ascii_uppercase())
-        .help(help);
+    let mut arg = flags::flag(flag.to_string()).value_name(field.name.to_ascii_uppercase());
     if !field.values.is_empty() {
         arg = arg.value_parser(PossibleValuesParser::new(field.values.iter().copied()));
     }
@@ -120,7 +108,17 @@ fn arg(field: &Field, flag: &str) -> Arg {
     if field.kind == Kind::Array && field.location == Location::Query {
         arg = arg.action(ArgAction::Append);
     }
-    arg
+    if field.location != Location::Body {
+        // The account's auth_id comes from the configuration when not given.
+        let required = field.required && field.hand_written() != Some(HandWritten::AuthId);
+        arg.required(required).help(help)
+    } else if field.required {
+        arg.help_heading("Body")
+            .required_unless_present("body-json")
+            .help(format!("{help} [required unless --body-json]"))
+    } else {
+        arg.help_heading("Body").help(help)
+    }
 }
 
 /// The call a generated subcommand asks for.
@@ -135,11 +133,14 @@ pub(crate) fn call(group: &str, matches: &ArgMatches) -> Result<ByName, String> 
 
 /// The call `op`'s subcommand asks for, from its matches.
 fn call_of(op: &Operation, matches: &ArgMatches) -> Result<ByName, String> {
-    let flags = flags::flags(op);
-    let mut params = Vec::new();
-    for (field, flag) in op.params.iter().zip(&flags.params) {
-        for value in matches.get_many::<String>(flag).into_iter().flatten() {
-            params.push((field.name, value.clone()));
+    let (mut params, mut object) = (Vec::new(), Map::new());
+    for (field, flag) in flags::flags(op) {
+        if field.location != Location::Body {
+            for value in matches.get_many::<String>(&flag).into_iter().flatten() {
+                params.push((field.name, value.clone()));
+            }
+        } else if let Some(value) = matches.get_one::<String>(&flag) {
+            object.insert(field.name.to_string(), typed(field, &flag, value)?);
         }
     }
     let body = match &op.body {
@@ -152,12 +153,6 @@ fn call_of(op: &Operation, matches: &ArgMatches) -> Result<ByName, String> {
                 Some(read_json(text)?)
             }
             None => {
-                let mut object = Map::new();
-                for (field, flag) in body.fields.iter().zip(&flags.body) {
-                    if let Some(value) = matches.get_one::<String>(flag) {
-                        object.insert(field.name.to_string(), typed(field, flag, value)?);
-                    }
-                }
                 // `--param` exists only for a free-form body.
                 if body.free_form {
                     object.extend(flags::params(matches)?);

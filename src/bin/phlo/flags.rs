@@ -9,7 +9,7 @@
 //! names only change when the spec does.
 
 use clap::{Arg, ArgAction, ArgMatches, builder::Str};
-use plivo_phlo::spec::{OPERATIONS, Operation};
+use plivo_phlo::spec::{Field, Location, OPERATIONS, Operation};
 use serde_json::{Map, Value};
 
 use crate::{config, kebab};
@@ -54,15 +54,6 @@ pub(crate) fn params(matches: &ArgMatches) -> Result<Map<String, Value>, String>
 /// renamed `<name>-ops`.
 const TAKEN: &[&str] = &["mpc", "run", "mock", "completions", "help"];
 
-/// The flags of one operation, in the spec's order.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct Flags {
-    /// One per path, query or header parameter.
-    pub(crate) params: Vec<String>,
-    /// One per body field.
-    pub(crate) body: Vec<String>,
-}
-
 /// The long flags a generated subcommand has besides its own.
 fn reserved() -> Vec<String> {
     let mut names: Vec<String> = config::args()
@@ -85,21 +76,22 @@ fn free(taken: &mut Vec<String>, name: &str, prefix: &str) -> String {
     flag
 }
 
-/// The flag of each parameter and body field of `op`.
-pub(crate) fn flags(op: &Operation) -> Flags {
+/// Each path or query parameter of `op`, then each body field, with its
+/// flag.
+pub(crate) fn flags(op: &Operation) -> Vec<(&'static Field, String)> {
     let mut taken = reserved();
-    let params = op
-        .params
+    let body = op.body.iter().flat_map(|body| body.fields);
+    op.params
         .iter()
-        .map(|field| free(&mut taken, field.name, "param"))
-        .collect();
-    let body = op
-        .body
-        .iter()
-        .flat_map(|body| body.fields)
-        .map(|field| free(&mut taken, field.name, "body"))
-        .collect();
-    Flags { params, body }
+        .chain(body)
+        .map(|field| {
+            let prefix = match field.location {
+                Location::Body => "body",
+                _ => "param",
+            };
+            (field, free(&mut taken, field.name, prefix))
+        })
+        .collect()
 }
 
 /// The subcommand name of a tag.
@@ -162,8 +154,7 @@ mod tests {
     fn the_specs_names_are_distinct_and_clear_of_every_global() {
         let reserved = reserved();
         for named in commands() {
-            let flags = flags(named.op);
-            let all: Vec<&String> = flags.params.iter().chain(&flags.body).collect();
+            let all: Vec<String> = flags(named.op).into_iter().map(|(_, f)| f).collect();
             for (i, flag) in all.iter().enumerate() {
                 assert!(!reserved.contains(flag), "{}: --{flag}", named.op.id);
                 assert!(!all[..i].contains(flag), "{}: --{flag} twice", named.op.id);
