@@ -14,29 +14,23 @@ use crate::{
     flags::{self, Named},
 };
 
+/// A subcommand per tag, holding its operations' subcommands.
 pub(crate) fn groups() -> Vec<Command> {
-    let commands = flags::commands();
-    let mut groups: Vec<(&str, &str)> = Vec::new();
-    for named in &commands {
-        if !groups.iter().any(|(group, _)| *group == named.group) {
-            groups.push((&named.group, named.op.tag));
+    let mut groups: Vec<Command> = Vec::new();
+    for Named { group, name, op } in flags::commands() {
+        let command = command(op, &name);
+        match groups.iter_mut().find(|g| g.get_name() == group) {
+            Some(g) => *g = std::mem::take(g).subcommand(command),
+            None => groups.push(
+                Command::new(group)
+                    .about(format!("Operations tagged `{}` in the spec", op.tag))
+                    .subcommand_required(true)
+                    .arg_required_else_help(true)
+                    .subcommand(command),
+            ),
         }
     }
     groups
-        .into_iter()
-        .map(|(group, tag)| {
-            Command::new(group.to_string())
-                .about(format!("Operations tagged `{tag}` in the spec"))
-                .subcommand_required(true)
-                .arg_required_else_help(true)
-                .subcommands(
-                    commands
-                        .iter()
-                        .filter(|named| named.group == group)
-                        .map(|named| command(named.op, &named.name)),
-                )
-        })
-        .collect()
 }
 
 /// `phlo --help`'s list of every generated subcommand.

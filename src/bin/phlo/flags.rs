@@ -8,6 +8,8 @@
 //! operation. The spec's order decides who keeps the plain name, so the
 //! names only change when the spec does.
 
+use std::collections::HashMap;
+
 use clap::{Arg, ArgAction, ArgMatches, builder::Str};
 use plivo_phlo::spec::{Field, Location, OPERATIONS, Operation};
 use serde_json::{Map, Value};
@@ -94,16 +96,6 @@ pub(crate) fn flags(op: &Operation) -> Vec<(&'static Field, String)> {
         .collect()
 }
 
-/// The subcommand name of a tag.
-fn group(tag: &str) -> String {
-    let name = kebab(tag);
-    if TAKEN.contains(&name.as_str()) {
-        format!("{name}-ops")
-    } else {
-        name
-    }
-}
-
 /// One generated subcommand: `phlo <group> <name>`.
 pub(crate) struct Named {
     pub(crate) group: String,
@@ -113,19 +105,17 @@ pub(crate) struct Named {
 
 /// Every operation of the spec with its group and name, in the spec's order.
 pub(crate) fn commands() -> Vec<Named> {
-    let mut taken: Vec<(String, Vec<String>)> = Vec::new();
+    // The names taken in each group.
+    let mut taken: HashMap<String, Vec<String>> = HashMap::new();
     OPERATIONS
         .iter()
         .map(|op| {
-            let group = group(op.tag);
-            let at = match taken.iter().position(|(g, _)| *g == group) {
-                Some(at) => at,
-                None => {
-                    taken.push((group.clone(), vec!["help".to_string()]));
-                    taken.len() - 1
-                }
-            };
-            let name = free(&mut taken[at].1, op.id, "op");
+            let mut group = kebab(op.tag);
+            if TAKEN.contains(&group.as_str()) {
+                group.push_str("-ops");
+            }
+            let names = taken.entry(group.clone()).or_insert(vec!["help".into()]);
+            let name = free(names, op.id, "op");
             Named { group, name, op }
         })
         .collect()

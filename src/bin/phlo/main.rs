@@ -31,7 +31,7 @@ pub(crate) struct ByName {
 }
 
 fn cli() -> Command {
-    let mut command = Command::new("phlo")
+    Command::new("phlo")
         .version(env!("CARGO_PKG_VERSION"))
         .about("Plivo's PHLO runtime API from the command line: add users to a live Multi-Party Call, transfer, hold, hang up, run a PHLO")
         .long_about(
@@ -45,20 +45,19 @@ fn cli() -> Command {
         .after_help(format!("{}\n{}", commands::listing(), output::EXIT_CODES))
         .args(config::args())
         .subcommand(friendly::mpc())
-        .subcommand(friendly::run());
-    for group in commands::groups() {
-        command = command.subcommand(group);
-    }
-    command = command.subcommand(verify::command());
-    command.subcommand(mock::command()).subcommand(
-        Command::new("completions")
-            .about("Prints a shell completion script")
-            .arg(
-                Arg::new("shell")
-                    .required(true)
-                    .value_parser(["bash", "zsh", "fish"]),
-            ),
-    )
+        .subcommand(friendly::run())
+        .subcommands(commands::groups())
+        .subcommand(verify::command())
+        .subcommand(mock::command())
+        .subcommand(
+            Command::new("completions")
+                .about("Prints a shell completion script")
+                .arg(
+                    Arg::new("shell")
+                        .required(true)
+                        .value_parser(["bash", "zsh", "fish"]),
+                ),
+        )
 }
 
 fn main() -> ExitCode {
