@@ -137,23 +137,16 @@ fn call_of(op: &Operation, matches: &ArgMatches) -> Result<ByName, String> {
             object.insert(field.name.to_string(), typed(field, &flag, value)?);
         }
     }
-    let body = match &op.body {
-        None => None,
-        Some(body) => match matches.get_one::<String>("body-json") {
-            Some(text) => {
-                if text == "-" && matches.get_flag("token-stdin") {
-                    return Err(STDIN_TWICE.to_string());
-                }
-                Some(read_json(text)?)
-            }
-            None => {
-                // `--param` exists only for a free-form body.
-                if body.free_form {
-                    object.extend(flags::params(matches)?);
-                }
-                (!object.is_empty()).then_some(Value::Object(object))
-            }
-        },
+    // `--param` exists only for a free-form body, `--body-json` for a body.
+    if op.body.is_some_and(|body| body.free_form) {
+        object.extend(flags::params(matches)?);
+    }
+    let body = match op.body.and_then(|_| matches.get_one::<String>("body-json")) {
+        Some(text) if text == "-" && matches.get_flag("token-stdin") => {
+            return Err(STDIN_TWICE.to_string());
+        }
+        Some(text) => Some(read_json(text)?),
+        None => (!object.is_empty()).then_some(Value::Object(object)),
     };
     Ok(ByName {
         operation: op.id,
