@@ -128,16 +128,11 @@ enum Request {
 async fn execute(client: &PhloClient, call: ByName, dry_run: bool) -> ExitCode {
     let mut params: Vec<(&str, &str)> = call.params.iter().map(|(n, v)| (*n, v.as_str())).collect();
     // The account's own auth_id, where an operation's path has one.
-    let auth_id = client.auth_id().to_string();
-    if let Some(op) = plivo_phlo::spec::operation(call.operation) {
-        for field in op
-            .params
-            .iter()
-            .filter(|f| f.hand_written() == Some(plivo_phlo::spec::HandWritten::AuthId))
-        {
-            if !params.iter().any(|(n, _)| *n == field.name) {
-                params.push((field.name, &auth_id));
-            }
+    let fields = plivo_phlo::spec::operation(call.operation).map_or(&[][..], |op| op.params);
+    for field in fields {
+        let auth_id = field.hand_written() == Some(plivo_phlo::spec::HandWritten::AuthId);
+        if auth_id && !params.iter().any(|(n, _)| *n == field.name) {
+            params.push((field.name, client.auth_id()));
         }
     }
     let prepared = client
