@@ -5,19 +5,16 @@
 //! library's wrappers and for these); `run` becomes the call the generated
 //! command would make. All go through the same checks and pipeline.
 
-use std::process::ExitCode;
+use std::{process::ExitCode, str::FromStr};
 
 use clap::{Arg, ArgMatches, Command, builder::PossibleValuesParser};
-use plivo_phlo::{
-    PhloClient, Role, spec,
-    types::{MemberAction, MultiPartyCallAction},
-};
+use plivo_phlo::{PhloClient, spec, types::MultiPartyCallAction};
 use serde_json::Value;
 
 use crate::{
-    ByName,
+    ByName, finish,
     flags::{flag, param, params},
-    kebab,
+    kebab, output,
 };
 
 const ADD_USER: &str = "update_multi_party_call";
@@ -159,92 +156,44 @@ fn text(matches: &ArgMatches, name: &str) -> String {
     matches.get_one::<String>(name).cloned().unwrap_or_default()
 }
 
-/// A `phlo mpc` command, with its values typed: the library builds the
-/// request, so the CLI and the library's wrappers cannot drift apart.
-pub(crate) struct MpcCall {
-    phlo: String,
-    node: String,
-    action: MpcAction,
-    /// What it does, in words, for the summary line.
-    pub(crate) summary: String,
-}
-
-enum MpcAction {
-    Node {
-        action: MultiPartyCallAction,
-        to: String,
-        role: Role,
-        trigger_source: String,
-    },
-    Member {
-        address: String,
-        action: MemberAction,
-    },
-}
-
-impl MpcCall {
-    /// Builds the request with the library's own handles (what
-    /// `MultiPartyCall::update` or `Member::act` would send), then prints
-    /// or sends it.
-    pub(crate) async fn execute(&self, client: &PhloClient, dry_run: bool) -> ExitCode {
-        let mpc = client.multi_party_call(&self.phlo, &self.node);
-        match &self.action {
-            MpcAction::Node {
-                action,
-                to,
-                role,
-                trigger_source,
-            } => {
-                let prepared = mpc.prepare(*action, to, *role, trigger_source);
-                crate::finish(prepared, &self.summary, dry_run).await
-            }
-            MpcAction::Member { address, action } => {
-                let member = mpc.member(address);
-                crate::finish(member.prepare(*action), &self.summary, dry_run).await
-            }
-        }
-    }
-}
-
-/// A value clap allowed (one of the spec's), as its typed enum.
-fn typed<T: std::str::FromStr>(value: &str) -> Result<T, String> {
+/// A value clap allowed (one of the spec's, as shown) as its typed enum.
+fn typed<T: FromStr>(choices: Choices, shown: &str) -> Result<T, String> {
+    let value = choices.sent(shown);
     value
         .parse()
         .map_err(|_| format!("{value:?} is not a value the spec allows"))
 }
 
-pub(crate) fn mpc_call(matches: &ArgMatches) -> Result<MpcCall, String> {
-    let (name, m) = matches.subcommand().ok_or("no mpc command given")?;
-    let (phlo, node) = (text(m, "phlo"), text(m, "node"));
+/// Builds a `phlo mpc` command's request with the library's own handles
+/// (what `MultiPartyCall::update` or `Member::act` would send, so the CLI
+/// and the library's wrappers cannot drift apart), then prints or sends it.
+pub(crate) async fn mpc_call(matches: &ArgMatches, client: &PhloClient, dry_run: bool) -> ExitCode {
+    let Some((name, m)) = matches.subcommand() else {
+        unreachable!("an mpc command is required")
+    };
+    let mpc = client.multi_party_call(&text(m, "phlo"), &text(m, "node"));
     if name == "member" {
         let (address, shown) = (text(m, "address"), text(m, "action"));
-        let action = typed(&Choices::of(MEMBER, "action").sent(&shown))?;
-        return Ok(MpcCall {
-            phlo,
-            node,
-            summary: format!("{shown} {address}"),
-            action: MpcAction::Member { address, action },
-        });
+        let (member, summary) = (mpc.member(&address), format!("{shown} {address}"));
+        return match typed(Choices::of(MEMBER, "action"), &shown) {
+            Ok(action) => finish(member.prepare(action), &summary, dry_run).await,
+            Err(e) => output::invalid(&e),
+        };
     }
     let action = match name {
         "add-user" => MultiPartyCallAction::Call,
         "warm-transfer" => MultiPartyCallAction::WarmTransfer,
         "cold-transfer" => MultiPartyCallAction::ColdTransfer,
-        other => return Err(format!("no mpc command {other}")),
+        other => unreachable!("no mpc command {other}"),
     };
     let (to, shown_role) = (text(m, "to"), text(m, "role"));
-    let role = typed(&Choices::of(ADD_USER, "role").sent(&shown_role))?;
-    Ok(MpcCall {
-        phlo,
-        node,
-        summary: format!("{name} {to} as {shown_role}"),
-        action: MpcAction::Node {
-            action,
-            to,
-            role,
-            trigger_source: text(m, "trigger-source"),
-        },
-    })
+    match typed(Choices::of(ADD_USER, "role"), &shown_role) {
+        Ok(role) => {
+            let prepared = mpc.prepare(action, &to, role, &text(m, "trigger-source"));
+            finish(prepared, &format!("{name} {to} as {shown_role}"), dry_run).await
+        }
+        Err(e) => output::invalid(&e),
+    }
 }
 
 pub(crate) fn run_call(matches: &ArgMatches) -> Result<ByName, String> {

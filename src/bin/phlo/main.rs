@@ -87,7 +87,7 @@ async fn run(matches: &ArgMatches) -> ExitCode {
         Some(("completions", m)) => return completions(m),
         Some(("mock", m)) => return mock::run(m).await,
         Some(("verify-callback", m)) => return verify::run(matches, m),
-        Some(("mpc", m)) => friendly::mpc_call(m).map(Request::Mpc),
+        Some(("mpc", m)) => Ok(Request::Mpc(m)),
         Some(("run", m)) => friendly::run_call(m).map(Request::ByName),
         Some((group, m)) => commands::call(group, m).map(Request::ByName),
         None => unreachable!("a subcommand is required"),
@@ -103,7 +103,7 @@ async fn run(matches: &ArgMatches) -> ExitCode {
     let dry_run = matches.get_flag("dry-run");
     let code = match call {
         Request::ByName(call) => execute(&client, call, dry_run).await,
-        Request::Mpc(call) => call.execute(&client, dry_run).await,
+        Request::Mpc(m) => friendly::mpc_call(m, &client, dry_run).await,
     };
     // --include-meta: the answer's metadata, when there was one.
     if let Some(meta) = client
@@ -116,11 +116,11 @@ async fn run(matches: &ArgMatches) -> ExitCode {
     code
 }
 
-/// A subcommand's request: an operation by name, or a `phlo mpc` command
-/// the library's handles build.
-enum Request {
+/// A subcommand's request: an operation by name, or a `phlo mpc` command,
+/// which the library's handles build once there is a client.
+enum Request<'a> {
     ByName(ByName),
-    Mpc(friendly::MpcCall),
+    Mpc(&'a ArgMatches),
 }
 
 /// Builds the request (checking every value), then prints it (`--dry-run`)
