@@ -188,11 +188,11 @@ fn read_json(text: &str) -> Result<Value, String> {
 mod tests {
     use std::time::Duration;
 
-    use clap::{Command, error::ErrorKind};
+    use clap::{ArgMatches, Command, error::ErrorKind};
     use plivo_phlo::spec::{self, Kind, Operation};
     use serde_json::json;
 
-    use super::{call_of, command};
+    use super::{ByName, call_of, command};
 
     /// `run_phlo` (path parameters `auth_id`, `phlo_id`) with a body whose
     /// fields are named like the global options.
@@ -218,41 +218,34 @@ mod tests {
         Box::leak(Box::new(op))
     }
 
+    /// `phlo`, with `op` as `phlo group clashing`.
     fn cli(op: &Operation) -> Command {
         Command::new("phlo")
             .args(crate::config::args())
             .subcommand(Command::new("group").subcommand(command(op, "clashing")))
     }
 
+    fn parse(op: &Operation, args: &str) -> Result<ArgMatches, clap::Error> {
+        cli(op).try_get_matches_from(args.split(' '))
+    }
+
+    /// The call `phlo group clashing` asks for.
+    fn call(op: &Operation, matches: &ArgMatches) -> ByName {
+        let (_, group) = matches.subcommand().unwrap();
+        call_of(op, group.subcommand().unwrap().1).unwrap()
+    }
+
     #[test]
     fn spec_names_never_clash_with_the_global_options() {
         let op = clashing();
         cli(op).debug_assert();
-        let matches = cli(op)
-            .try_get_matches_from([
-                "phlo",
-                "--timeout",
-                "10s",
-                "group",
-                "clashing",
-                "--retry",
-                "--dry-run",
-                "--auth-id",
-                "MAGLOBALGLOBALGLOBAL",
-                "--param-auth-id",
-                "MAPATHPATHPATHPATH01",
-                "--phlo-id",
-                "p1",
-                "--body-timeout",
-                "5",
-                "--body-retry",
-                "true",
-                "--body-dry-run",
-                "yes",
-                "--body-body-json",
-                "x",
-            ])
-            .unwrap();
+        let matches = parse(
+            op,
+            "phlo --timeout 10s group clashing --retry --dry-run --auth-id MAGLOBALGLOBALGLOBAL \
+             --param-auth-id MAPATHPATHPATHPATH01 --phlo-id p1 --body-timeout 5 \
+             --body-retry true --body-dry-run yes --body-body-json x",
+        )
+        .unwrap();
         // The global options stay global...
         assert_eq!(
             matches.get_one::<Duration>("timeout"),
@@ -264,8 +257,7 @@ mod tests {
             Some("MAGLOBALGLOBALGLOBAL")
         );
         // ...and the spec's fields go where the spec says.
-        let leaf = matches.subcommand().unwrap().1.subcommand().unwrap().1;
-        let call = call_of(op, leaf).unwrap();
+        let call = call(op, &matches);
         assert_eq!(
             call.params,
             [
@@ -282,31 +274,15 @@ mod tests {
     #[test]
     fn a_required_body_field_is_required_unless_body_json_is_given() {
         let op = clashing();
-        let missing = cli(op)
-            .try_get_matches_from(["phlo", "group", "clashing", "--phlo-id", "p1"])
-            .unwrap_err();
+        let missing = parse(op, "phlo group clashing --phlo-id p1").unwrap_err();
         assert_eq!(missing.kind(), ErrorKind::MissingRequiredArgument);
         assert!(missing.to_string().contains("--body-timeout"), "{missing}");
-        let whole = cli(op)
-            .try_get_matches_from([
-                "phlo",
-                "group",
-                "clashing",
-                "--phlo-id",
-                "p1",
-                "--body-json",
-                r#"{"timeout":1}"#,
-            ])
-            .unwrap();
-        let leaf = whole.subcommand().unwrap().1.subcommand().unwrap().1;
-        assert_eq!(call_of(op, leaf).unwrap().body, Some(json!({"timeout": 1})));
-        let help = cli(op)
-            .find_subcommand_mut("group")
-            .unwrap()
-            .find_subcommand_mut("clashing")
-            .unwrap()
-            .render_long_help()
-            .to_string();
+        let whole = parse(
+            op,
+            r#"phlo group clashing --phlo-id p1 --body-json {"timeout":1}"#,
+        );
+        assert_eq!(call(op, &whole.unwrap()).body, Some(json!({"timeout": 1})));
+        let help = command(op, "clashing").render_long_help().to_string();
         assert!(help.contains("[required unless --body-json]"), "{help}");
         assert!(help.contains("--body-<name> for a body field"), "{help}");
     }

@@ -142,24 +142,17 @@ mod tests {
 
     #[test]
     fn the_specs_names_are_distinct_and_clear_of_every_global() {
-        let reserved = reserved();
-        for named in commands() {
-            let all: Vec<String> = flags(named.op).into_iter().map(|(_, f)| f).collect();
+        let (reserved, commands) = (reserved(), commands());
+        for (i, Named { group, name, op }) in commands.iter().enumerate() {
+            let twice = commands[..i]
+                .iter()
+                .any(|b| (&b.group, &b.name) == (group, name));
+            assert!(!twice, "{group} {name}");
+            let all: Vec<String> = flags(op).into_iter().map(|(_, flag)| flag).collect();
             for (i, flag) in all.iter().enumerate() {
-                assert!(!reserved.contains(flag), "{}: --{flag}", named.op.id);
-                assert!(!all[..i].contains(flag), "{}: --{flag} twice", named.op.id);
+                assert!(!reserved.contains(flag), "{}: --{flag}", op.id);
+                assert!(!all[..i].contains(flag), "{}: --{flag} twice", op.id);
             }
-        }
-        let commands = commands();
-        for (i, a) in commands.iter().enumerate() {
-            assert!(
-                !commands[..i]
-                    .iter()
-                    .any(|b| (&b.group, &b.name) == (&a.group, &a.name)),
-                "{} {}",
-                a.group,
-                a.name
-            );
         }
     }
 }
