@@ -36,15 +36,12 @@ pub(crate) fn groups() -> Vec<Command> {
 /// `phlo --help`'s list of every generated subcommand.
 pub(crate) fn listing() -> String {
     let commands = flags::commands();
-    let usage: Vec<String> = commands
-        .iter()
-        .map(|named| format!("phlo {} {}", named.group, named.name))
-        .collect();
-    let width = usage.iter().map(String::len).max().unwrap_or(0);
+    let usage = |named: &Named| format!("phlo {} {}", named.group, named.name);
+    let width = commands.iter().map(|n| usage(n).len()).fold(0, usize::max);
     let mut text =
         String::from("Operations of the spec (phlo <group> <operation> --help for its flags):\n");
-    for (usage, named) in usage.iter().zip(&commands) {
-        text.push_str(&format!("  {usage:<width$}  {}\n", named.op.summary));
+    for named in &commands {
+        text += &format!("  {:<width$}  {}\n", usage(named), named.op.summary);
     }
     text
 }
