@@ -61,17 +61,9 @@ fn cli() -> Command {
 }
 
 fn main() -> ExitCode {
-    let matches = match cli().try_get_matches() {
-        Ok(matches) => matches,
-        Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(output::INVALID_INPUT)
-            } else {
-                ExitCode::SUCCESS
-            };
-        }
-    };
+    // An invalid command line exits 2 (INVALID_INPUT) from clap itself, and
+    // --help or --version 0.
+    let matches = cli().get_matches();
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
