@@ -122,13 +122,11 @@ pub(crate) fn mpc() -> Command {
             Command::new("member")
                 .about("Act on one member of the call")
                 .args(node_args())
-                .arg(
+                .args([
                     Arg::new("address")
                         .required(true)
                         .value_name("ADDRESS")
                         .help("The member's phone number or SIP URI"),
-                )
-                .arg(
                     Arg::new("action")
                         .required(true)
                         .value_name("ACTION")
@@ -136,20 +134,20 @@ pub(crate) fn mpc() -> Command {
                             Choices::of(MEMBER, "action").shown(),
                         ))
                         .help("What to do"),
-                ),
+                ]),
         )
 }
 
 pub(crate) fn run() -> Command {
     Command::new("run")
         .about("Run a PHLO, with the parameters its Start node takes")
-        .arg(
+        .args([
             Arg::new("phlo")
                 .required(true)
                 .value_name("PHLO_ID")
                 .help("The PHLO's id"),
-        )
-        .arg(param().help("A start parameter (sent verbatim, as a string); repeat for more"))
+            param().help("A start parameter (sent verbatim, as a string); repeat for more"),
+        ])
 }
 
 fn text(matches: &ArgMatches, name: &str) -> String {

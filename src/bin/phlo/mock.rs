@@ -28,7 +28,7 @@ pub(crate) fn command() -> Command {
              \"auth_token\"}) and one per request ({\"event\":\"request\",\"method\",\"path\",\
              \"operation_id\",\"status\",\"body\"}).",
         )
-        .arg(
+        .args([
             flag("host")
                 .value_parser(clap::value_parser!(IpAddr))
                 .default_value("127.0.0.1")
@@ -37,15 +37,11 @@ pub(crate) fn command() -> Command {
                     "The address to listen on. 127.0.0.1 is this machine only; 0.0.0.0 (or ::) \
                      exposes the mock, and the credentials it accepts, to the network",
                 ),
-        )
-        .arg(
             flag("port")
                 .value_parser(clap::value_parser!(u16))
                 .default_value("0")
                 .value_name("PORT")
                 .help("The port to listen on (0: any free port)"),
-        )
-        .arg(
             Arg::new("mock-auth-token")
                 .long("auth-token")
                 .value_name("TOKEN")
@@ -54,8 +50,6 @@ pub(crate) fn command() -> Command {
                      [default: generated]. The auth_id is --auth-id, given on the command line \
                      [default: generated]",
                 ),
-        )
-        .arg(
             flag("callback-url")
                 .value_name("URL")
                 .help(
@@ -63,7 +57,7 @@ pub(crate) fn command() -> Command {
                      transfers, ConferenceExit after a member hangup) to this http:// URL, \
                      signed with the mock's auth token",
                 ),
-        )
+        ])
 }
 
 pub(crate) async fn run(matches: &ArgMatches) -> ExitCode {

@@ -19,41 +19,31 @@ pub(crate) fn command() -> Command {
              account's token. Sends nothing. Exit 0 when a signature matches, 7 when none \
              does (or the signature is empty), 2 for invalid input.",
         )
-        .arg(
+        .args([
             flag("method")
                 .required(true)
                 .value_parser(["GET", "POST", "get", "post"])
                 .help("The callback's method"),
-        )
-        .arg(
             flag("url")
                 .required(true)
                 .value_name("URL")
                 .help("The full URL Plivo called, query included"),
-        )
-        .arg(
             flag("nonce")
                 .required(true)
                 .help("The X-Plivo-Signature-V3-Nonce header"),
-        )
-        .arg(
             flag("signature")
                 .required(true)
                 .allow_hyphen_values(true)
                 .help("The X-Plivo-Signature-V3 (or -Ma-V3) header: one or more comma-separated signatures"),
-        )
-        .arg(
             flag("param")
                 .value_name("NAME=VALUE")
                 .action(ArgAction::Append)
                 .help("A parameter (a POST's form field), as received; repeat for more, or for a list"),
-        )
-        .arg(
             flag("body-file")
                 .value_name("PATH")
                 .conflicts_with("param")
                 .help("The POST body (application/x-www-form-urlencoded) from this file"),
-        )
+        ])
 }
 
 /// Exit 0 valid, 7 not, 2 for invalid input.
