@@ -28,12 +28,9 @@ struct Choices(Vec<(String, &'static str)>);
 impl Choices {
     /// The choices of `field` in the body of `operation`.
     fn of(operation: &str, field: &str) -> Self {
-        let values = spec::operation(operation)
-            .and_then(|op| op.body)
-            .and_then(|body| body.fields.iter().find(|f| f.name == field))
-            .map(|f| f.values)
-            .unwrap_or_default();
-        Self::new(values)
+        let body = spec::operation(operation).and_then(|op| op.body);
+        let field = body.and_then(|body| body.fields.iter().find(|f| f.name == field));
+        Self::new(field.map_or(&[], |f| f.values))
     }
 
     /// Each value in kebab case, unless two would then look alike: then
@@ -57,11 +54,8 @@ impl Choices {
     /// The spec's value shown as `shown` (clap allows only those; anything
     /// else goes as typed, for the library to refuse).
     fn sent(&self, shown: &str) -> String {
-        self.0
-            .iter()
-            .find(|(s, _)| s == shown)
-            .map_or(shown, |(_, value)| *value)
-            .to_string()
+        let value = self.0.iter().find(|(s, _)| s == shown);
+        value.map_or(shown, |(_, value)| *value).to_string()
     }
 }
 
