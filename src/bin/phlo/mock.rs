@@ -2,13 +2,7 @@
 //! any language. One JSON line on stdout when it listens, then one per
 //! request; Ctrl-C (SIGINT) or SIGTERM stops it.
 
-use std::{
-    future::Future,
-    hash::{BuildHasher, Hasher},
-    net::IpAddr,
-    pin::Pin,
-    process::ExitCode,
-};
+use std::{future::Future, hash::BuildHasher, net::IpAddr, pin::Pin, process::ExitCode};
 
 use clap::{Arg, ArgMatches, Command, parser::ValueSource};
 use plivo_phlo::mock::{Call, MockPhlo, Recorded};
@@ -293,10 +287,8 @@ fn generated_credentials() -> (String, String) {
     let mut pick = |alphabet: &[u8], n: usize| -> String {
         (0..n)
             .map(|_| {
-                let mut hasher = state.build_hasher();
                 counter += 1;
-                hasher.write_u64(counter);
-                alphabet[(hasher.finish() % alphabet.len() as u64) as usize] as char
+                alphabet[(state.hash_one(counter) % alphabet.len() as u64) as usize] as char
             })
             .collect()
     };
