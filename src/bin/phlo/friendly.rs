@@ -8,13 +8,13 @@
 use std::{process::ExitCode, str::FromStr};
 
 use clap::{Arg, ArgMatches, Command, builder::PossibleValuesParser};
-use plivo_phlo::{PhloClient, spec, types::MultiPartyCallAction};
+use plivo_phlo::{Error, PhloClient, spec, types::MultiPartyCallAction};
 use serde_json::Value;
 
 use crate::{
     ByName, finish,
     flags::{flag, param, params},
-    kebab, output,
+    kebab,
 };
 
 const ADD_USER: &str = "update_multi_party_call";
@@ -148,12 +148,15 @@ fn text(matches: &ArgMatches, name: &str) -> String {
     matches.get_one::<String>(name).cloned().unwrap_or_default()
 }
 
-/// A value clap allowed (one of the spec's, as shown) as its typed enum.
-fn typed<T: FromStr>(choices: Choices, shown: &str) -> Result<T, String> {
-    let value = choices.sent(shown);
-    value
-        .parse()
-        .map_err(|_| format!("{value:?} is not a value the spec allows"))
+/// A value clap allowed (one of the spec's `field` values of `operation`,
+/// as shown) as its typed enum.
+fn typed<T: FromStr>(operation: &str, field: &'static str, shown: &str) -> Result<T, Error> {
+    let value = Choices::of(operation, field).sent(shown);
+    value.parse().map_err(|_| Error::InvalidInput {
+        field,
+        value,
+        reason: "is not a value the spec allows".into(),
+    })
 }
 
 /// Builds a `phlo mpc` command's request with the library's own handles
@@ -166,11 +169,9 @@ pub(crate) async fn mpc_call(matches: &ArgMatches, client: &PhloClient, dry_run:
     let mpc = client.multi_party_call(&text(m, "phlo"), &text(m, "node"));
     if name == "member" {
         let (address, shown) = (text(m, "address"), text(m, "action"));
-        let (member, summary) = (mpc.member(&address), format!("{shown} {address}"));
-        return match typed(Choices::of(MEMBER, "action"), &shown) {
-            Ok(action) => finish(member.prepare(action), &summary, dry_run).await,
-            Err(e) => output::invalid(&e),
-        };
+        let member = mpc.member(&address);
+        let prepared = typed(MEMBER, "action", &shown).and_then(|action| member.prepare(action));
+        return finish(prepared, &format!("{shown} {address}"), dry_run).await;
     }
     let action = match name {
         "add-user" => MultiPartyCallAction::Call,
@@ -178,14 +179,10 @@ pub(crate) async fn mpc_call(matches: &ArgMatches, client: &PhloClient, dry_run:
         "cold-transfer" => MultiPartyCallAction::ColdTransfer,
         other => unreachable!("no mpc command {other}"),
     };
-    let (to, shown_role) = (text(m, "to"), text(m, "role"));
-    match typed(Choices::of(ADD_USER, "role"), &shown_role) {
-        Ok(role) => {
-            let prepared = mpc.prepare(action, &to, role, &text(m, "trigger-source"));
-            finish(prepared, &format!("{name} {to} as {shown_role}"), dry_run).await
-        }
-        Err(e) => output::invalid(&e),
-    }
+    let (to, role, trigger_source) = (text(m, "to"), text(m, "role"), text(m, "trigger-source"));
+    let prepared = typed(ADD_USER, "role", &role)
+        .and_then(|typed| mpc.prepare(action, &to, typed, &trigger_source));
+    finish(prepared, &format!("{name} {to} as {role}"), dry_run).await
 }
 
 pub(crate) fn run_call(matches: &ArgMatches) -> Result<ByName, String> {
