@@ -58,13 +58,10 @@ const TAKEN: &[&str] = &["mpc", "run", "mock", "completions", "help"];
 
 /// The long flags a generated subcommand has besides its own.
 fn reserved() -> Vec<String> {
-    let mut names: Vec<String> = config::args()
-        .iter()
-        .filter_map(|arg| arg.get_long())
-        .map(str::to_string)
-        .collect();
-    names.extend(["body-json", "param", "help", "version"].map(String::from));
-    names
+    let globals = config::args();
+    let globals = globals.iter().filter_map(Arg::get_long);
+    let own = ["body-json", "param", "help", "version"];
+    globals.chain(own).map(String::from).collect()
 }
 
 /// `name` in kebab case, prefixed with `prefix-` until it is not in `taken`;
