@@ -2,7 +2,7 @@
 //! any language. One JSON line on stdout when it listens, then one per
 //! request; Ctrl-C (SIGINT) or SIGTERM stops it.
 
-use std::{future::Future, hash::BuildHasher, net::IpAddr, pin::Pin, process::ExitCode};
+use std::{future::Future, hash::BuildHasher, io::Write, net::IpAddr, pin::Pin, process::ExitCode};
 
 use clap::{Arg, ArgMatches, Command, parser::ValueSource};
 use plivo_phlo::mock::{Call, MockPhlo, Recorded};
@@ -97,12 +97,13 @@ pub(crate) async fn run(matches: &ArgMatches) -> ExitCode {
     let mut requests = mock.subscribe();
     // On every address (0.0.0.0, ::), a loopback URL.
     let base_url = mock.base_url();
-    line(&Listening {
+    let listening = serde_json::to_string(&Listening {
         event: "listening",
         base_url: base_url.clone(),
         auth_id: &auth_id,
         auth_token: &token,
     });
+    line(&listening.unwrap_or_default());
     eprintln!("phlo mock: listening on {}", mock.addr());
     eprintln!(
         "  export PLIVO_PHLO_URL={base_url} PLIVO_AUTH_ID={auth_id} PLIVO_AUTH_TOKEN={token}"
@@ -148,12 +149,7 @@ impl Printer {
         let (queue, lines) = std::sync::mpsc::sync_channel::<String>(PRINT_QUEUE);
         let (finished, done) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            use std::io::Write;
-            for text in lines {
-                let mut out = std::io::stdout().lock();
-                let _ = writeln!(out, "{text}");
-                let _ = out.flush();
-            }
+            lines.into_iter().for_each(|text| line(&text));
             let _ = finished.send(());
         });
         Printer {
@@ -270,12 +266,10 @@ impl<'a> RequestLine<'a> {
     }
 }
 
-fn line(value: &impl Serialize) {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    let _ = serde_json::to_writer(&mut out, value);
-    let _ = writeln!(out);
-    let _ = out.flush();
+/// One line on stdout, which is flushed at each newline; a reader gone is
+/// not a reason to stop.
+fn line(text: &str) {
+    let _ = writeln!(std::io::stdout(), "{text}");
 }
 
 /// A fresh auth_id (`MA` and 18 upper-case letters or digits) and token,
