@@ -55,11 +55,8 @@ pub(crate) fn command() -> Command {
 }
 
 pub(crate) async fn run(matches: &ArgMatches) -> ExitCode {
-    let port = matches.get_one::<u16>("port").copied().unwrap_or(0);
-    let host = matches
-        .get_one::<IpAddr>("host")
-        .copied()
-        .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+    let host: IpAddr = *matches.get_one("host").expect("--host has a default");
+    let port: u16 = *matches.get_one("port").expect("--port has a default");
     // Only an auth_id given here, not one from PLIVO_AUTH_ID: the mock
     // never takes on the account's real credentials by accident.
     let (generated_id, generated_token) = generated_credentials();
