@@ -81,29 +81,22 @@ fn header(text: &str) -> Result<(&str, &str), String> {
         .ok_or_else(|| format!("--header {text:?} is not NAME:VALUE"))
 }
 
-/// The per-call options the flags ask for, if any: a
-/// [`PhloClient::with_options`] view of `client`.
+/// The per-call options the flags ask for, as a
+/// [`PhloClient::with_options`] view of `client` (none asked for: an empty
+/// [`CallOptions`], with which the client's own settings apply).
 fn with_options(client: PhloClient, matches: &ArgMatches) -> Result<PhloClient, String> {
     let mut options = CallOptions::new();
-    let mut any = false;
     for text in matches.get_many::<String>("header").into_iter().flatten() {
         let (name, value) = header(text)?;
         options = options.header(name, value);
-        any = true;
     }
     if let Some(extra) = matches.get_one::<Value>("extra-body") {
         options = options.extra_body(extra.clone());
-        any = true;
     }
     if matches.get_flag("include-meta") {
         options = options.capture_response(&ResponseSlot::new());
-        any = true;
     }
-    Ok(if any {
-        client.with_options(options)
-    } else {
-        client
-    })
+    Ok(client.with_options(options))
 }
 
 /// The client the options describe, or why there is none.
