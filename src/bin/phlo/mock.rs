@@ -94,8 +94,7 @@ pub(crate) async fn run(matches: &ArgMatches) -> ExitCode {
     let mut requests = mock.subscribe();
     // On every address (0.0.0.0, ::), a loopback URL.
     let base_url = mock.base_url();
-    let listening = serde_json::to_string(&Listening {
-        event: "listening",
+    let listening = serde_json::to_string(&Line::Listening {
         base_url: base_url.clone(),
         auth_id: &auth_id,
         auth_token: &token,
@@ -119,7 +118,7 @@ pub(crate) async fn run(matches: &ArgMatches) -> ExitCode {
                 break;
             }
             request = requests.recv() => match request {
-                Ok(request) => printer.print(&RequestLine::of(&request)),
+                Ok(request) => printer.print(&Line::request(&request)),
                 Err(RecvError::Lagged(missed)) => printer.missed(missed as usize),
                 Err(RecvError::Closed) => break,
             },
@@ -211,32 +210,32 @@ fn stop_signals() -> std::io::Result<Stop> {
     }))
 }
 
-/// The first line: where the mock listens and what it accepts.
+/// A line on stdout: `{"event": ..}`, then its fields in this order.
 #[derive(Serialize)]
-struct Listening<'a> {
-    event: &'static str,
-    base_url: String,
-    auth_id: &'a str,
-    auth_token: &'a str,
+#[serde(tag = "event", rename_all = "lowercase")]
+enum Line<'a> {
+    /// The first line: where the mock listens and what it accepts.
+    Listening {
+        base_url: String,
+        auth_id: &'a str,
+        auth_token: &'a str,
+    },
+    /// One line per request.
+    Request {
+        method: &'a str,
+        path: &'a str,
+        operation_id: Option<&'static str>,
+        status: Option<u16>,
+        body: Value,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        rejected: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        route: Option<&'a str>,
+    },
 }
 
-/// One line per request, fields in this order.
-#[derive(Serialize)]
-struct RequestLine<'a> {
-    event: &'static str,
-    method: &'a str,
-    path: &'a str,
-    operation_id: Option<&'static str>,
-    status: Option<u16>,
-    body: Value,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    rejected: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    route: Option<&'a str>,
-}
-
-impl<'a> RequestLine<'a> {
-    fn of(request: &'a Recorded) -> Self {
+impl<'a> Line<'a> {
+    fn request(request: &'a Recorded) -> Self {
         let body = if request.body.is_empty() {
             Value::Null
         } else {
@@ -244,8 +243,7 @@ impl<'a> RequestLine<'a> {
                 Value::String(String::from_utf8_lossy(&request.body).into_owned())
             })
         };
-        RequestLine {
-            event: "request",
+        Line::Request {
             method: request.method.as_str(),
             path: &request.path,
             operation_id: request.call.operation_id(),
