@@ -2,7 +2,7 @@
 //! an argument), base URL, timeout, retries; the per-call options (extra
 //! headers, extra body, the answer's metadata).
 
-use std::{io::BufRead, time::Duration};
+use std::time::Duration;
 
 use clap::{Arg, ArgAction, ArgMatches};
 use plivo_phlo::{
@@ -126,12 +126,8 @@ pub(crate) fn token(matches: &ArgMatches) -> Result<String, String> {
         std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read --token-file {path}: {e}"))?
     } else if matches.get_flag("token-stdin") {
-        let mut line = String::new();
-        std::io::stdin()
-            .lock()
-            .read_line(&mut line)
-            .map_err(|e| format!("cannot read the token from stdin: {e}"))?;
-        line
+        let line = std::io::stdin().lines().next().unwrap_or(Ok(String::new()));
+        line.map_err(|e| format!("cannot read the token from stdin: {e}"))?
     } else {
         std::env::var(ENV_AUTH_TOKEN).map_err(|_| {
             format!("no auth token: set {ENV_AUTH_TOKEN}, or use --token-file or --token-stdin")
