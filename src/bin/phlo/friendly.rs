@@ -52,7 +52,7 @@ impl Choices {
     }
 
     /// The spec's value shown as `shown` (clap allows only those; anything
-    /// else goes as typed, for the library to refuse).
+    /// else comes back as given, for [`typed`] to refuse).
     fn sent(&self, shown: &str) -> String {
         let value = self.0.iter().find(|(s, _)| s == shown);
         value.map_or(shown, |(_, value)| *value).to_string()
