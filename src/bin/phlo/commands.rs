@@ -14,43 +14,34 @@ use crate::{
     flags::{self, Named},
 };
 
+/// A subcommand per tag, holding its operations' subcommands.
 pub(crate) fn groups() -> Vec<Command> {
-    let commands = flags::commands();
-    let mut groups: Vec<(&str, &str)> = Vec::new();
-    for named in &commands {
-        if !groups.iter().any(|(group, _)| *group == named.group) {
-            groups.push((&named.group, named.op.tag));
+    let mut groups: Vec<Command> = Vec::new();
+    for Named { group, name, op } in flags::commands() {
+        let command = command(op, &name);
+        match groups.iter_mut().find(|g| g.get_name() == group) {
+            Some(g) => *g = std::mem::take(g).subcommand(command),
+            None => groups.push(
+                Command::new(group)
+                    .about(format!("Operations tagged `{}` in the spec", op.tag))
+                    .subcommand_required(true)
+                    .arg_required_else_help(true)
+                    .subcommand(command),
+            ),
         }
     }
     groups
-        .into_iter()
-        .map(|(group, tag)| {
-            Command::new(group.to_string())
-                .about(format!("Operations tagged `{tag}` in the spec"))
-                .subcommand_required(true)
-                .arg_required_else_help(true)
-                .subcommands(
-                    commands
-                        .iter()
-                        .filter(|named| named.group == group)
-                        .map(|named| command(named.op, &named.name)),
-                )
-        })
-        .collect()
 }
 
 /// `phlo --help`'s list of every generated subcommand.
 pub(crate) fn listing() -> String {
     let commands = flags::commands();
-    let usage: Vec<String> = commands
-        .iter()
-        .map(|named| format!("phlo {} {}", named.group, named.name))
-        .collect();
-    let width = usage.iter().map(String::len).max().unwrap_or(0);
+    let usage = |named: &Named| format!("phlo {} {}", named.group, named.name);
+    let width = commands.iter().map(|n| usage(n).len()).fold(0, usize::max);
     let mut text =
         String::from("Operations of the spec (phlo <group> <operation> --help for its flags):\n");
-    for (usage, named) in usage.iter().zip(&commands) {
-        text.push_str(&format!("  {usage:<width$}  {}\n", named.op.summary));
+    for named in &commands {
+        text += &format!("  {:<width$}  {}\n", usage(named), named.op.summary);
     }
     text
 }
@@ -64,38 +55,24 @@ pub(crate) fn command(op: &Operation, name: &str) -> Command {
             "{}\n\n{}\n\n{} {}",
             op.summary, op.description, op.method, op.path
         ))
-        .after_long_help(flags::RULE);
-    for (field, flag) in op.params.iter().zip(&flags.params) {
-        // The account's auth_id comes from the configuration when not given.
-        let required = field.required && field.hand_written() != Some(HandWritten::AuthId);
-        command = command.arg(arg(field, flag).required(required));
-    }
+        .after_long_help(flags::RULE)
+        .args(flags.iter().map(|(field, flag)| arg(field, flag)));
     if let Some(body) = &op.body {
-        for (field, flag) in body.fields.iter().zip(&flags.body) {
-            let mut arg = arg(field, flag).help_heading("Body");
-            if field.required {
-                let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
-                arg = arg
-                    .required_unless_present("body-json")
-                    .help(format!("{help} [required unless --body-json]"));
-            }
-            command = command.arg(arg);
-        }
-        let mut fields = flags.body.clone();
+        let mut fields: Vec<String> = flags
+            .iter()
+            .filter(|(field, _)| field.location == Location::Body)
+            .map(|(_, flag)| flag.clone())
+            .collect();
         if body.free_form {
             fields.push("param".into());
             command = command.arg(
-                Arg::new("param")
-                    .long("param")
-                    .value_name("KEY=VALUE")
-                    .action(ArgAction::Append)
+                flags::param()
                     .help_heading("Body")
                     .help("A body key and its (string) value; repeat for more"),
             );
         }
         command = command.arg(
-            Arg::new("body-json")
-                .long("body-json")
+            flags::flag("body-json")
                 .value_name("JSON|@FILE|-")
                 .conflicts_with_all(fields)
                 .help_heading("Body")
@@ -114,10 +91,7 @@ fn arg(field: &Field, flag: &str) -> Arg {
     if let Some(default) = field.default {
         help.push_str(&format!(" [default: {default}]"));
     }
-    let mut arg = Arg::new(flag.to_string())
-        .long(flag.to_string())
-        .value_name(field.name.to_ascii_uppercase())
-        .help(help);
+    let mut arg = flags::flag(flag.to_string()).value_name(field.name.to_ascii_uppercase());
     if !field.values.is_empty() {
         arg = arg.value_parser(PossibleValuesParser::new(field.values.iter().copied()));
     }
@@ -125,7 +99,17 @@ fn arg(field: &Field, flag: &str) -> Arg {
     if field.kind == Kind::Array && field.location == Location::Query {
         arg = arg.action(ArgAction::Append);
     }
-    arg
+    if field.location != Location::Body {
+        // The account's auth_id comes from the configuration when not given.
+        let required = field.required && field.hand_written() != Some(HandWritten::AuthId);
+        arg.required(required).help(help)
+    } else if field.required {
+        arg.help_heading("Body")
+            .required_unless_present("body-json")
+            .help(format!("{help} [required unless --body-json]"))
+    } else {
+        arg.help_heading("Body").help(help)
+    }
 }
 
 /// The call a generated subcommand asks for.
@@ -140,41 +124,26 @@ pub(crate) fn call(group: &str, matches: &ArgMatches) -> Result<ByName, String> 
 
 /// The call `op`'s subcommand asks for, from its matches.
 fn call_of(op: &Operation, matches: &ArgMatches) -> Result<ByName, String> {
-    let flags = flags::flags(op);
-    let mut params = Vec::new();
-    for (field, flag) in op.params.iter().zip(&flags.params) {
-        for value in matches.get_many::<String>(flag).into_iter().flatten() {
-            params.push((field.name, value.clone()));
+    let (mut params, mut object) = (Vec::new(), Map::new());
+    for (field, flag) in flags::flags(op) {
+        if field.location != Location::Body {
+            for value in matches.get_many::<String>(&flag).into_iter().flatten() {
+                params.push((field.name, value.clone()));
+            }
+        } else if let Some(value) = matches.get_one::<String>(&flag) {
+            object.insert(field.name.to_string(), typed(field, &flag, value)?);
         }
     }
-    let body = match &op.body {
-        None => None,
-        Some(body) => match matches.get_one::<String>("body-json") {
-            Some(text) => {
-                if text == "-" && matches.get_flag("token-stdin") {
-                    return Err(STDIN_TWICE.to_string());
-                }
-                Some(read_json(text)?)
-            }
-            None => {
-                let mut object = Map::new();
-                for (field, flag) in body.fields.iter().zip(&flags.body) {
-                    if let Some(value) = matches.get_one::<String>(flag) {
-                        object.insert(field.name.to_string(), typed(field, flag, value)?);
-                    }
-                }
-                // `--param` exists only for a free-form body.
-                let pairs = body
-                    .free_form
-                    .then(|| matches.get_many::<String>("param"))
-                    .flatten();
-                for pair in pairs.into_iter().flatten() {
-                    let (key, value) = key_value(pair)?;
-                    object.insert(key, value);
-                }
-                (!object.is_empty()).then_some(Value::Object(object))
-            }
-        },
+    // `--param` exists only for a free-form body, `--body-json` for a body.
+    if op.body.is_some_and(|body| body.free_form) {
+        object.extend(flags::params(matches)?);
+    }
+    let body = match op.body.and_then(|_| matches.get_one::<String>("body-json")) {
+        Some(text) if text == "-" && matches.get_flag("token-stdin") => {
+            return Err(STDIN_TWICE.to_string());
+        }
+        Some(text) => Some(read_json(text)?),
+        None => (!object.is_empty()).then_some(Value::Object(object)),
     };
     Ok(ByName {
         operation: op.id,
@@ -187,16 +156,6 @@ fn call_of(op: &Operation, matches: &ArgMatches) -> Result<ByName, String> {
 /// Why `--token-stdin` and `--body-json -` are refused together.
 const STDIN_TWICE: &str = "--token-stdin and --body-json - both read stdin: give the token \
      through PLIVO_AUTH_TOKEN or --token-file, or the body as --body-json @FILE";
-
-/// `key=value` as a body entry (the value a string).
-pub(crate) fn key_value(pair: &str) -> Result<(String, Value), String> {
-    match pair.split_once('=') {
-        Some((key, value)) if !key.is_empty() => {
-            Ok((key.to_string(), Value::String(value.to_string())))
-        }
-        _ => Err(format!("--param {pair:?}: expected KEY=VALUE")),
-    }
-}
 
 /// A flag's text as the JSON the field's kind asks for.
 fn typed(field: &Field, flag: &str, text: &str) -> Result<Value, String> {
@@ -226,11 +185,11 @@ fn read_json(text: &str) -> Result<Value, String> {
 mod tests {
     use std::time::Duration;
 
-    use clap::{Command, error::ErrorKind};
+    use clap::{ArgMatches, Command, error::ErrorKind};
     use plivo_phlo::spec::{self, Kind, Operation};
     use serde_json::json;
 
-    use super::{call_of, command};
+    use super::{ByName, call_of, command};
 
     /// `run_phlo` (path parameters `auth_id`, `phlo_id`) with a body whose
     /// fields are named like the global options.
@@ -256,41 +215,34 @@ mod tests {
         Box::leak(Box::new(op))
     }
 
+    /// `phlo`, with `op` as `phlo group clashing`.
     fn cli(op: &Operation) -> Command {
         Command::new("phlo")
             .args(crate::config::args())
             .subcommand(Command::new("group").subcommand(command(op, "clashing")))
     }
 
+    fn parse(op: &Operation, args: &str) -> Result<ArgMatches, clap::Error> {
+        cli(op).try_get_matches_from(args.split(' '))
+    }
+
+    /// The call `phlo group clashing` asks for.
+    fn call(op: &Operation, matches: &ArgMatches) -> ByName {
+        let (_, group) = matches.subcommand().unwrap();
+        call_of(op, group.subcommand().unwrap().1).unwrap()
+    }
+
     #[test]
     fn spec_names_never_clash_with_the_global_options() {
         let op = clashing();
         cli(op).debug_assert();
-        let matches = cli(op)
-            .try_get_matches_from([
-                "phlo",
-                "--timeout",
-                "10s",
-                "group",
-                "clashing",
-                "--retry",
-                "--dry-run",
-                "--auth-id",
-                "MAGLOBALGLOBALGLOBAL",
-                "--param-auth-id",
-                "MAPATHPATHPATHPATH01",
-                "--phlo-id",
-                "p1",
-                "--body-timeout",
-                "5",
-                "--body-retry",
-                "true",
-                "--body-dry-run",
-                "yes",
-                "--body-body-json",
-                "x",
-            ])
-            .unwrap();
+        let matches = parse(
+            op,
+            "phlo --timeout 10s group clashing --retry --dry-run --auth-id MAGLOBALGLOBALGLOBAL \
+             --param-auth-id MAPATHPATHPATHPATH01 --phlo-id p1 --body-timeout 5 \
+             --body-retry true --body-dry-run yes --body-body-json x",
+        )
+        .unwrap();
         // The global options stay global...
         assert_eq!(
             matches.get_one::<Duration>("timeout"),
@@ -302,8 +254,7 @@ mod tests {
             Some("MAGLOBALGLOBALGLOBAL")
         );
         // ...and the spec's fields go where the spec says.
-        let leaf = matches.subcommand().unwrap().1.subcommand().unwrap().1;
-        let call = call_of(op, leaf).unwrap();
+        let call = call(op, &matches);
         assert_eq!(
             call.params,
             [
@@ -320,31 +271,15 @@ mod tests {
     #[test]
     fn a_required_body_field_is_required_unless_body_json_is_given() {
         let op = clashing();
-        let missing = cli(op)
-            .try_get_matches_from(["phlo", "group", "clashing", "--phlo-id", "p1"])
-            .unwrap_err();
+        let missing = parse(op, "phlo group clashing --phlo-id p1").unwrap_err();
         assert_eq!(missing.kind(), ErrorKind::MissingRequiredArgument);
         assert!(missing.to_string().contains("--body-timeout"), "{missing}");
-        let whole = cli(op)
-            .try_get_matches_from([
-                "phlo",
-                "group",
-                "clashing",
-                "--phlo-id",
-                "p1",
-                "--body-json",
-                r#"{"timeout":1}"#,
-            ])
-            .unwrap();
-        let leaf = whole.subcommand().unwrap().1.subcommand().unwrap().1;
-        assert_eq!(call_of(op, leaf).unwrap().body, Some(json!({"timeout": 1})));
-        let help = cli(op)
-            .find_subcommand_mut("group")
-            .unwrap()
-            .find_subcommand_mut("clashing")
-            .unwrap()
-            .render_long_help()
-            .to_string();
+        let whole = parse(
+            op,
+            r#"phlo group clashing --phlo-id p1 --body-json {"timeout":1}"#,
+        );
+        assert_eq!(call(op, &whole.unwrap()).body, Some(json!({"timeout": 1})));
+        let help = command(op, "clashing").render_long_help().to_string();
         assert!(help.contains("[required unless --body-json]"), "{help}");
         assert!(help.contains("--body-<name> for a body field"), "{help}");
     }

@@ -2,7 +2,7 @@
 //! an argument), base URL, timeout, retries; the per-call options (extra
 //! headers, extra body, the answer's metadata).
 
-use std::{io::BufRead, time::Duration};
+use std::time::Duration;
 
 use clap::{Arg, ArgAction, ArgMatches};
 use plivo_phlo::{
@@ -10,72 +10,47 @@ use plivo_phlo::{
 };
 use serde_json::Value;
 
+use crate::flags::{flag, switch};
+
+/// The global options, in `--help`'s order.
 pub(crate) fn args() -> Vec<Arg> {
-    vec![
-        Arg::new("auth-id")
-            .long("auth-id")
+    [
+        flag("auth-id")
             .env(ENV_AUTH_ID)
             .hide_env_values(true)
-            .global(true)
             .value_name("AUTH_ID")
             .help("The account's auth_id (MA… or SA…)"),
-        Arg::new("token-file")
-            .long("token-file")
-            .global(true)
+        flag("token-file")
             .value_name("PATH")
             .conflicts_with("token-stdin")
             .help("Read the auth token from this file (instead of PLIVO_AUTH_TOKEN)"),
-        Arg::new("token-stdin")
-            .long("token-stdin")
-            .global(true)
-            .action(ArgAction::SetTrue)
-            .help("Read the auth token from the first line of stdin"),
-        Arg::new("base-url")
-            .long("base-url")
+        switch("token-stdin").help("Read the auth token from the first line of stdin"),
+        flag("base-url")
             .env(ENV_BASE_URL)
             .hide_env_values(true)
-            .global(true)
             .value_name("URL")
             .help("Where requests go [default: https://phlorunner.plivo.com/v1]"),
-        Arg::new("allow-http")
-            .long("allow-http")
-            .global(true)
-            .action(ArgAction::SetTrue)
+        switch("allow-http")
             .help("Allow plain http:// on a non-loopback host (the token would travel in clear text)"),
-        Arg::new("timeout")
-            .long("timeout")
-            .global(true)
+        flag("timeout")
             .value_name("DURATION")
             .value_parser(duration)
             .help("Limit on the whole request: 10, 10s, 500ms [default: 30s]"),
-        Arg::new("retry")
-            .long("retry")
-            .global(true)
-            .action(ArgAction::SetTrue)
+        switch("retry")
             .help("Retry what is safe to retry (GETs; a POST only when it provably never reached Plivo)"),
-        Arg::new("header")
-            .long("header")
-            .global(true)
+        flag("header")
             .value_name("NAME:VALUE")
             .action(ArgAction::Append)
             .help("An extra request header (repeatable); Authorization, Host, Content-Length, User-Agent and the request's own headers are refused"),
-        Arg::new("extra-body")
-            .long("extra-body")
-            .global(true)
+        flag("extra-body")
             .value_name("JSON")
             .value_parser(json_object)
             .help("A JSON object whose members are added to the request body (a field the command already sets is refused)"),
-        Arg::new("include-meta")
-            .long("include-meta")
-            .global(true)
-            .action(ArgAction::SetTrue)
-            .help("Print the answer's status, headers and api_id to stderr"),
-        Arg::new("dry-run")
-            .long("dry-run")
-            .global(true)
-            .action(ArgAction::SetTrue)
-            .help("Print the exact request (Authorization redacted) and send nothing"),
+        switch("include-meta").help("Print the answer's status, headers and api_id to stderr"),
+        switch("dry-run").help("Print the exact request (Authorization redacted) and send nothing"),
     ]
+    .map(|arg| arg.global(true))
+    .into()
 }
 
 /// `10`, `10s`, `1.5s`, `500ms`.
@@ -106,29 +81,22 @@ fn header(text: &str) -> Result<(&str, &str), String> {
         .ok_or_else(|| format!("--header {text:?} is not NAME:VALUE"))
 }
 
-/// The per-call options the flags ask for, if any: a
-/// [`PhloClient::with_options`] view of `client`.
+/// The per-call options the flags ask for, as a
+/// [`PhloClient::with_options`] view of `client` (none asked for: an empty
+/// [`CallOptions`], with which the client's own settings apply).
 fn with_options(client: PhloClient, matches: &ArgMatches) -> Result<PhloClient, String> {
     let mut options = CallOptions::new();
-    let mut any = false;
     for text in matches.get_many::<String>("header").into_iter().flatten() {
         let (name, value) = header(text)?;
         options = options.header(name, value);
-        any = true;
     }
     if let Some(extra) = matches.get_one::<Value>("extra-body") {
         options = options.extra_body(extra.clone());
-        any = true;
     }
     if matches.get_flag("include-meta") {
         options = options.capture_response(&ResponseSlot::new());
-        any = true;
     }
-    Ok(if any {
-        client.with_options(options)
-    } else {
-        client
-    })
+    Ok(client.with_options(options))
 }
 
 /// The client the options describe, or why there is none.
@@ -158,12 +126,8 @@ pub(crate) fn token(matches: &ArgMatches) -> Result<String, String> {
         std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read --token-file {path}: {e}"))?
     } else if matches.get_flag("token-stdin") {
-        let mut line = String::new();
-        std::io::stdin()
-            .lock()
-            .read_line(&mut line)
-            .map_err(|e| format!("cannot read the token from stdin: {e}"))?;
-        line
+        let line = std::io::stdin().lines().next().unwrap_or(Ok(String::new()));
+        line.map_err(|e| format!("cannot read the token from stdin: {e}"))?
     } else {
         std::env::var(ENV_AUTH_TOKEN).map_err(|_| {
             format!("no auth token: set {ENV_AUTH_TOKEN}, or use --token-file or --token-stdin")

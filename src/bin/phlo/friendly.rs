@@ -5,16 +5,17 @@
 //! library's wrappers and for these); `run` becomes the call the generated
 //! command would make. All go through the same checks and pipeline.
 
-use std::process::ExitCode;
+use std::{process::ExitCode, str::FromStr};
 
-use clap::{Arg, ArgAction, ArgMatches, Command, builder::PossibleValuesParser};
-use plivo_phlo::{
-    PhloClient, Role, spec,
-    types::{MemberAction, MultiPartyCallAction},
+use clap::{Arg, ArgMatches, Command, builder::PossibleValuesParser};
+use plivo_phlo::{Error, PhloClient, spec, types::MultiPartyCallAction};
+use serde_json::Value;
+
+use crate::{
+    ByName, finish,
+    flags::{flag, param, params},
+    kebab,
 };
-use serde_json::{Map, Value};
-
-use crate::{ByName, commands::key_value, kebab};
 
 const ADD_USER: &str = "update_multi_party_call";
 const MEMBER: &str = "update_multi_party_call_member";
@@ -27,12 +28,9 @@ struct Choices(Vec<(String, &'static str)>);
 impl Choices {
     /// The choices of `field` in the body of `operation`.
     fn of(operation: &str, field: &str) -> Self {
-        let values = spec::operation(operation)
-            .and_then(|op| op.body)
-            .and_then(|body| body.fields.iter().find(|f| f.name == field))
-            .map(|f| f.values)
-            .unwrap_or_default();
-        Self::new(values)
+        let body = spec::operation(operation).and_then(|op| op.body);
+        let field = body.and_then(|body| body.fields.iter().find(|f| f.name == field));
+        Self::new(field.map_or(&[], |f| f.values))
     }
 
     /// Each value in kebab case, unless two would then look alike: then
@@ -54,27 +52,22 @@ impl Choices {
     }
 
     /// The spec's value shown as `shown` (clap allows only those; anything
-    /// else goes as typed, for the library to refuse).
+    /// else comes back as given, for [`typed`] to refuse).
     fn sent(&self, shown: &str) -> String {
-        self.0
-            .iter()
-            .find(|(s, _)| s == shown)
-            .map_or(shown, |(_, value)| *value)
-            .to_string()
+        let value = self.0.iter().find(|(s, _)| s == shown);
+        value.map_or(shown, |(_, value)| *value).to_string()
     }
 }
 
 fn node_args() -> [Arg; 2] {
     [
-        Arg::new("phlo")
-            .long("phlo")
+        flag("phlo")
             .env("PLIVO_PHLO_ID")
             .hide_env_values(true)
             .required(true)
             .value_name("PHLO_ID")
             .help("The PHLO's id"),
-        Arg::new("node")
-            .long("node")
+        flag("node")
             .env("PLIVO_NODE_ID")
             .hide_env_values(true)
             .required(true)
@@ -85,18 +78,15 @@ fn node_args() -> [Arg; 2] {
 
 fn transfer(name: &'static str, about: &'static str) -> Command {
     Command::new(name).about(about).args(node_args()).args([
-        Arg::new("to")
-            .long("to")
+        flag("to")
             .required(true)
             .value_name("ADDRESS")
             .help("Who is dialled: a phone number (+14152225555) or a SIP URI"),
-        Arg::new("trigger-source")
-            .long("trigger-source")
+        flag("trigger-source")
             .required(true)
             .value_name("ADDRESS")
             .help("The member asking for it, already on the call"),
-        Arg::new("role")
-            .long("role")
+        flag("role")
             .default_value("agent")
             .value_parser(PossibleValuesParser::new(
                 Choices::of(ADD_USER, "role").shown(),
@@ -126,13 +116,11 @@ pub(crate) fn mpc() -> Command {
             Command::new("member")
                 .about("Act on one member of the call")
                 .args(node_args())
-                .arg(
+                .args([
                     Arg::new("address")
                         .required(true)
                         .value_name("ADDRESS")
                         .help("The member's phone number or SIP URI"),
-                )
-                .arg(
                     Arg::new("action")
                         .required(true)
                         .value_name("ACTION")
@@ -140,126 +128,65 @@ pub(crate) fn mpc() -> Command {
                             Choices::of(MEMBER, "action").shown(),
                         ))
                         .help("What to do"),
-                ),
+                ]),
         )
 }
 
 pub(crate) fn run() -> Command {
     Command::new("run")
         .about("Run a PHLO, with the parameters its Start node takes")
-        .arg(
+        .args([
             Arg::new("phlo")
                 .required(true)
                 .value_name("PHLO_ID")
                 .help("The PHLO's id"),
-        )
-        .arg(
-            Arg::new("param")
-                .long("param")
-                .value_name("KEY=VALUE")
-                .action(ArgAction::Append)
-                .help("A start parameter (sent verbatim, as a string); repeat for more"),
-        )
+            param().help("A start parameter (sent verbatim, as a string); repeat for more"),
+        ])
 }
 
 fn text(matches: &ArgMatches, name: &str) -> String {
     matches.get_one::<String>(name).cloned().unwrap_or_default()
 }
 
-/// A `phlo mpc` command, with its values typed: the library builds the
-/// request, so the CLI and the library's wrappers cannot drift apart.
-pub(crate) struct MpcCall {
-    phlo: String,
-    node: String,
-    action: MpcAction,
-    /// What it does, in words, for the summary line.
-    pub(crate) summary: String,
+/// A value clap allowed (one of the spec's `field` values of `operation`,
+/// as shown) as its typed enum.
+fn typed<T: FromStr>(operation: &str, field: &'static str, shown: &str) -> Result<T, Error> {
+    let value = Choices::of(operation, field).sent(shown);
+    value.parse().map_err(|_| Error::InvalidInput {
+        field,
+        value,
+        reason: "is not a value the spec allows".into(),
+    })
 }
 
-enum MpcAction {
-    Node {
-        action: MultiPartyCallAction,
-        to: String,
-        role: Role,
-        trigger_source: String,
-    },
-    Member {
-        address: String,
-        action: MemberAction,
-    },
-}
-
-impl MpcCall {
-    /// Builds the request with the library's own handles (what
-    /// `MultiPartyCall::update` or `Member::act` would send), then prints
-    /// or sends it.
-    pub(crate) async fn execute(&self, client: &PhloClient, dry_run: bool) -> ExitCode {
-        let mpc = client.multi_party_call(&self.phlo, &self.node);
-        match &self.action {
-            MpcAction::Node {
-                action,
-                to,
-                role,
-                trigger_source,
-            } => {
-                let prepared = mpc.prepare(*action, to, *role, trigger_source);
-                crate::finish(prepared, &self.summary, dry_run).await
-            }
-            MpcAction::Member { address, action } => {
-                let member = mpc.member(address);
-                crate::finish(member.prepare(*action), &self.summary, dry_run).await
-            }
-        }
-    }
-}
-
-/// A value clap allowed (one of the spec's), as its typed enum.
-fn typed<T: std::str::FromStr>(value: &str) -> Result<T, String> {
-    value
-        .parse()
-        .map_err(|_| format!("{value:?} is not a value the spec allows"))
-}
-
-pub(crate) fn mpc_call(matches: &ArgMatches) -> Result<MpcCall, String> {
-    let (name, m) = matches.subcommand().ok_or("no mpc command given")?;
-    let (phlo, node) = (text(m, "phlo"), text(m, "node"));
+/// Builds a `phlo mpc` command's request with the library's own handles
+/// (what `MultiPartyCall::update` or `Member::act` would send, so the CLI
+/// and the library's wrappers cannot drift apart), then prints or sends it.
+pub(crate) async fn mpc_call(matches: &ArgMatches, client: &PhloClient, dry_run: bool) -> ExitCode {
+    let Some((name, m)) = matches.subcommand() else {
+        unreachable!("an mpc command is required")
+    };
+    let mpc = client.multi_party_call(&text(m, "phlo"), &text(m, "node"));
     if name == "member" {
         let (address, shown) = (text(m, "address"), text(m, "action"));
-        let action = typed(&Choices::of(MEMBER, "action").sent(&shown))?;
-        return Ok(MpcCall {
-            phlo,
-            node,
-            summary: format!("{shown} {address}"),
-            action: MpcAction::Member { address, action },
-        });
+        let member = mpc.member(&address);
+        let prepared = typed(MEMBER, "action", &shown).and_then(|action| member.prepare(action));
+        return finish(prepared, &format!("{shown} {address}"), dry_run).await;
     }
     let action = match name {
         "add-user" => MultiPartyCallAction::Call,
         "warm-transfer" => MultiPartyCallAction::WarmTransfer,
         "cold-transfer" => MultiPartyCallAction::ColdTransfer,
-        other => return Err(format!("no mpc command {other}")),
+        other => unreachable!("no mpc command {other}"),
     };
-    let (to, shown_role) = (text(m, "to"), text(m, "role"));
-    let role = typed(&Choices::of(ADD_USER, "role").sent(&shown_role))?;
-    Ok(MpcCall {
-        phlo,
-        node,
-        summary: format!("{name} {to} as {shown_role}"),
-        action: MpcAction::Node {
-            action,
-            to,
-            role,
-            trigger_source: text(m, "trigger-source"),
-        },
-    })
+    let (to, role, trigger_source) = (text(m, "to"), text(m, "role"), text(m, "trigger-source"));
+    let prepared = typed(ADD_USER, "role", &role)
+        .and_then(|typed| mpc.prepare(action, &to, typed, &trigger_source));
+    finish(prepared, &format!("{name} {to} as {role}"), dry_run).await
 }
 
 pub(crate) fn run_call(matches: &ArgMatches) -> Result<ByName, String> {
-    let mut body = Map::new();
-    for pair in matches.get_many::<String>("param").into_iter().flatten() {
-        let (key, value) = key_value(pair)?;
-        body.insert(key, value);
-    }
+    let body = params(matches)?;
     let phlo = text(matches, "phlo");
     Ok(ByName {
         operation: RUN,
@@ -271,7 +198,7 @@ pub(crate) fn run_call(matches: &ArgMatches) -> Result<ByName, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{ADD_USER, Choices, MEMBER};
+    use super::{ADD_USER, Choices, MEMBER, spec};
 
     #[test]
     fn a_shown_value_goes_on_the_wire_as_the_spec_writes_it() {
@@ -290,12 +217,8 @@ mod tests {
     #[test]
     fn every_spec_value_round_trips() {
         for (op, field) in [(MEMBER, "action"), (ADD_USER, "role"), (ADD_USER, "action")] {
-            let values = plivo_phlo::spec::operation(op)
-                .unwrap()
-                .body
-                .unwrap()
-                .fields;
-            let values = values.iter().find(|f| f.name == field).unwrap().values;
+            let body = spec::operation(op).and_then(|op| op.body).unwrap();
+            let values = body.fields.iter().find(|f| f.name == field).unwrap().values;
             assert!(!values.is_empty(), "{op}.{field}");
             let choices = Choices::of(op, field);
             for (shown, value) in choices.shown().iter().zip(values) {

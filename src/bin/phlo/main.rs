@@ -31,7 +31,7 @@ pub(crate) struct ByName {
 }
 
 fn cli() -> Command {
-    let mut command = Command::new("phlo")
+    Command::new("phlo")
         .version(env!("CARGO_PKG_VERSION"))
         .about("Plivo's PHLO runtime API from the command line: add users to a live Multi-Party Call, transfer, hold, hang up, run a PHLO")
         .long_about(
@@ -45,34 +45,25 @@ fn cli() -> Command {
         .after_help(format!("{}\n{}", commands::listing(), output::EXIT_CODES))
         .args(config::args())
         .subcommand(friendly::mpc())
-        .subcommand(friendly::run());
-    for group in commands::groups() {
-        command = command.subcommand(group);
-    }
-    command = command.subcommand(verify::command());
-    command.subcommand(mock::command()).subcommand(
-        Command::new("completions")
-            .about("Prints a shell completion script")
-            .arg(
-                Arg::new("shell")
-                    .required(true)
-                    .value_parser(["bash", "zsh", "fish"]),
-            ),
-    )
+        .subcommand(friendly::run())
+        .subcommands(commands::groups())
+        .subcommand(verify::command())
+        .subcommand(mock::command())
+        .subcommand(
+            Command::new("completions")
+                .about("Prints a shell completion script")
+                .arg(
+                    Arg::new("shell")
+                        .required(true)
+                        .value_parser(["bash", "zsh", "fish"]),
+                ),
+        )
 }
 
 fn main() -> ExitCode {
-    let matches = match cli().try_get_matches() {
-        Ok(matches) => matches,
-        Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(output::INVALID_INPUT)
-            } else {
-                ExitCode::SUCCESS
-            };
-        }
-    };
+    // An invalid command line exits 2 (INVALID_INPUT) from clap itself, and
+    // --help or --version 0.
+    let matches = cli().get_matches();
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -88,7 +79,7 @@ async fn run(matches: &ArgMatches) -> ExitCode {
         Some(("completions", m)) => return completions(m),
         Some(("mock", m)) => return mock::run(m).await,
         Some(("verify-callback", m)) => return verify::run(matches, m),
-        Some(("mpc", m)) => friendly::mpc_call(m).map(Request::Mpc),
+        Some(("mpc", m)) => Ok(Request::Mpc(m)),
         Some(("run", m)) => friendly::run_call(m).map(Request::ByName),
         Some((group, m)) => commands::call(group, m).map(Request::ByName),
         None => unreachable!("a subcommand is required"),
@@ -104,7 +95,7 @@ async fn run(matches: &ArgMatches) -> ExitCode {
     let dry_run = matches.get_flag("dry-run");
     let code = match call {
         Request::ByName(call) => execute(&client, call, dry_run).await,
-        Request::Mpc(call) => call.execute(&client, dry_run).await,
+        Request::Mpc(m) => friendly::mpc_call(m, &client, dry_run).await,
     };
     // --include-meta: the answer's metadata, when there was one.
     if let Some(meta) = client
@@ -117,11 +108,11 @@ async fn run(matches: &ArgMatches) -> ExitCode {
     code
 }
 
-/// A subcommand's request: an operation by name, or a `phlo mpc` command
-/// the library's handles build.
-enum Request {
+/// A subcommand's request: an operation by name, or a `phlo mpc` command,
+/// which the library's handles build once there is a client.
+enum Request<'a> {
     ByName(ByName),
-    Mpc(friendly::MpcCall),
+    Mpc(&'a ArgMatches),
 }
 
 /// Builds the request (checking every value), then prints it (`--dry-run`)
@@ -129,16 +120,11 @@ enum Request {
 async fn execute(client: &PhloClient, call: ByName, dry_run: bool) -> ExitCode {
     let mut params: Vec<(&str, &str)> = call.params.iter().map(|(n, v)| (*n, v.as_str())).collect();
     // The account's own auth_id, where an operation's path has one.
-    let auth_id = client.auth_id().to_string();
-    if let Some(op) = plivo_phlo::spec::operation(call.operation) {
-        for field in op
-            .params
-            .iter()
-            .filter(|f| f.hand_written() == Some(plivo_phlo::spec::HandWritten::AuthId))
-        {
-            if !params.iter().any(|(n, _)| *n == field.name) {
-                params.push((field.name, &auth_id));
-            }
+    let fields = plivo_phlo::spec::operation(call.operation).map_or(&[][..], |op| op.params);
+    for field in fields {
+        let auth_id = field.hand_written() == Some(plivo_phlo::spec::HandWritten::AuthId);
+        if auth_id && !params.iter().any(|(n, _)| *n == field.name) {
+            params.push((field.name, client.auth_id()));
         }
     }
     let prepared = client

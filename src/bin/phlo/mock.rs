@@ -2,13 +2,7 @@
 //! any language. One JSON line on stdout when it listens, then one per
 //! request; Ctrl-C (SIGINT) or SIGTERM stops it.
 
-use std::{
-    future::Future,
-    hash::{BuildHasher, Hasher},
-    net::IpAddr,
-    pin::Pin,
-    process::ExitCode,
-};
+use std::{future::Future, hash::BuildHasher, io::Write, net::IpAddr, pin::Pin, process::ExitCode};
 
 use clap::{Arg, ArgMatches, Command, parser::ValueSource};
 use plivo_phlo::mock::{Call, MockPhlo, Recorded};
@@ -16,7 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::output;
+use crate::{flags::flag, output};
 
 pub(crate) fn command() -> Command {
     Command::new("mock")
@@ -28,9 +22,8 @@ pub(crate) fn command() -> Command {
              \"auth_token\"}) and one per request ({\"event\":\"request\",\"method\",\"path\",\
              \"operation_id\",\"status\",\"body\"}).",
         )
-        .arg(
-            Arg::new("host")
-                .long("host")
+        .args([
+            flag("host")
                 .value_parser(clap::value_parser!(IpAddr))
                 .default_value("127.0.0.1")
                 .value_name("IP")
@@ -38,16 +31,11 @@ pub(crate) fn command() -> Command {
                     "The address to listen on. 127.0.0.1 is this machine only; 0.0.0.0 (or ::) \
                      exposes the mock, and the credentials it accepts, to the network",
                 ),
-        )
-        .arg(
-            Arg::new("port")
-                .long("port")
+            flag("port")
                 .value_parser(clap::value_parser!(u16))
                 .default_value("0")
                 .value_name("PORT")
                 .help("The port to listen on (0: any free port)"),
-        )
-        .arg(
             Arg::new("mock-auth-token")
                 .long("auth-token")
                 .value_name("TOKEN")
@@ -56,25 +44,19 @@ pub(crate) fn command() -> Command {
                      [default: generated]. The auth_id is --auth-id, given on the command line \
                      [default: generated]",
                 ),
-        )
-        .arg(
-            Arg::new("callback-url")
-                .long("callback-url")
+            flag("callback-url")
                 .value_name("URL")
                 .help(
                     "Post signed Multi-Party Call events (ConferenceEnter after add_user and \
                      transfers, ConferenceExit after a member hangup) to this http:// URL, \
                      signed with the mock's auth token",
                 ),
-        )
+        ])
 }
 
 pub(crate) async fn run(matches: &ArgMatches) -> ExitCode {
-    let port = matches.get_one::<u16>("port").copied().unwrap_or(0);
-    let host = matches
-        .get_one::<IpAddr>("host")
-        .copied()
-        .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+    let host: IpAddr = *matches.get_one("host").expect("--host has a default");
+    let port: u16 = *matches.get_one("port").expect("--port has a default");
     // Only an auth_id given here, not one from PLIVO_AUTH_ID: the mock
     // never takes on the account's real credentials by accident.
     let (generated_id, generated_token) = generated_credentials();
@@ -112,12 +94,12 @@ pub(crate) async fn run(matches: &ArgMatches) -> ExitCode {
     let mut requests = mock.subscribe();
     // On every address (0.0.0.0, ::), a loopback URL.
     let base_url = mock.base_url();
-    line(&Listening {
-        event: "listening",
+    let listening = serde_json::to_string(&Line::Listening {
         base_url: base_url.clone(),
         auth_id: &auth_id,
         auth_token: &token,
     });
+    line(&listening.unwrap_or_default());
     eprintln!("phlo mock: listening on {}", mock.addr());
     eprintln!(
         "  export PLIVO_PHLO_URL={base_url} PLIVO_AUTH_ID={auth_id} PLIVO_AUTH_TOKEN={token}"
@@ -136,7 +118,7 @@ pub(crate) async fn run(matches: &ArgMatches) -> ExitCode {
                 break;
             }
             request = requests.recv() => match request {
-                Ok(request) => printer.print(&RequestLine::of(&request)),
+                Ok(request) => printer.print(&Line::request(&request)),
                 Err(RecvError::Lagged(missed)) => printer.missed(missed as usize),
                 Err(RecvError::Closed) => break,
             },
@@ -163,12 +145,7 @@ impl Printer {
         let (queue, lines) = std::sync::mpsc::sync_channel::<String>(PRINT_QUEUE);
         let (finished, done) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            use std::io::Write;
-            for text in lines {
-                let mut out = std::io::stdout().lock();
-                let _ = writeln!(out, "{text}");
-                let _ = out.flush();
-            }
+            lines.into_iter().for_each(|text| line(&text));
             let _ = finished.send(());
         });
         Printer {
@@ -233,32 +210,32 @@ fn stop_signals() -> std::io::Result<Stop> {
     }))
 }
 
-/// The first line: where the mock listens and what it accepts.
+/// A line on stdout: `{"event": ..}`, then its fields in this order.
 #[derive(Serialize)]
-struct Listening<'a> {
-    event: &'static str,
-    base_url: String,
-    auth_id: &'a str,
-    auth_token: &'a str,
+#[serde(tag = "event", rename_all = "lowercase")]
+enum Line<'a> {
+    /// The first line: where the mock listens and what it accepts.
+    Listening {
+        base_url: String,
+        auth_id: &'a str,
+        auth_token: &'a str,
+    },
+    /// One line per request.
+    Request {
+        method: &'a str,
+        path: &'a str,
+        operation_id: Option<&'static str>,
+        status: Option<u16>,
+        body: Value,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        rejected: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        route: Option<&'a str>,
+    },
 }
 
-/// One line per request, fields in this order.
-#[derive(Serialize)]
-struct RequestLine<'a> {
-    event: &'static str,
-    method: &'a str,
-    path: &'a str,
-    operation_id: Option<&'static str>,
-    status: Option<u16>,
-    body: Value,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    rejected: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    route: Option<&'a str>,
-}
-
-impl<'a> RequestLine<'a> {
-    fn of(request: &'a Recorded) -> Self {
+impl<'a> Line<'a> {
+    fn request(request: &'a Recorded) -> Self {
         let body = if request.body.is_empty() {
             Value::Null
         } else {
@@ -266,8 +243,7 @@ impl<'a> RequestLine<'a> {
                 Value::String(String::from_utf8_lossy(&request.body).into_owned())
             })
         };
-        RequestLine {
-            event: "request",
+        Line::Request {
             method: request.method.as_str(),
             path: &request.path,
             operation_id: request.call.operation_id(),
@@ -285,12 +261,10 @@ impl<'a> RequestLine<'a> {
     }
 }
 
-fn line(value: &impl Serialize) {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    let _ = serde_json::to_writer(&mut out, value);
-    let _ = writeln!(out);
-    let _ = out.flush();
+/// One line on stdout, which is flushed at each newline; a reader gone is
+/// not a reason to stop.
+fn line(text: &str) {
+    let _ = writeln!(std::io::stdout(), "{text}");
 }
 
 /// A fresh auth_id (`MA` and 18 upper-case letters or digits) and token,
@@ -302,10 +276,8 @@ fn generated_credentials() -> (String, String) {
     let mut pick = |alphabet: &[u8], n: usize| -> String {
         (0..n)
             .map(|_| {
-                let mut hasher = state.build_hasher();
                 counter += 1;
-                hasher.write_u64(counter);
-                alphabet[(hasher.finish() % alphabet.len() as u64) as usize] as char
+                alphabet[(state.hash_one(counter) % alphabet.len() as u64) as usize] as char
             })
             .collect()
     };

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use plivo_phlo::{Error, Prepared};
 use serde_json::Value;
 
-pub(crate) const INVALID_INPUT: u8 = 2;
+const INVALID_INPUT: u8 = 2;
 const REFUSED: u8 = 3;
 const SERVER_FAILED: u8 = 4;
 const NOT_SENT: u8 = 5;

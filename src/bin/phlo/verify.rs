@@ -4,11 +4,11 @@
 
 use std::process::ExitCode;
 
-use clap::{Arg, ArgAction, ArgMatches, Command};
+use clap::{ArgAction, ArgMatches, Command};
 use plivo_phlo::callback::{Callback, SignatureError, SignatureV3};
 use plivo_phlo::reqwest::Method;
 
-use crate::{config, output};
+use crate::{config, flags::flag, output};
 
 pub(crate) fn command() -> Command {
     Command::new("verify-callback")
@@ -19,47 +19,31 @@ pub(crate) fn command() -> Command {
              account's token. Sends nothing. Exit 0 when a signature matches, 7 when none \
              does (or the signature is empty), 2 for invalid input.",
         )
-        .arg(
-            Arg::new("method")
-                .long("method")
+        .args([
+            flag("method")
                 .required(true)
                 .value_parser(["GET", "POST", "get", "post"])
                 .help("The callback's method"),
-        )
-        .arg(
-            Arg::new("url")
-                .long("url")
+            flag("url")
                 .required(true)
                 .value_name("URL")
                 .help("The full URL Plivo called, query included"),
-        )
-        .arg(
-            Arg::new("nonce")
-                .long("nonce")
+            flag("nonce")
                 .required(true)
                 .help("The X-Plivo-Signature-V3-Nonce header"),
-        )
-        .arg(
-            Arg::new("signature")
-                .long("signature")
+            flag("signature")
                 .required(true)
                 .allow_hyphen_values(true)
                 .help("The X-Plivo-Signature-V3 (or -Ma-V3) header: one or more comma-separated signatures"),
-        )
-        .arg(
-            Arg::new("param")
-                .long("param")
+            flag("param")
                 .value_name("NAME=VALUE")
                 .action(ArgAction::Append)
                 .help("A parameter (a POST's form field), as received; repeat for more, or for a list"),
-        )
-        .arg(
-            Arg::new("body-file")
-                .long("body-file")
+            flag("body-file")
                 .value_name("PATH")
                 .conflicts_with("param")
                 .help("The POST body (application/x-www-form-urlencoded) from this file"),
-        )
+        ])
 }
 
 /// Exit 0 valid, 7 not, 2 for invalid input.
