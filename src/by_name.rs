@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::{
     error::Error,
-    spec::{Field, HandWritten, Operation},
+    spec::{Field, Operation, TextType},
     values::{
         address::address_reason,
         ids::{id_reason, mask},
@@ -144,11 +144,11 @@ impl ByName for Error {
         reason: String,
         item: bool,
     ) -> Self {
-        let (value, reason) = match field.hand_written() {
+        let (value, reason) = match field.text_type() {
             _ if item => (raw.to_string(), format!("{reason} (a value of {})", op.id)),
-            Some(HandWritten::Id) => (raw.to_string(), id_reason(raw)),
-            Some(HandWritten::Address) => (raw.to_string(), address_reason(raw)),
-            Some(HandWritten::AuthId) => (mask(raw), reason),
+            Some(TextType::Id) => (raw.to_string(), id_reason(raw)),
+            Some(TextType::Address) => (raw.to_string(), address_reason(raw)),
+            Some(TextType::AuthId) => (mask(raw), reason),
             _ => (raw.to_string(), reason),
         };
         Error::InvalidInput {

@@ -148,11 +148,11 @@ pub struct Limits {
     pub format: &'static str,
 }
 
-/// The schemas the crate implements by hand: checked when made, with
-/// worded errors, and placed in a path as they are.
+/// The spec's schemas that are the crate's own checked text types: checked
+/// when made, with worded errors, and placed in a path as they are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum HandWritten {
+pub enum TextType {
     /// A phone number or SIP URI: [`Address`](crate::Address).
     Address,
     /// A PHLO, node or run id: [`Id`](crate::Id).
@@ -178,15 +178,25 @@ impl Limits {
     };
 }
 
+/// The old name of [`TextType`].
+#[deprecated(since = "0.2.0", note = "renamed `TextType`")]
+pub type HandWritten = TextType;
+
 impl Field {
-    /// Which hand-written type the field is, if it is one.
-    pub fn hand_written(&self) -> Option<HandWritten> {
+    /// Which of the crate's checked text types the field is, if it is one.
+    pub fn text_type(&self) -> Option<TextType> {
         match self.schema {
-            "Address" => Some(HandWritten::Address),
-            "Id" => Some(HandWritten::Id),
-            "AuthId" => Some(HandWritten::AuthId),
+            "Address" => Some(TextType::Address),
+            "Id" => Some(TextType::Id),
+            "AuthId" => Some(TextType::AuthId),
             _ => None,
         }
+    }
+
+    /// The old name of [`text_type`](Self::text_type).
+    #[deprecated(since = "0.2.0", note = "renamed `text_type`")]
+    pub fn hand_written(&self) -> Option<TextType> {
+        self.text_type()
     }
 }
 

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::{
     by_name::ByName,
-    spec::{Field, HandWritten, Location, Operation},
+    spec::{Field, Location, Operation, TextType},
 };
 
 /// A refused request: the status and Plivo's `error` text.
@@ -58,7 +58,7 @@ impl ByName for Refusal {
     /// addresses, which go in raw, as every official SDK sends them: an
     /// encoded one (`%2B1415…`) is not what Plivo expects.
     fn text<'a>(field: &Field, raw: &'a str) -> Cow<'a, str> {
-        if field.hand_written().is_some() {
+        if field.text_type().is_some() {
             return Cow::Borrowed(raw);
         }
         let spaced = if field.location == Location::Path {
@@ -120,7 +120,7 @@ fn acceptable(field: &Field, value: &Value) -> bool {
     if value.is_null() {
         return true;
     }
-    if field.hand_written() == Some(HandWritten::Address) {
+    if field.text_type() == Some(TextType::Address) {
         return value.as_str().is_some_and(crate::Address::is_valid);
     }
     if !field.values.is_empty() {

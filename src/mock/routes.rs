@@ -13,7 +13,7 @@ use super::{
     state::{Route, Shared},
 };
 use crate::{
-    spec::{HandWritten, OPERATIONS, Operation},
+    spec::{OPERATIONS, Operation, TextType},
     values::path::Template,
 };
 
@@ -90,7 +90,7 @@ fn checked(shared: &Shared, request: &Parts, body: &[u8]) -> Result<Answer, Refu
             });
         }
     };
-    let is_auth_id = |name| param_is(op, name, |p| p.hand_written() == Some(HandWritten::AuthId));
+    let is_auth_id = |name| param_is(op, name, |p| p.text_type() == Some(TextType::AuthId));
     let other_account = params
         .iter()
         .find(|(n, v)| is_auth_id(n) && *v != shared.auth_id.as_str());
@@ -179,7 +179,7 @@ fn example(shared: &Shared, op: &Operation, params: &[(&str, &str)]) -> Value {
     // oracle: a timestamp in place of a 5-character field).
     let replacements: Vec<(String, &str)> = params
         .iter()
-        .filter(|(name, _)| param_is(op, name, |p| p.hand_written() == Some(HandWritten::Id)))
+        .filter(|(name, _)| param_is(op, name, |p| p.text_type() == Some(TextType::Id)))
         .filter_map(|(name, new)| {
             let old = map.get(*name)?.as_str()?;
             (!old.is_empty()).then(|| (old.to_string(), *new))

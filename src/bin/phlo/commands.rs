@@ -6,7 +6,7 @@
 //! An operation added to the spec is here at the next build.
 
 use clap::{Arg, ArgAction, ArgMatches, Command, builder::PossibleValuesParser};
-use plivo_phlo::spec::{Field, HandWritten, Kind, Location, Operation};
+use plivo_phlo::spec::{Field, Kind, Location, Operation, TextType};
 use serde_json::{Map, Value};
 
 use crate::{
@@ -101,7 +101,7 @@ fn arg(field: &Field, flag: &str) -> Arg {
     }
     if field.location != Location::Body {
         // The account's auth_id comes from the configuration when not given.
-        let required = field.required && field.hand_written() != Some(HandWritten::AuthId);
+        let required = field.required && field.text_type() != Some(TextType::AuthId);
         arg.required(required).help(help)
     } else if field.required {
         arg.help_heading("Body")

@@ -122,7 +122,7 @@ async fn execute(client: &PhloClient, call: ByName, dry_run: bool) -> ExitCode {
     // The account's own auth_id, where an operation's path has one.
     let fields = plivo_phlo::spec::operation(call.operation).map_or(&[][..], |op| op.params);
     for field in fields {
-        let auth_id = field.hand_written() == Some(plivo_phlo::spec::HandWritten::AuthId);
+        let auth_id = field.text_type() == Some(plivo_phlo::spec::TextType::AuthId);
         if auth_id && !params.iter().any(|(n, _)| *n == field.name) {
             params.push((field.name, client.auth_id()));
         }
