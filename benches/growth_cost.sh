@@ -19,7 +19,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 rounds="${ROUNDS:-3}"
 copies="${COPIES:-14}"
-export CARGO_TARGET_DIR="$root/target"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 
 for name in today grown; do
   mkdir -p "$work/$name"

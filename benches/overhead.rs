@@ -11,14 +11,20 @@
 //! and peak RSS, none of which criterion's per-function statistics report; it
 //! also keeps criterion's dependency tree out of the crate.
 //!
-//! Four ways to add a user to a multi-party call, each against the same
-//! hyper server (keep-alive, HTTP/1.1) started here:
+//! Five ways to add a user to a multi-party call, each against the same
+//! keep-alive HTTP/1.1 server (the hyper server started here, or the one at
+//! `BENCH_SERVER`):
 //! (a) the wrapper `mpc.add_user(..)` on a handle made once;
 //! (a') the wrapper on a handle made afresh for every call
 //!      (`client.multi_party_call(p, n).add_user(..)`);
 //! (b) the guarded operation `operations().update_multi_party_call(..)`;
-//! (c) raw reqwest building the same request by hand (same JSON, same
-//!     Authorization header, same user agent).
+//! (c) the floor: raw reqwest building the same request by hand (same JSON,
+//!     same Authorization, User-Agent, Accept and Content-Type headers, same
+//!     timeouts, no redirects) and decoding the answer into a plain
+//!     `#[derive(Deserialize)]` struct declared here;
+//! (c') the same raw loop decoding into the crate's own `ActionResponse`.
+//!
+//! Ratios are against (c).
 //!
 //! Sequential calls are measured in wall time and in the client's CPU time
 //! (every thread of the process but the server's, from
@@ -107,6 +113,16 @@ struct Clients {
     raw_base: String,
 }
 
+/// Plivo's answer to an action, as an application would declare it: the
+/// floor decodes into this, not into the crate's type.
+#[derive(serde::Deserialize)]
+struct PlainAnswer {
+    api_id: String,
+    #[serde(default)]
+    #[allow(dead_code)] // decoded, as an application would; not read here
+    error: Option<String>,
+}
+
 #[derive(serde::Serialize)]
 struct RawBody<'a> {
     action: &'a str,
@@ -133,6 +149,7 @@ impl Clients {
         let raw = reqwest::Client::builder()
             .default_headers(headers)
             .user_agent(plivo_phlo::USER_AGENT)
+            .redirect(reqwest::redirect::Policy::none())
             .timeout(plivo_phlo::DEFAULT_TIMEOUT)
             .connect_timeout(plivo_phlo::DEFAULT_CONNECT_TIMEOUT)
             .build()
@@ -181,27 +198,46 @@ impl Clients {
                     .unwrap();
                 assert_eq!(answer.api_id.len(), 36);
             }
-            Way::Raw => {
-                // The URL is built per call, as the generated client does.
-                let url = format!("{}/phlo/{PHLO}/multi_party_call/{NODE}", self.raw_base);
-                let response = self
-                    .raw
-                    .post(url)
-                    .header(reqwest::header::ACCEPT, "application/json")
-                    .json(&RawBody {
-                        action: "call",
-                        to: "+14152225555",
-                        role: "agent",
-                        trigger_source: "+14152223333",
-                    })
-                    .send()
-                    .await
-                    .unwrap();
-                assert!(response.status().is_success());
-                let answer: types::ActionResponse = response.json().await.unwrap();
+            Way::RawPlain => {
+                let answer: PlainAnswer = self.raw_send().await.json().await.unwrap();
+                assert_eq!(answer.api_id.len(), 36);
+            }
+            Way::RawCrateType => {
+                let answer: types::ActionResponse = self.raw_send().await.json().await.unwrap();
                 assert_eq!(answer.api_id.len(), 36);
             }
         }
+    }
+
+    /// The raw loop's request, sent; its status checked.
+    async fn raw_send(&self) -> reqwest::Response {
+        // The URL is built per call, as the generated client does (pushes
+        // into one allocation: `format!` here costs ~1.9 k instructions more).
+        let mut url = String::with_capacity(256);
+        url.push_str(&self.raw_base);
+        url.push_str("/phlo/");
+        url.push_str(PHLO);
+        url.push_str("/multi_party_call/");
+        url.push_str(NODE);
+        let response = self
+            .raw
+            .post(url)
+            .header(
+                reqwest::header::ACCEPT,
+                reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            // `json` sets Content-Type: application/json.
+            .json(&RawBody {
+                action: "call",
+                to: "+14152225555",
+                role: "agent",
+                trigger_source: "+14152223333",
+            })
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success());
+        response
     }
 }
 
@@ -210,11 +246,32 @@ enum Way {
     Wrapper,
     FreshHandle,
     Operations,
-    Raw,
+    RawPlain,
+    RawCrateType,
 }
 
-const WAYS: [Way; 4] = [Way::Wrapper, Way::FreshHandle, Way::Operations, Way::Raw];
-const RAW: usize = 3;
+impl Way {
+    /// Its name in `BENCH_PROFILE` and in the report.
+    fn name(self) -> &'static str {
+        match self {
+            Way::Wrapper => "wrapper",
+            Way::FreshHandle => "fresh-handle",
+            Way::Operations => "operations",
+            Way::RawPlain => "raw-plain",
+            Way::RawCrateType => "raw-crate-type",
+        }
+    }
+}
+
+const WAYS: [Way; 5] = [
+    Way::Wrapper,
+    Way::FreshHandle,
+    Way::Operations,
+    Way::RawPlain,
+    Way::RawCrateType,
+];
+/// The floor every ratio is taken against: `Way::RawPlain`.
+const FLOOR: usize = 3;
 
 /// CPU time of every thread but the server's, in ns.
 fn client_cpu_ns() -> u64 {
@@ -309,26 +366,40 @@ fn main() {
         ),
         Err(_) => start_server(),
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
+    // BENCH_RUNTIME=current-thread: the client on one thread, its connection
+    // task beside it, no wake-ups across threads (whose spinning and parking
+    // move an instruction count by a few per cent from run to run); by
+    // default a multi-thread runtime with one worker.
+    let runtime = match std::env::var("BENCH_RUNTIME").as_deref() {
+        Ok("current-thread") => tokio::runtime::Builder::new_current_thread(),
+        Ok("multi-thread") | Err(_) => {
+            let mut builder = tokio::runtime::Builder::new_multi_thread();
+            builder.worker_threads(1);
+            builder
+        }
+        Ok(other) => panic!("BENCH_RUNTIME: current-thread or multi-thread, not {other}"),
+    }
+    .enable_all()
+    .build()
+    .unwrap();
     runtime.block_on(async {
         let clients = Clients::new(&base);
-        // BENCH_PROFILE=wrapper|freshhandle|operations|raw: only that way, sequentially (or
-        // BENCH_IN_FLIGHT=n at a time), for a profiler (valgrind
-        // --tool=callgrind) to attribute the cost.
+        // BENCH_PROFILE=wrapper|fresh-handle|operations|raw-plain|raw-crate-type:
+        // only that way, sequentially (or BENCH_IN_FLIGHT=n at a time), for a
+        // profiler (valgrind --tool=callgrind) to attribute the cost.
         if let Ok(only) = std::env::var("BENCH_PROFILE") {
-            let way = WAYS.into_iter().find(|w| format!("{w:?}").eq_ignore_ascii_case(&only)).expect("wrapper, freshhandle, operations or raw");
+            let way = WAYS
+                .into_iter()
+                .find(|w| w.name() == only)
+                .expect("BENCH_PROFILE: wrapper, fresh-handle, operations, raw-plain or raw-crate-type");
             match std::env::var("BENCH_IN_FLIGHT").ok().and_then(|v| v.parse().ok()) {
                 Some(in_flight) => {
                     let rate = concurrent(&clients, way, calls, in_flight).await;
-                    println!("{way:?}: {calls} calls, {in_flight} in flight, {rate:.0} calls/s, {} connections", connections.load(Ordering::Relaxed));
+                    println!("{}: {calls} calls, {in_flight} in flight, {rate:.0} calls/s, {} connections", way.name(), connections.load(Ordering::Relaxed));
                 }
                 None => {
                     let (t, cpu) = sequential(&clients, way, calls).await;
-                    println!("{way:?}: {calls} sequential calls, {:.1} µs per call, {:.1} µs client CPU", t.as_secs_f64() * 1e6, cpu.as_secs_f64() * 1e6);
+                    println!("{}: {calls} sequential calls, {:.1} µs per call, {:.1} µs client CPU", way.name(), t.as_secs_f64() * 1e6, cpu.as_secs_f64() * 1e6);
                 }
             }
             return;
@@ -357,26 +428,26 @@ fn main() {
         // each other in time), then the median over rounds: this VM's speed
         // drifts between rounds by more than the overhead.
         let ratio = |v: &[Vec<f64>], i: usize| {
-            let per_round: Vec<f64> = v[i].iter().zip(&v[RAW]).map(|(x, raw)| x / raw).collect();
+            let per_round: Vec<f64> = v[i].iter().zip(&v[FLOOR]).map(|(x, raw)| x / raw).collect();
             let (lo, hi) = per_round.iter().fold((f64::MAX, f64::MIN), |(lo, hi), r| (lo.min(*r), hi.max(*r)));
             (median(per_round), lo, hi)
         };
         let show = |(m, lo, hi): (f64, f64, f64)| format!("{m:.3} [{lo:.2}..{hi:.2}]");
-        println!("\n              sequential µs/call   client CPU µs/call   64 in flight calls/s");
+        println!("\n                  sequential µs/call   client CPU µs/call   64 in flight calls/s");
         for (i, way) in WAYS.iter().enumerate() {
             println!(
-                "  {:<12} {:>12.1}        {:>12.1}          {:>10.0}",
-                format!("{way:?}"),
+                "  {:<16} {:>12.1}        {:>12.1}          {:>10.0}",
+                way.name(),
                 median(seq[i].clone()),
                 median(cpu[i].clone()),
                 median(par[i].clone())
             );
         }
-        println!("\nratios against raw reqwest (c), per round, median [min..max] over {rounds} rounds:");
-        for (i, way) in WAYS.iter().enumerate().take(RAW) {
+        println!("\nratios against the raw reqwest loop into a plain struct (raw-plain), per round, median [min..max] over {rounds} rounds:");
+        for (i, way) in WAYS.iter().enumerate().filter(|&(i, _)| i != FLOOR) {
             println!(
-                "  {:<12} sequential time {}   client CPU {} (goal <= 1.03)   64-in-flight rate {} (goal >= 0.97)",
-                format!("{way:?}"),
+                "  {:<16} sequential time {}   client CPU {} (goal <= 1.03)   64-in-flight rate {} (goal >= 0.97)",
+                way.name(),
                 show(ratio(&seq, i)),
                 show(ratio(&cpu, i)),
                 show(ratio(&par, i))
