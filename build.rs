@@ -41,7 +41,11 @@ fn run() -> Result<(), String> {
     let text = fs::read_to_string(SPEC).map_err(|e| format!("cannot read the file: {e}"))?;
     let hash = spec_hash(&text);
     let out = PathBuf::from(env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?);
-    for (name, body) in generate(&text)? {
+    let files = generate(&text)?;
+    if let Some((_, table)) = files.iter().find(|(name, _)| *name == "spec_table.rs") {
+        check_tags(table)?;
+    }
+    for (name, body) in files {
         let file = format!("{}{body}", header(&hash));
         fs::write(out.join(name), file)
             .map_err(|e| format!("cannot write {}: {e}", out.join(name).display()))?;
@@ -58,6 +62,13 @@ fn generate(text: &str) -> Result<Vec<(&'static str, String)>, String> {
         httpmock: on("MOCK"),
         pattern: on("PATTERN"),
         uuid: on("UUID"),
+        // Only the operations of the tags (features) that are on.
+        features: Some(
+            env::vars_os()
+                .filter_map(|(k, _)| k.into_string().ok())
+                .filter_map(|k| k.strip_prefix("CARGO_FEATURE_").map(str::to_string))
+                .collect(),
+        ),
     };
     let (files, warnings) = codegen::generate(text, wanted)?;
     for warning in warnings {
@@ -102,6 +113,91 @@ fn generate(text: &str) -> Result<Vec<(&'static str, String)>, String> {
         files.push((name, body.to_string()));
     }
     Ok(files)
+}
+
+/// Each tag of the spec (the `// tag "…": feature …` lines the generator
+/// writes at the top of the operations table) is a feature `all-tags`
+/// lists, declared `name = []`; each feature `all-tags` lists is a tag's.
+fn check_tags(table: &str) -> Result<(), String> {
+    let spec: Vec<(&str, &str)> = table
+        .lines()
+        .filter_map(|l| l.strip_prefix("// tag "))
+        .filter_map(|l| l.rsplit_once(": feature "))
+        .collect();
+    let dir = env::var_os("CARGO_MANIFEST_DIR").ok_or("CARGO_MANIFEST_DIR is not set")?;
+    let manifest = PathBuf::from(dir).join("Cargo.toml");
+    let toml = fs::read_to_string(&manifest)
+        .map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
+    let features = features(&toml);
+    let Some(all) = features.iter().find(|(name, _)| name == "all-tags") else {
+        return Err(format!(
+            "Cargo.toml has no `all-tags` feature: add it to [features], listing the features of              the spec's tags: `all-tags = [{}]`",
+            spec.iter()
+                .map(|(_, f)| format!("\"{f}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    };
+    for (tag, feature) in &spec {
+        let declared = features.iter().find(|(name, _)| name == feature);
+        if !all.1.iter().any(|f| f == feature) || declared.is_none() {
+            return Err(format!(
+                "the tag {tag} has no feature: add `{feature} = []` to [features] in Cargo.toml, \
+                 and \"{feature}\" to `all-tags`"
+            ));
+        }
+        if let Some((_, on)) = declared.filter(|(_, on)| !on.is_empty()) {
+            return Err(format!(
+                "the tag {tag}'s feature `{feature}` turns on {on:?} in Cargo.toml; a tag's feature \
+                 turns on nothing (`{feature} = []`): rename the tag or the other feature"
+            ));
+        }
+    }
+    for feature in &all.1 {
+        if !spec.iter().any(|(_, f)| f == feature) {
+            return Err(format!(
+                "Cargo.toml's `all-tags` lists `{feature}`, which is no tag's feature (no operation \
+                 has a tag that makes it): remove it from `all-tags` and [features]"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The `[features]` of a Cargo.toml: each name with the names it lists (a
+/// reader for what Cargo writes and what people write: one key per entry,
+/// its array on one line or many).
+fn features(toml: &str) -> Vec<(String, Vec<String>)> {
+    let mut out = Vec::new();
+    let mut inside = false;
+    let mut entry = String::new();
+    for line in toml.lines() {
+        let line = line.split(" #").next().unwrap_or_default().trim();
+        if entry.is_empty() && line.starts_with('[') {
+            inside = line == "[features]";
+            continue;
+        }
+        if !inside || line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        entry.push_str(line);
+        if entry.matches('[').count() > entry.matches(']').count() {
+            continue;
+        }
+        if let Some((name, list)) = entry.split_once('=') {
+            let names = list
+                .trim()
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .split(',')
+                .map(|f| f.trim().trim_matches('"').to_string())
+                .filter(|f| !f.is_empty())
+                .collect();
+            out.push((name.trim().trim_matches('"').to_string(), names));
+        }
+        entry.clear();
+    }
+    out
 }
 
 fn header(hash: &str) -> String {

@@ -10,6 +10,7 @@ fn main() -> Result<(), String> {
         httpmock: true,
         pattern: true,
         uuid: true,
+        features: None,
     };
     let (files, _) = plivo_phlo_codegen::generate(&text, wanted)?;
     let names = ["client.rs", "spec_table.rs", "calls.rs", "httpmock.rs"];

@@ -16,7 +16,8 @@ pub fn calls(model: &Model) -> syn::File {
     let mut variants = Vec::new();
     let mut arms = Vec::new();
     let mut ids = Vec::new();
-    for (index, op) in model.ops.iter().enumerate() {
+    for op in &model.ops {
+        let cfg = super::tags::op_cfg(op);
         let variant = format_ident!("{}", pascal(&op.id));
         let doc = format!(
             " `{} {}`: {}.",
@@ -90,18 +91,19 @@ pub fn calls(model: &Model) -> syn::File {
             }
             values.push(quote!(body));
         }
-        variants.push(quote!(#[doc = #doc] #variant { #(#fields),* }));
+        variants.push(quote!(#cfg #[doc = #doc] #variant { #(#fields),* }));
         let rules = super::guarded::has_rules(model, op)
             .then(|| quote!(super::checks::#check(#(#passed),*).map_err(crate::rt::mock::rule)?;));
         arms.push(quote! {
+            #cfg
             #id => {
-                let op = &crate::rt::OPERATIONS[#index];
+                let op = &crate::rt::OPERATIONS[const { crate::rt::index_of(#id) }];
                 #(#parse)*
                 #rules
                 Ok(Call::#variant { #(#values),* })
             }
         });
-        ids.push(quote!(Call::#variant { .. } => ::std::option::Option::Some(#id)));
+        ids.push(quote!(#cfg Call::#variant { .. } => ::std::option::Option::Some(#id)));
     }
     syn::parse_quote! {
         use super::types;

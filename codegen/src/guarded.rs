@@ -18,7 +18,7 @@ pub fn items(model: &Model) -> Vec<syn::Item> {
     let mut methods = Vec::new();
     let mut checks = Vec::new();
     let mut arms = Vec::new();
-    for (index, op) in model.ops.iter().enumerate() {
+    for op in &model.ops {
         let name = format_ident!("{}", op.rust);
         let build = format_ident!("request_{}", op.rust);
         let id = &op.id;
@@ -46,15 +46,18 @@ pub fn items(model: &Model) -> Vec<syn::Item> {
         let check = has_rules(model, op).then(
             || quote!(checks::#name(#(#names),*).map_err(|v| crate::rt::broken_rule(v, #id))?;),
         );
+        let cfg = super::tags::op_cfg(op);
         methods.push(quote! {
+            #cfg
             #(#[doc = #docs])*
             pub fn #name(&self, #(#params),*)
                 -> impl ::std::future::Future<Output = ::std::result::Result<#output, crate::rt::Error>>
                 + ::std::marker::Send + use<'c>
             {
-                crate::rt::run(self.config, self.options, self.#build(#(#names),*), &crate::rt::OPERATIONS[#index])
+                crate::rt::run(self.config, self.options, self.#build(#(#names),*), &crate::rt::OPERATIONS[const { crate::rt::index_of(#id) }])
             }
 
+            #cfg
             fn #build(&self, #(#params),*) -> ::std::result::Result<::reqwest::Request, crate::rt::Error> {
                 #check
                 #url
@@ -72,9 +75,10 @@ pub fn items(model: &Model) -> Vec<syn::Item> {
             }
         });
         if check.is_some() {
-            checks.push(check_fn(model, op));
+            let check = check_fn(model, op);
+            checks.push(quote!(#cfg #check));
         }
-        arms.push(prepare_arm(op, index));
+        arms.push(prepare_arm(op));
     }
     let operations: syn::Item = syn::parse_quote! {
         impl<'c> crate::rt::Operations<'c> {
@@ -329,7 +333,7 @@ fn rules(model: &Model, op: &Op) -> TokenStream {
     body
 }
 
-fn prepare_arm(op: &Op, index: usize) -> TokenStream {
+fn prepare_arm(op: &Op) -> TokenStream {
     let id = &op.id;
     let build = format_ident!("request_{}", op.rust);
     let output = output(op);
@@ -379,9 +383,11 @@ fn prepare_arm(op: &Op, index: usize) -> TokenStream {
             quote!(body.as_ref())
         });
     }
+    let cfg = super::tags::op_cfg(op);
     quote! {
+        #cfg
         #id => {
-            let op = &crate::rt::OPERATIONS[#index];
+            let op = &crate::rt::OPERATIONS[const { crate::rt::index_of(#id) }];
             crate::rt::check_inputs(op, params, &body)?;
             #(#parse)*
             crate::rt::Prepared::new(

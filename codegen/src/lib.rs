@@ -25,6 +25,7 @@ mod names;
 mod passes;
 mod rust;
 mod table;
+mod tags;
 
 use std::panic;
 
@@ -35,7 +36,7 @@ use model::{Model, Named, Ty};
 
 /// Which of the mock's files the build compiles (its features): the others
 /// are not generated, which keeps a spec edit's rebuild short.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Wanted {
     /// The mock's `Call` enum (feature `mock-server`).
     pub calls: bool,
@@ -45,6 +46,11 @@ pub struct Wanted {
     pub pattern: bool,
     /// The uuid crate (feature `uuid`): a spec with `format: uuid` needs it.
     pub uuid: bool,
+    /// The features the build has on (`CARGO_FEATURE_*`, as Cargo spells
+    /// them there: upper case, `_` for `-`): only the operations of the
+    /// tags among them are generated, with what they reach. `None`: every
+    /// operation.
+    pub features: Option<Vec<String>>,
 }
 
 /// The four generated files: client (types, progenitor client, guarded
@@ -53,8 +59,19 @@ pub struct Wanted {
 pub fn generate(text: &str, wanted: Wanted) -> Result<([Option<String>; 4], Vec<String>), String> {
     // The model reads the spec as a plain YAML value, which refuses a
     // duplicate key in any style (a struct would keep the last copy).
-    let model = model::build(text)?;
-    check_engines(&model, wanted)?;
+    let mut model = model::build(text)?;
+    // Each tag's feature comes from the whole spec: the build checks them
+    // all against Cargo.toml, whichever are on.
+    let tag_features = tags::features(&model)?;
+    if let Some(on) = &wanted.features {
+        let on = |feature: &str| on.contains(&feature.to_uppercase().replace('-', "_"));
+        tags::keep_enabled(&mut model, &on);
+    }
+    check_engines(&model, &wanted)?;
+    let tag_lines: String = tag_features
+        .iter()
+        .map(|(tag, feature)| format!("// tag {tag:?}: feature {feature}\n"))
+        .collect();
     let mut warnings = Vec::new();
     for (id, why) in &model.excluded {
         warnings.push(format!(
@@ -99,14 +116,21 @@ pub fn generate(text: &str, wanted: Wanted) -> Result<([Option<String>; 4], Vec<
     client.items.extend(json_schema_impls::impls(&model)?);
     passes::non_exhaustive_enums(&mut client);
     client.items.extend(guarded::items(&model));
+    tags::gate_client(&model, &mut client);
     let calls = wanted.calls.then(|| calls::calls(&model));
     let mocks = if wanted.httpmock {
         let tokens = catching("generating the httpmock helpers", || {
             generator.httpmock(&spec, "crate::generated")
         })?;
         let mut mocks = parse(tokens, "the generated httpmock helpers")?;
-        passes::escape_mock_paths(&mut mocks)?;
+        // Only a path with a placeholder has a regex to escape (a build
+        // with none of the spec's tags on has no operation at all).
+        let mut segments = model.ops.iter().flat_map(|op| &op.segments);
+        if segments.any(|s| matches!(s, model::Segment::Placeholder { .. })) {
+            passes::escape_mock_paths(&mut mocks)?;
+        }
         passes::explode_mock_query_arrays(&mut mocks);
+        tags::gate_mocks(&model, &mut mocks);
         Some(mocks)
     } else {
         None
@@ -114,11 +138,12 @@ pub fn generate(text: &str, wanted: Wanted) -> Result<([Option<String>; 4], Vec<
 
     let table = syn::parse_file(&table::render(&model)?)
         .map_err(|e| format!("the generated operations table does not parse: {e}"))?;
-    Ok((
-        [Some(client), Some(table), calls, mocks]
-            .map(|file| file.map(|f| prettyplease::unparse(&f))),
-        warnings,
-    ))
+    let [client, table, calls, mocks] = [Some(client), Some(table), calls, mocks]
+        .map(|file| file.map(|f| prettyplease::unparse(&f)));
+    // Each tag's feature, for the build's check against Cargo.toml (which
+    // reads these lines from the checked-in copy, too).
+    let table = table.map(|t| format!("{tag_lines}{t}"));
+    Ok(([client, table, calls, mocks], warnings))
 }
 
 /// The normalised document, without the operations progenitor's own client
@@ -146,7 +171,7 @@ fn progenitor_spec(model: &Model) -> Result<openapiv3::OpenAPI, String> {
 /// use), and the crates the spec needs are on: a `pattern` needs the
 /// `pattern` feature, `format: uuid` the `uuid` feature. The first place
 /// that needs one is named.
-fn check_engines(model: &Model, wanted: Wanted) -> Result<(), String> {
+fn check_engines(model: &Model, wanted: &Wanted) -> Result<(), String> {
     #[derive(Default)]
     struct Needs {
         pattern: Option<String>,

@@ -225,6 +225,7 @@ pub fn render(model: &Model) -> Result<String, String> {
                 )
             })
             .collect();
+        out.push_str(&super::tags::op_cfg_line(op));
         out.push_str(&format!(
             "Operation {{ id: {:?}, method_name: {:?}, method: {:?}, path: {:?}, server: {:?}, tag: {:?}, summary: {:?}, \
              description: {:?}, params: &[{}], body: {body}, status: {}, example: {:?}, callbacks: &[{}] }},\n",

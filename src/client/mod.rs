@@ -19,13 +19,11 @@ pub use builder::PhloClientBuilder;
 use crate::{
     error::Error,
     generated,
-    handles::{ConferenceBridge, MultiPartyCall, Phlo},
     operations::Operations,
     pipeline::{
         self, Config, meta::ResponseMeta, options::CallOptions, retry::RetryPolicy,
         scrub::REDACTED, trace::Label,
     },
-    values::ids::AuthId,
 };
 
 /// Plivo's PHLO runner.
@@ -127,7 +125,8 @@ impl PhloClient {
         self.inner.config.body_limit
     }
 
-    pub(crate) fn typed_auth_id(&self) -> &AuthId {
+    #[cfg(feature = "phlo")]
+    pub(crate) fn typed_auth_id(&self) -> &crate::values::ids::AuthId {
         &self.inner.config.auth_id
     }
 
@@ -287,16 +286,22 @@ impl PhloClient {
     }
     /// The Multi-Party Call node `node_id` of PHLO `phlo_id`. Ids are checked
     /// here and reported by the first action, before any request.
-    pub fn multi_party_call(&self, phlo_id: &str, node_id: &str) -> MultiPartyCall {
-        MultiPartyCall::new(self.clone(), phlo_id, node_id)
+    #[cfg(feature = "multi-party-call")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "multi-party-call")))]
+    pub fn multi_party_call(&self, phlo_id: &str, node_id: &str) -> crate::MultiPartyCall {
+        crate::MultiPartyCall::new(self.clone(), phlo_id, node_id)
     }
     /// The PHLO `phlo_id`: run it, retrieve it or one of its runs.
-    pub fn phlo(&self, phlo_id: &str) -> Phlo {
-        Phlo::new(self.clone(), phlo_id)
+    #[cfg(feature = "phlo")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "phlo")))]
+    pub fn phlo(&self, phlo_id: &str) -> crate::Phlo {
+        crate::Phlo::new(self.clone(), phlo_id)
     }
     /// The conference-bridge node `node_id` of PHLO `phlo_id`.
-    pub fn conference_bridge(&self, phlo_id: &str, node_id: &str) -> ConferenceBridge {
-        ConferenceBridge::new(self.clone(), phlo_id, node_id)
+    #[cfg(feature = "conference-bridge")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "conference-bridge")))]
+    pub fn conference_bridge(&self, phlo_id: &str, node_id: &str) -> crate::ConferenceBridge {
+        crate::ConferenceBridge::new(self.clone(), phlo_id, node_id)
     }
     /// Every spec operation, guarded: see [`Operations`].
     pub fn operations(&self) -> Operations<'_> {

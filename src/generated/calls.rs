@@ -8,11 +8,13 @@ use super::types;
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Call {
+    #[cfg(any(feature = "phlo"))]
     /// `GET /phlo/{phlo_id}`: Retrieve a PHLO.
     GetPhlo {
         /// The PHLO's id. (as sent)
         phlo_id: ::std::string::String,
     },
+    #[cfg(any(feature = "phlo"))]
     /// `POST /account/{auth_id}/phlo/{phlo_id}`: Run a PHLO.
     RunPhlo {
         /// The account's auth_id (the Basic-auth user name). (as sent)
@@ -22,6 +24,7 @@ pub enum Call {
         /// The decoded body (`None`: none was sent).
         body: ::std::option::Option<types::RunPhloRequest>,
     },
+    #[cfg(any(feature = "phlo"))]
     /// `GET /phlo/{phlo_id}/runs/{run_id}`: Retrieve a PHLO run.
     GetPhloRun {
         /// The PHLO's id. (as sent)
@@ -29,6 +32,7 @@ pub enum Call {
         /// The run's id (the `api_id` returned when the PHLO was run). (as sent)
         run_id: ::std::string::String,
     },
+    #[cfg(any(feature = "multi-party-call"))]
     /// `GET /phlo/{phlo_id}/multi_party_call/{node_id}`: Retrieve a Multi-Party Call node.
     GetMultiPartyCall {
         /// The PHLO's id. (as sent)
@@ -36,6 +40,7 @@ pub enum Call {
         /// The node's id, as shown in the PHLO console. (as sent)
         node_id: ::std::string::String,
     },
+    #[cfg(any(feature = "multi-party-call"))]
     /// `POST /phlo/{phlo_id}/multi_party_call/{node_id}`: Add a user to a Multi-Party Call, or transfer the call.
     UpdateMultiPartyCall {
         /// The PHLO's id. (as sent)
@@ -45,6 +50,7 @@ pub enum Call {
         /// The decoded body.
         body: types::MultiPartyCallRequest,
     },
+    #[cfg(any(feature = "multi-party-call"))]
     /// `POST /phlo/{phlo_id}/multi_party_call/{node_id}/members/{member_address}`: Act on one member of a Multi-Party Call.
     UpdateMultiPartyCallMember {
         /// The PHLO's id. (as sent)
@@ -56,6 +62,7 @@ pub enum Call {
         /// The decoded body.
         body: types::MemberRequest,
     },
+    #[cfg(any(feature = "conference-bridge"))]
     /// `POST /phlo/{phlo_id}/conference_bridge/{node_id}/members/{member_address}`: Act on one member of a conference bridge.
     UpdateConferenceBridgeMember {
         /// The PHLO's id. (as sent)
@@ -90,18 +97,25 @@ impl Call {
     /// to; `None` for custom routes and refused requests.
     pub fn operation_id(&self) -> ::std::option::Option<&'static str> {
         match self {
+            #[cfg(any(feature = "phlo"))]
             Call::GetPhlo { .. } => ::std::option::Option::Some("get_phlo"),
+            #[cfg(any(feature = "phlo"))]
             Call::RunPhlo { .. } => ::std::option::Option::Some("run_phlo"),
+            #[cfg(any(feature = "phlo"))]
             Call::GetPhloRun { .. } => ::std::option::Option::Some("get_phlo_run"),
+            #[cfg(any(feature = "multi-party-call"))]
             Call::GetMultiPartyCall { .. } => {
                 ::std::option::Option::Some("get_multi_party_call")
             }
+            #[cfg(any(feature = "multi-party-call"))]
             Call::UpdateMultiPartyCall { .. } => {
                 ::std::option::Option::Some("update_multi_party_call")
             }
+            #[cfg(any(feature = "multi-party-call"))]
             Call::UpdateMultiPartyCallMember { .. } => {
                 ::std::option::Option::Some("update_multi_party_call_member")
             }
+            #[cfg(any(feature = "conference-bridge"))]
             Call::UpdateConferenceBridgeMember { .. } => {
                 ::std::option::Option::Some("update_conference_bridge_member")
             }
@@ -117,8 +131,11 @@ impl Call {
     ) -> ::std::result::Result<Call, crate::rt::mock::Refusal> {
         use crate::rt::ByName as _;
         match operation_id {
+            #[cfg(any(feature = "phlo"))]
             "get_phlo" => {
-                let op = &crate::rt::OPERATIONS[0usize];
+                let op = &crate::rt::OPERATIONS[const {
+                    crate::rt::index_of("get_phlo")
+                }];
                 let __phlo_id = crate::rt::mock::Refusal::value::<
                     crate::rt::Id,
                 >(op, params, "phlo_id")?;
@@ -126,8 +143,11 @@ impl Call {
                     .unwrap_or_default();
                 Ok(Call::GetPhlo { phlo_id })
             }
+            #[cfg(any(feature = "phlo"))]
             "run_phlo" => {
-                let op = &crate::rt::OPERATIONS[1usize];
+                let op = &crate::rt::OPERATIONS[const {
+                    crate::rt::index_of("run_phlo")
+                }];
                 let __auth_id = crate::rt::mock::Refusal::value::<
                     crate::rt::AuthId,
                 >(op, params, "auth_id")?;
@@ -147,8 +167,11 @@ impl Call {
                     body,
                 })
             }
+            #[cfg(any(feature = "phlo"))]
             "get_phlo_run" => {
-                let op = &crate::rt::OPERATIONS[2usize];
+                let op = &crate::rt::OPERATIONS[const {
+                    crate::rt::index_of("get_phlo_run")
+                }];
                 let __phlo_id = crate::rt::mock::Refusal::value::<
                     crate::rt::Id,
                 >(op, params, "phlo_id")?;
@@ -163,8 +186,11 @@ impl Call {
                     run_id,
                 })
             }
+            #[cfg(any(feature = "multi-party-call"))]
             "get_multi_party_call" => {
-                let op = &crate::rt::OPERATIONS[3usize];
+                let op = &crate::rt::OPERATIONS[const {
+                    crate::rt::index_of("get_multi_party_call")
+                }];
                 let __phlo_id = crate::rt::mock::Refusal::value::<
                     crate::rt::Id,
                 >(op, params, "phlo_id")?;
@@ -180,8 +206,11 @@ impl Call {
                     node_id,
                 })
             }
+            #[cfg(any(feature = "multi-party-call"))]
             "update_multi_party_call" => {
-                let op = &crate::rt::OPERATIONS[4usize];
+                let op = &crate::rt::OPERATIONS[const {
+                    crate::rt::index_of("update_multi_party_call")
+                }];
                 let __phlo_id = crate::rt::mock::Refusal::value::<
                     crate::rt::Id,
                 >(op, params, "phlo_id")?;
@@ -202,8 +231,11 @@ impl Call {
                     body,
                 })
             }
+            #[cfg(any(feature = "multi-party-call"))]
             "update_multi_party_call_member" => {
-                let op = &crate::rt::OPERATIONS[5usize];
+                let op = &crate::rt::OPERATIONS[const {
+                    crate::rt::index_of("update_multi_party_call_member")
+                }];
                 let __phlo_id = crate::rt::mock::Refusal::value::<
                     crate::rt::Id,
                 >(op, params, "phlo_id")?;
@@ -230,8 +262,11 @@ impl Call {
                     body,
                 })
             }
+            #[cfg(any(feature = "conference-bridge"))]
             "update_conference_bridge_member" => {
-                let op = &crate::rt::OPERATIONS[6usize];
+                let op = &crate::rt::OPERATIONS[const {
+                    crate::rt::index_of("update_conference_bridge_member")
+                }];
                 let __phlo_id = crate::rt::mock::Refusal::value::<
                     crate::rt::Id,
                 >(op, params, "phlo_id")?;

@@ -9,6 +9,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     ///Plivo's answer to an action. `error` is empty (or absent) on success; a non-empty `error` means the action was not carried out, even on a 2xx status.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "conference-bridge", feature = "multi-party-call"))]
     pub struct ActionResponse {
         ///Plivo's id for this request; quote it to Plivo support.
         pub api_id: ::std::string::String,
@@ -18,6 +19,13 @@ pub mod types {
     }
     ///Plivo's error body. Every field is optional: a 404 can come as `{}`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(
+        any(
+            feature = "conference-bridge",
+            feature = "multi-party-call",
+            feature = "phlo"
+        )
+    )]
     pub struct ApiError {
         ///Plivo's id for this request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -31,12 +39,14 @@ pub mod types {
     }
     ///The body of a conference-bridge member action.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "conference-bridge"))]
     pub struct ConferenceBridgeMemberRequest {
         ///What to do to the conference member.
         pub action: crate::generated::types::ConferenceBridgeMemberAction,
     }
     ///The body of a Multi-Party Call member action.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "multi-party-call"))]
     pub struct MemberRequest {
         ///What to do to the member.
         pub action: crate::generated::types::MemberAction,
@@ -85,6 +95,7 @@ pub mod types {
     }
     ///The body of a Multi-Party Call node action.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "multi-party-call"))]
     pub struct MultiPartyCallRequest {
         ///What to do (`call`, `warm_transfer`, `cold_transfer`).
         pub action: crate::generated::types::MultiPartyCallAction,
@@ -99,6 +110,7 @@ pub mod types {
     }
     ///A PHLO node, such as a Multi-Party Call node.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "multi-party-call"))]
     pub struct Node {
         ///Plivo's id for this request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -119,6 +131,7 @@ pub mod types {
     }
     ///A PHLO.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "phlo"))]
     pub struct Phlo {
         ///Plivo's id for this request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -133,6 +146,7 @@ pub mod types {
     }
     ///One run of a PHLO and what it produced.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "phlo"))]
     pub struct PhloRun {
         ///Plivo's id for this request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -182,6 +196,7 @@ pub mod types {
     }
     ///Plivo's answer to a PHLO run.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "phlo"))]
     pub struct RunPhloResponse {
         ///The run's id.
         pub api_id: ::std::string::String,
@@ -238,6 +253,7 @@ pub mod types {
     /// Only these values are accepted.
     #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(any(feature = "conference-bridge"))]
     pub enum ConferenceBridgeMemberAction {
         /// `"mute"`
         Mute,
@@ -246,6 +262,7 @@ pub mod types {
         /// `"hangup"`
         Hangup,
     }
+    #[cfg(any(feature = "conference-bridge"))]
     impl ConferenceBridgeMemberAction {
         /// The value as it goes on the wire.
         pub fn as_str(&self) -> &str {
@@ -256,11 +273,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "conference-bridge"))]
     impl ::std::fmt::Display for ConferenceBridgeMemberAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "conference-bridge"))]
     impl ::std::str::FromStr for ConferenceBridgeMemberAction {
         type Err = crate::rt::InvalidValue;
         fn from_str(
@@ -282,6 +301,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "conference-bridge"))]
     impl ::std::convert::TryFrom<&str> for ConferenceBridgeMemberAction {
         type Error = crate::rt::InvalidValue;
         fn try_from(
@@ -290,6 +310,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "conference-bridge"))]
     impl ::std::convert::TryFrom<::std::string::String>
     for ConferenceBridgeMemberAction {
         type Error = crate::rt::InvalidValue;
@@ -299,6 +320,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "conference-bridge"))]
     impl ::serde::Serialize for ConferenceBridgeMemberAction {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -307,6 +329,7 @@ pub mod types {
             s.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "conference-bridge"))]
     impl<'de> ::serde::Deserialize<'de> for ConferenceBridgeMemberAction {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             d: D,
@@ -318,6 +341,7 @@ pub mod types {
             text.parse().map_err(::serde::de::Error::custom)
         }
     }
+    #[cfg(any(feature = "conference-bridge"))]
     impl ::schemars::JsonSchema for ConferenceBridgeMemberAction {
         fn schema_name() -> ::std::borrow::Cow<'static, str> {
             "ConferenceBridgeMemberAction".into()
@@ -330,6 +354,7 @@ pub mod types {
             )
         }
     }
+    #[cfg(any(feature = "conference-bridge"))]
     impl crate::rt::QueryText for ConferenceBridgeMemberAction {
         fn query_text(&self) -> ::std::borrow::Cow<'_, str> {
             ::std::borrow::Cow::Borrowed(self.as_str())
@@ -340,6 +365,7 @@ pub mod types {
     /// Only these values are accepted.
     #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(any(feature = "multi-party-call"))]
     pub enum MemberAction {
         /// `"abort_transfer"`
         AbortTransfer,
@@ -354,6 +380,7 @@ pub mod types {
         /// `"unhold"`
         Unhold,
     }
+    #[cfg(any(feature = "multi-party-call"))]
     impl MemberAction {
         /// The value as it goes on the wire.
         pub fn as_str(&self) -> &str {
@@ -367,11 +394,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "multi-party-call"))]
     impl ::std::fmt::Display for MemberAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "multi-party-call"))]
     impl ::std::str::FromStr for MemberAction {
         type Err = crate::rt::InvalidValue;
         fn from_str(
@@ -403,6 +432,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "multi-party-call"))]
     impl ::std::convert::TryFrom<&str> for MemberAction {
         type Error = crate::rt::InvalidValue;
         fn try_from(
@@ -411,6 +441,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "multi-party-call"))]
     impl ::std::convert::TryFrom<::std::string::String> for MemberAction {
         type Error = crate::rt::InvalidValue;
         fn try_from(
@@ -419,6 +450,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "multi-party-call"))]
     impl ::serde::Serialize for MemberAction {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -427,6 +459,7 @@ pub mod types {
             s.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "multi-party-call"))]
     impl<'de> ::serde::Deserialize<'de> for MemberAction {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             d: D,
@@ -438,6 +471,7 @@ pub mod types {
             text.parse().map_err(::serde::de::Error::custom)
         }
     }
+    #[cfg(any(feature = "multi-party-call"))]
     impl ::schemars::JsonSchema for MemberAction {
         fn schema_name() -> ::std::borrow::Cow<'static, str> {
             "MemberAction".into()
@@ -451,6 +485,7 @@ pub mod types {
             )
         }
     }
+    #[cfg(any(feature = "multi-party-call"))]
     impl crate::rt::QueryText for MemberAction {
         fn query_text(&self) -> ::std::borrow::Cow<'_, str> {
             ::std::borrow::Cow::Borrowed(self.as_str())
@@ -461,6 +496,7 @@ pub mod types {
     /// Only these values are accepted.
     #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(any(feature = "multi-party-call"))]
     pub enum MultiPartyCallAction {
         /// `"call"`
         Call,
@@ -469,6 +505,7 @@ pub mod types {
         /// `"cold_transfer"`
         ColdTransfer,
     }
+    #[cfg(any(feature = "multi-party-call"))]
     impl MultiPartyCallAction {
         /// The value as it goes on the wire.
         pub fn as_str(&self) -> &str {
@@ -479,11 +516,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "multi-party-call"))]
     impl ::std::fmt::Display for MultiPartyCallAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "multi-party-call"))]
     impl ::std::str::FromStr for MultiPartyCallAction {
         type Err = crate::rt::InvalidValue;
         fn from_str(
@@ -505,6 +544,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "multi-party-call"))]
     impl ::std::convert::TryFrom<&str> for MultiPartyCallAction {
         type Error = crate::rt::InvalidValue;
         fn try_from(
@@ -513,6 +553,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "multi-party-call"))]
     impl ::std::convert::TryFrom<::std::string::String> for MultiPartyCallAction {
         type Error = crate::rt::InvalidValue;
         fn try_from(
@@ -521,6 +562,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "multi-party-call"))]
     impl ::serde::Serialize for MultiPartyCallAction {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -529,6 +571,7 @@ pub mod types {
             s.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "multi-party-call"))]
     impl<'de> ::serde::Deserialize<'de> for MultiPartyCallAction {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             d: D,
@@ -540,6 +583,7 @@ pub mod types {
             text.parse().map_err(::serde::de::Error::custom)
         }
     }
+    #[cfg(any(feature = "multi-party-call"))]
     impl ::schemars::JsonSchema for MultiPartyCallAction {
         fn schema_name() -> ::std::borrow::Cow<'static, str> {
             "MultiPartyCallAction".into()
@@ -552,6 +596,7 @@ pub mod types {
             )
         }
     }
+    #[cfg(any(feature = "multi-party-call"))]
     impl crate::rt::QueryText for MultiPartyCallAction {
         fn query_text(&self) -> ::std::borrow::Cow<'_, str> {
             ::std::borrow::Cow::Borrowed(self.as_str())
@@ -663,12 +708,14 @@ pub mod types {
     /// Only these values are accepted.
     #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
+    #[cfg(any(feature = "multi-party-call"))]
     pub enum Role {
         /// `"agent"`
         Agent,
         /// `"customer"`
         Customer,
     }
+    #[cfg(any(feature = "multi-party-call"))]
     impl Role {
         /// The value as it goes on the wire.
         pub fn as_str(&self) -> &str {
@@ -678,11 +725,13 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "multi-party-call"))]
     impl ::std::fmt::Display for Role {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "multi-party-call"))]
     impl ::std::str::FromStr for Role {
         type Err = crate::rt::InvalidValue;
         fn from_str(
@@ -703,6 +752,7 @@ pub mod types {
             }
         }
     }
+    #[cfg(any(feature = "multi-party-call"))]
     impl ::std::convert::TryFrom<&str> for Role {
         type Error = crate::rt::InvalidValue;
         fn try_from(
@@ -711,6 +761,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "multi-party-call"))]
     impl ::std::convert::TryFrom<::std::string::String> for Role {
         type Error = crate::rt::InvalidValue;
         fn try_from(
@@ -719,6 +770,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(feature = "multi-party-call"))]
     impl ::serde::Serialize for Role {
         fn serialize<S: ::serde::Serializer>(
             &self,
@@ -727,6 +779,7 @@ pub mod types {
             s.serialize_str(self.as_str())
         }
     }
+    #[cfg(any(feature = "multi-party-call"))]
     impl<'de> ::serde::Deserialize<'de> for Role {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             d: D,
@@ -738,6 +791,7 @@ pub mod types {
             text.parse().map_err(::serde::de::Error::custom)
         }
     }
+    #[cfg(any(feature = "multi-party-call"))]
     impl ::schemars::JsonSchema for Role {
         fn schema_name() -> ::std::borrow::Cow<'static, str> {
             "Role".into()
@@ -750,11 +804,13 @@ pub mod types {
             )
         }
     }
+    #[cfg(any(feature = "multi-party-call"))]
     impl crate::rt::QueryText for Role {
         fn query_text(&self) -> ::std::borrow::Cow<'_, str> {
             ::std::borrow::Cow::Borrowed(self.as_str())
         }
     }
+    #[cfg(any(feature = "multi-party-call"))]
     impl ::std::default::Default for Role {
         /// The spec's default. A request leaves the field out unless it
         /// is set, so the server's own default applies.
@@ -840,6 +896,7 @@ Sends a `GET` request to `/phlo/{phlo_id}`
 Arguments:
 - `phlo_id`: The PHLO's id.
 */
+    #[cfg(any(feature = "phlo"))]
     pub async fn get_phlo<'a>(
         &'a self,
         phlo_id: &'a crate::rt::Id,
@@ -892,6 +949,7 @@ Arguments:
 - `phlo_id`: The PHLO's id.
 - `body`: The run's parameters. Optional: a run without a body (as the Node SDK sends it) starts the PHLO with none. `phlo(..).run(..)` sends the payload it is given (`{}` for none); `run_phlo(.., None)` sends no body.
 */
+    #[cfg(any(feature = "phlo"))]
     pub async fn run_phlo<'a>(
         &'a self,
         auth_id: &'a crate::rt::AuthId,
@@ -948,6 +1006,7 @@ Arguments:
 - `phlo_id`: The PHLO's id.
 - `run_id`: The run's id (the `api_id` returned when the PHLO was run).
 */
+    #[cfg(any(feature = "phlo"))]
     pub async fn get_phlo_run<'a>(
         &'a self,
         phlo_id: &'a crate::rt::Id,
@@ -1001,6 +1060,7 @@ Arguments:
 - `phlo_id`: The PHLO's id.
 - `node_id`: The node's id, as shown in the PHLO console.
 */
+    #[cfg(any(feature = "multi-party-call"))]
     pub async fn get_multi_party_call<'a>(
         &'a self,
         phlo_id: &'a crate::rt::Id,
@@ -1055,6 +1115,7 @@ Arguments:
 - `node_id`: The node's id, as shown in the PHLO console.
 - `body`
 */
+    #[cfg(any(feature = "multi-party-call"))]
     pub async fn update_multi_party_call<'a>(
         &'a self,
         phlo_id: &'a crate::rt::Id,
@@ -1113,6 +1174,7 @@ Arguments:
 - `member_address`: The member's phone number or SIP URI, placed in the path raw.
 - `body`
 */
+    #[cfg(any(feature = "multi-party-call"))]
     pub async fn update_multi_party_call_member<'a>(
         &'a self,
         phlo_id: &'a crate::rt::Id,
@@ -1173,6 +1235,7 @@ Arguments:
 - `member_address`: The member's phone number or SIP URI, placed in the path raw.
 - `body`
 */
+    #[cfg(any(feature = "conference-bridge"))]
     pub async fn update_conference_bridge_member<'a>(
         &'a self,
         phlo_id: &'a crate::rt::Id,
@@ -1227,6 +1290,9 @@ pub mod prelude {
     #[allow(unused_imports)]
     pub use super::Client;
 }
+#[cfg(
+    any(feature = "conference-bridge", feature = "multi-party-call", feature = "phlo")
+)]
 impl ::schemars::JsonSchema for types::ApiError {
     fn schema_name() -> ::std::borrow::Cow<'static, str> {
         "ApiError".into()
@@ -1239,6 +1305,7 @@ impl ::schemars::JsonSchema for types::ApiError {
         )
     }
 }
+#[cfg(any(feature = "multi-party-call"))]
 impl ::schemars::JsonSchema for types::Node {
     fn schema_name() -> ::std::borrow::Cow<'static, str> {
         "Node".into()
@@ -1251,6 +1318,7 @@ impl ::schemars::JsonSchema for types::Node {
         )
     }
 }
+#[cfg(any(feature = "phlo"))]
 impl ::schemars::JsonSchema for types::PhloRun {
     fn schema_name() -> ::std::borrow::Cow<'static, str> {
         "PhloRun".into()
@@ -1263,6 +1331,7 @@ impl ::schemars::JsonSchema for types::PhloRun {
         )
     }
 }
+#[cfg(any(feature = "phlo"))]
 impl ::schemars::JsonSchema for types::Phlo {
     fn schema_name() -> ::std::borrow::Cow<'static, str> {
         "Phlo".into()
@@ -1275,6 +1344,7 @@ impl ::schemars::JsonSchema for types::Phlo {
         )
     }
 }
+#[cfg(any(feature = "phlo"))]
 impl ::schemars::JsonSchema for types::RunPhloResponse {
     fn schema_name() -> ::std::borrow::Cow<'static, str> {
         "RunPhloResponse".into()
@@ -1287,6 +1357,7 @@ impl ::schemars::JsonSchema for types::RunPhloResponse {
         )
     }
 }
+#[cfg(any(feature = "conference-bridge", feature = "multi-party-call"))]
 impl ::schemars::JsonSchema for types::ActionResponse {
     fn schema_name() -> ::std::borrow::Cow<'static, str> {
         "ActionResponse".into()
@@ -1311,6 +1382,7 @@ impl ::schemars::JsonSchema for types::RunPhloRequest {
         )
     }
 }
+#[cfg(any(feature = "conference-bridge"))]
 impl ::schemars::JsonSchema for types::ConferenceBridgeMemberRequest {
     fn schema_name() -> ::std::borrow::Cow<'static, str> {
         "ConferenceBridgeMemberRequest".into()
@@ -1349,6 +1421,7 @@ impl ::schemars::JsonSchema for types::MultiPartyCallEvent {
         )
     }
 }
+#[cfg(any(feature = "multi-party-call"))]
 impl ::schemars::JsonSchema for types::MemberRequest {
     fn schema_name() -> ::std::borrow::Cow<'static, str> {
         "MemberRequest".into()
@@ -1367,6 +1440,7 @@ impl ::schemars::JsonSchema for types::MemberRequest {
         )
     }
 }
+#[cfg(any(feature = "multi-party-call"))]
 impl ::schemars::JsonSchema for types::MultiPartyCallRequest {
     fn schema_name() -> ::std::borrow::Cow<'static, str> {
         "MultiPartyCallRequest".into()
@@ -1397,6 +1471,7 @@ impl ::schemars::JsonSchema for types::MultiPartyCallRequest {
     }
 }
 impl<'c> crate::rt::Operations<'c> {
+    #[cfg(any(feature = "phlo"))]
     /// Retrieve a PHLO
     ///
     /// Returns the PHLO's id, name and creation time.
@@ -1415,9 +1490,10 @@ impl<'c> crate::rt::Operations<'c> {
             self.config,
             self.options,
             self.request_get_phlo(phlo_id),
-            &crate::rt::OPERATIONS[0usize],
+            &crate::rt::OPERATIONS[const { crate::rt::index_of("get_phlo") }],
         )
     }
+    #[cfg(any(feature = "phlo"))]
     fn request_get_phlo(
         &self,
         phlo_id: &crate::rt::Id,
@@ -1436,6 +1512,7 @@ impl<'c> crate::rt::Operations<'c> {
             );
         __request.build().map_err(crate::rt::unbuildable)
     }
+    #[cfg(any(feature = "phlo"))]
     /// Run a PHLO
     ///
     /// Triggers a run of the PHLO. The body's keys are whatever the PHLO's Start node defines (`from`, `to`, custom keys in any case); they are sent verbatim. The response's `api_id` identifies the run.
@@ -1458,9 +1535,10 @@ impl<'c> crate::rt::Operations<'c> {
             self.config,
             self.options,
             self.request_run_phlo(auth_id, phlo_id, body),
-            &crate::rt::OPERATIONS[1usize],
+            &crate::rt::OPERATIONS[const { crate::rt::index_of("run_phlo") }],
         )
     }
+    #[cfg(any(feature = "phlo"))]
     fn request_run_phlo(
         &self,
         auth_id: &crate::rt::AuthId,
@@ -1487,6 +1565,7 @@ impl<'c> crate::rt::Operations<'c> {
         };
         __request.build().map_err(crate::rt::unbuildable)
     }
+    #[cfg(any(feature = "phlo"))]
     /// Retrieve a PHLO run
     ///
     /// Returns what one run of a PHLO did: the calls, messages and recordings it produced.
@@ -1507,9 +1586,10 @@ impl<'c> crate::rt::Operations<'c> {
             self.config,
             self.options,
             self.request_get_phlo_run(phlo_id, run_id),
-            &crate::rt::OPERATIONS[2usize],
+            &crate::rt::OPERATIONS[const { crate::rt::index_of("get_phlo_run") }],
         )
     }
+    #[cfg(any(feature = "phlo"))]
     fn request_get_phlo_run(
         &self,
         phlo_id: &crate::rt::Id,
@@ -1531,6 +1611,7 @@ impl<'c> crate::rt::Operations<'c> {
             );
         __request.build().map_err(crate::rt::unbuildable)
     }
+    #[cfg(any(feature = "multi-party-call"))]
     /// Retrieve a Multi-Party Call node
     ///
     /// Returns the Multi-Party Call node's id, name, type and creation time.
@@ -1551,9 +1632,10 @@ impl<'c> crate::rt::Operations<'c> {
             self.config,
             self.options,
             self.request_get_multi_party_call(phlo_id, node_id),
-            &crate::rt::OPERATIONS[3usize],
+            &crate::rt::OPERATIONS[const { crate::rt::index_of("get_multi_party_call") }],
         )
     }
+    #[cfg(any(feature = "multi-party-call"))]
     fn request_get_multi_party_call(
         &self,
         phlo_id: &crate::rt::Id,
@@ -1575,6 +1657,7 @@ impl<'c> crate::rt::Operations<'c> {
             );
         __request.build().map_err(crate::rt::unbuildable)
     }
+    #[cfg(any(feature = "multi-party-call"))]
     /// Add a user to a Multi-Party Call, or transfer the call
     ///
     /// `call` dials `to` and adds them to the live call; `warm_transfer` lets the initiator talk privately with `to` before `to` joins; `cold_transfer` connects `to` directly and drops the initiator. This places real phone calls: never re-send it unless it provably did not reach the server. Plivo documents 201; 200 has been seen.
@@ -1597,9 +1680,12 @@ impl<'c> crate::rt::Operations<'c> {
             self.config,
             self.options,
             self.request_update_multi_party_call(phlo_id, node_id, body),
-            &crate::rt::OPERATIONS[4usize],
+            &crate::rt::OPERATIONS[const {
+                crate::rt::index_of("update_multi_party_call")
+            }],
         )
     }
+    #[cfg(any(feature = "multi-party-call"))]
     fn request_update_multi_party_call(
         &self,
         phlo_id: &crate::rt::Id,
@@ -1623,6 +1709,7 @@ impl<'c> crate::rt::Operations<'c> {
         let __request = __request.json(body);
         __request.build().map_err(crate::rt::unbuildable)
     }
+    #[cfg(any(feature = "multi-party-call"))]
     /// Act on one member of a Multi-Party Call
     ///
     /// Hold, unhold or hang up a member, resume the call after a warm transfer, abort a transfer, or drop a voicemail. The member address goes in the path raw (`+`, `:` and `@` unencoded), as every official SDK sends it.
@@ -1653,9 +1740,12 @@ impl<'c> crate::rt::Operations<'c> {
                     member_address,
                     body,
                 ),
-            &crate::rt::OPERATIONS[5usize],
+            &crate::rt::OPERATIONS[const {
+                crate::rt::index_of("update_multi_party_call_member")
+            }],
         )
     }
+    #[cfg(any(feature = "multi-party-call"))]
     fn request_update_multi_party_call_member(
         &self,
         phlo_id: &crate::rt::Id,
@@ -1682,6 +1772,7 @@ impl<'c> crate::rt::Operations<'c> {
         let __request = __request.json(body);
         __request.build().map_err(crate::rt::unbuildable)
     }
+    #[cfg(any(feature = "conference-bridge"))]
     /// Act on one member of a conference bridge
     ///
     /// Mute, unmute or hang up a member of a conference-bridge node.
@@ -1712,9 +1803,12 @@ impl<'c> crate::rt::Operations<'c> {
                     member_address,
                     body,
                 ),
-            &crate::rt::OPERATIONS[6usize],
+            &crate::rt::OPERATIONS[const {
+                crate::rt::index_of("update_conference_bridge_member")
+            }],
         )
     }
+    #[cfg(any(feature = "conference-bridge"))]
     fn request_update_conference_bridge_member(
         &self,
         phlo_id: &crate::rt::Id,
@@ -1755,8 +1849,11 @@ impl<'c> crate::rt::Operations<'c> {
     ) -> ::std::result::Result<crate::rt::Prepared<'c>, crate::rt::Error> {
         use crate::rt::ByName as _;
         match operation_id {
+            #[cfg(any(feature = "phlo"))]
             "get_phlo" => {
-                let op = &crate::rt::OPERATIONS[0usize];
+                let op = &crate::rt::OPERATIONS[const {
+                    crate::rt::index_of("get_phlo")
+                }];
                 crate::rt::check_inputs(op, params, &body)?;
                 let phlo_id = crate::rt::Error::value::<
                     crate::rt::Id,
@@ -1768,8 +1865,11 @@ impl<'c> crate::rt::Operations<'c> {
                     crate::rt::send_decoding_as::<types::Phlo>,
                 )
             }
+            #[cfg(any(feature = "phlo"))]
             "run_phlo" => {
-                let op = &crate::rt::OPERATIONS[1usize];
+                let op = &crate::rt::OPERATIONS[const {
+                    crate::rt::index_of("run_phlo")
+                }];
                 crate::rt::check_inputs(op, params, &body)?;
                 let auth_id = crate::rt::Error::value::<
                     crate::rt::AuthId,
@@ -1785,8 +1885,11 @@ impl<'c> crate::rt::Operations<'c> {
                     crate::rt::send_decoding_as::<types::RunPhloResponse>,
                 )
             }
+            #[cfg(any(feature = "phlo"))]
             "get_phlo_run" => {
-                let op = &crate::rt::OPERATIONS[2usize];
+                let op = &crate::rt::OPERATIONS[const {
+                    crate::rt::index_of("get_phlo_run")
+                }];
                 crate::rt::check_inputs(op, params, &body)?;
                 let phlo_id = crate::rt::Error::value::<
                     crate::rt::Id,
@@ -1801,8 +1904,11 @@ impl<'c> crate::rt::Operations<'c> {
                     crate::rt::send_decoding_as::<types::PhloRun>,
                 )
             }
+            #[cfg(any(feature = "multi-party-call"))]
             "get_multi_party_call" => {
-                let op = &crate::rt::OPERATIONS[3usize];
+                let op = &crate::rt::OPERATIONS[const {
+                    crate::rt::index_of("get_multi_party_call")
+                }];
                 crate::rt::check_inputs(op, params, &body)?;
                 let phlo_id = crate::rt::Error::value::<
                     crate::rt::Id,
@@ -1817,8 +1923,11 @@ impl<'c> crate::rt::Operations<'c> {
                     crate::rt::send_decoding_as::<types::Node>,
                 )
             }
+            #[cfg(any(feature = "multi-party-call"))]
             "update_multi_party_call" => {
-                let op = &crate::rt::OPERATIONS[4usize];
+                let op = &crate::rt::OPERATIONS[const {
+                    crate::rt::index_of("update_multi_party_call")
+                }];
                 crate::rt::check_inputs(op, params, &body)?;
                 let phlo_id = crate::rt::Error::value::<
                     crate::rt::Id,
@@ -1841,8 +1950,11 @@ impl<'c> crate::rt::Operations<'c> {
                     crate::rt::send_decoding_as::<types::ActionResponse>,
                 )
             }
+            #[cfg(any(feature = "multi-party-call"))]
             "update_multi_party_call_member" => {
-                let op = &crate::rt::OPERATIONS[5usize];
+                let op = &crate::rt::OPERATIONS[const {
+                    crate::rt::index_of("update_multi_party_call_member")
+                }];
                 crate::rt::check_inputs(op, params, &body)?;
                 let phlo_id = crate::rt::Error::value::<
                     crate::rt::Id,
@@ -1867,8 +1979,11 @@ impl<'c> crate::rt::Operations<'c> {
                     crate::rt::send_decoding_as::<types::ActionResponse>,
                 )
             }
+            #[cfg(any(feature = "conference-bridge"))]
             "update_conference_bridge_member" => {
-                let op = &crate::rt::OPERATIONS[6usize];
+                let op = &crate::rt::OPERATIONS[const {
+                    crate::rt::index_of("update_conference_bridge_member")
+                }];
                 crate::rt::check_inputs(op, params, &body)?;
                 let phlo_id = crate::rt::Error::value::<
                     crate::rt::Id,

@@ -6,7 +6,9 @@ pub mod operations {
     //! its inner type with a call to `into_inner()`. This can
     //! be used to explicitly deviate from permitted values.
     use crate::generated::*;
+    #[cfg(any(feature = "phlo"))]
     pub struct GetPhloWhen(::httpmock::When);
+    #[cfg(any(feature = "phlo"))]
     impl GetPhloWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
@@ -26,7 +28,9 @@ pub mod operations {
             Self(self.0.path_matches(re))
         }
     }
+    #[cfg(any(feature = "phlo"))]
     pub struct GetPhloThen(::httpmock::Then);
+    #[cfg(any(feature = "phlo"))]
     impl GetPhloThen {
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
@@ -64,7 +68,9 @@ pub mod operations {
             )
         }
     }
+    #[cfg(any(feature = "phlo"))]
     pub struct RunPhloWhen(::httpmock::When);
+    #[cfg(any(feature = "phlo"))]
     impl RunPhloWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
@@ -100,7 +106,9 @@ pub mod operations {
             Self(self.0.json_body_obj(value))
         }
     }
+    #[cfg(any(feature = "phlo"))]
     pub struct RunPhloThen(::httpmock::Then);
+    #[cfg(any(feature = "phlo"))]
     impl RunPhloThen {
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
@@ -147,7 +155,9 @@ pub mod operations {
             )
         }
     }
+    #[cfg(any(feature = "phlo"))]
     pub struct GetPhloRunWhen(::httpmock::When);
+    #[cfg(any(feature = "phlo"))]
     impl GetPhloRunWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
@@ -174,7 +184,9 @@ pub mod operations {
             Self(self.0.path_matches(re))
         }
     }
+    #[cfg(any(feature = "phlo"))]
     pub struct GetPhloRunThen(::httpmock::Then);
+    #[cfg(any(feature = "phlo"))]
     impl GetPhloRunThen {
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
@@ -212,7 +224,9 @@ pub mod operations {
             )
         }
     }
+    #[cfg(any(feature = "multi-party-call"))]
     pub struct GetMultiPartyCallWhen(::httpmock::When);
+    #[cfg(any(feature = "multi-party-call"))]
     impl GetMultiPartyCallWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
@@ -248,7 +262,9 @@ pub mod operations {
             Self(self.0.path_matches(re))
         }
     }
+    #[cfg(any(feature = "multi-party-call"))]
     pub struct GetMultiPartyCallThen(::httpmock::Then);
+    #[cfg(any(feature = "multi-party-call"))]
     impl GetMultiPartyCallThen {
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
@@ -286,7 +302,9 @@ pub mod operations {
             )
         }
     }
+    #[cfg(any(feature = "multi-party-call"))]
     pub struct UpdateMultiPartyCallWhen(::httpmock::When);
+    #[cfg(any(feature = "multi-party-call"))]
     impl UpdateMultiPartyCallWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
@@ -325,7 +343,9 @@ pub mod operations {
             Self(self.0.json_body_obj(value))
         }
     }
+    #[cfg(any(feature = "multi-party-call"))]
     pub struct UpdateMultiPartyCallThen(::httpmock::Then);
+    #[cfg(any(feature = "multi-party-call"))]
     impl UpdateMultiPartyCallThen {
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
@@ -372,7 +392,9 @@ pub mod operations {
             )
         }
     }
+    #[cfg(any(feature = "multi-party-call"))]
     pub struct UpdateMultiPartyCallMemberWhen(::httpmock::When);
+    #[cfg(any(feature = "multi-party-call"))]
     impl UpdateMultiPartyCallMemberWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
@@ -423,7 +445,9 @@ pub mod operations {
             Self(self.0.json_body_obj(value))
         }
     }
+    #[cfg(any(feature = "multi-party-call"))]
     pub struct UpdateMultiPartyCallMemberThen(::httpmock::Then);
+    #[cfg(any(feature = "multi-party-call"))]
     impl UpdateMultiPartyCallMemberThen {
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
@@ -470,7 +494,9 @@ pub mod operations {
             )
         }
     }
+    #[cfg(any(feature = "conference-bridge"))]
     pub struct UpdateConferenceBridgeMemberWhen(::httpmock::When);
+    #[cfg(any(feature = "conference-bridge"))]
     impl UpdateConferenceBridgeMemberWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
@@ -521,7 +547,9 @@ pub mod operations {
             Self(self.0.json_body_obj(value))
         }
     }
+    #[cfg(any(feature = "conference-bridge"))]
     pub struct UpdateConferenceBridgeMemberThen(::httpmock::Then);
+    #[cfg(any(feature = "conference-bridge"))]
     impl UpdateConferenceBridgeMemberThen {
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
@@ -573,30 +601,37 @@ pub mod operations {
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
 pub trait MockServerExt {
+    #[cfg(any(feature = "phlo"))]
     fn get_phlo<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetPhloWhen, operations::GetPhloThen);
+    #[cfg(any(feature = "phlo"))]
     fn run_phlo<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::RunPhloWhen, operations::RunPhloThen);
+    #[cfg(any(feature = "phlo"))]
     fn get_phlo_run<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetPhloRunWhen, operations::GetPhloRunThen);
+    #[cfg(any(feature = "multi-party-call"))]
     fn get_multi_party_call<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetMultiPartyCallWhen, operations::GetMultiPartyCallThen);
+    #[cfg(any(feature = "multi-party-call"))]
     fn update_multi_party_call<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::UpdateMultiPartyCallWhen,
             operations::UpdateMultiPartyCallThen,
         );
+    #[cfg(any(feature = "multi-party-call"))]
     fn update_multi_party_call_member<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::UpdateMultiPartyCallMemberWhen,
             operations::UpdateMultiPartyCallMemberThen,
         );
+    #[cfg(any(feature = "conference-bridge"))]
     fn update_conference_bridge_member<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -605,6 +640,7 @@ pub trait MockServerExt {
         );
 }
 impl MockServerExt for ::httpmock::MockServer {
+    #[cfg(any(feature = "phlo"))]
     fn get_phlo<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetPhloWhen, operations::GetPhloThen),
@@ -616,6 +652,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(any(feature = "phlo"))]
     fn run_phlo<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::RunPhloWhen, operations::RunPhloThen),
@@ -627,6 +664,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(any(feature = "phlo"))]
     fn get_phlo_run<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetPhloRunWhen, operations::GetPhloRunThen),
@@ -638,6 +676,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(any(feature = "multi-party-call"))]
     fn get_multi_party_call<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetMultiPartyCallWhen, operations::GetMultiPartyCallThen),
@@ -649,6 +688,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(any(feature = "multi-party-call"))]
     fn update_multi_party_call<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -663,6 +703,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(any(feature = "multi-party-call"))]
     fn update_multi_party_call_member<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -677,6 +718,7 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    #[cfg(any(feature = "conference-bridge"))]
     fn update_conference_bridge_member<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(

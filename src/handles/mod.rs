@@ -2,19 +2,30 @@
 //! [`ConferenceBridge`]) and the arguments they check before any I/O, each
 //! rejection naming the argument, the value and the reason.
 
+// Each handle is its tag's (a Cargo feature: tag `multi_party_call` is
+// feature `multi-party-call`), compiled when the tag is.
+#[cfg(feature = "conference-bridge")]
 pub(crate) mod conference;
+#[cfg(feature = "multi-party-call")]
 pub(crate) mod member;
+#[cfg(feature = "multi-party-call")]
 pub(crate) mod mpc;
+#[cfg(feature = "phlo")]
 pub(crate) mod phlo;
 
+#[cfg(feature = "conference-bridge")]
 pub use conference::{ConferenceBridge, ConferenceMember};
+#[cfg(feature = "multi-party-call")]
 pub use member::Member;
+#[cfg(feature = "multi-party-call")]
 pub use mpc::MultiPartyCall;
+#[cfg(feature = "phlo")]
 pub use phlo::Phlo;
 
+#[cfg(any(feature = "multi-party-call", feature = "conference-bridge", fuzzing))]
+use crate::values::address::{Address, address_reason};
 use crate::{
     error::Error,
-    values::address::{Address, address_reason},
     values::ids::{AuthId, Id, id_reason, mask},
 };
 
@@ -45,6 +56,7 @@ impl From<&BadArgument> for Error {
 }
 
 /// Parses a phone number or SIP URI for `field`.
+#[cfg(any(feature = "multi-party-call", feature = "conference-bridge", fuzzing))]
 pub(crate) fn address(field: &'static str, value: &str) -> Result<Address, BadArgument> {
     value.parse().map_err(|_| BadArgument {
         field,
@@ -75,21 +87,26 @@ pub(crate) fn auth_id(value: &str) -> Result<AuthId, BadArgument> {
 }
 
 /// A typed request body as JSON, for [`Operations::prepare`](crate::Operations::prepare).
+#[cfg(feature = "multi-party-call")]
 pub(crate) fn json(body: &impl serde::Serialize) -> Result<serde_json::Value, Error> {
     serde_json::to_value(body).map_err(|e| Error::invalid("body", "", e.to_string()))
 }
 
 /// A node's `(phlo_id, node_id)`.
+#[cfg(any(feature = "multi-party-call", feature = "conference-bridge"))]
 pub(crate) type NodeIds = (Id, Id);
 /// A member's `(phlo_id, node_id, member_address)`.
+#[cfg(any(feature = "multi-party-call", feature = "conference-bridge"))]
 pub(crate) type MemberTarget = (Id, Id, Address);
 
 /// Parses the ids of a node.
+#[cfg(any(feature = "multi-party-call", feature = "conference-bridge"))]
 pub(crate) fn node_ids(phlo_id: &str, node_id: &str) -> Result<NodeIds, BadArgument> {
     Ok((id("phlo_id", phlo_id)?, id("node_id", node_id)?))
 }
 
 /// Adds a member address to a node's (already checked) ids.
+#[cfg(any(feature = "multi-party-call", feature = "conference-bridge"))]
 pub(crate) fn member_target(
     ids: &Result<NodeIds, BadArgument>,
     member_address: &str,

@@ -20,7 +20,9 @@ use tokio::{net::TcpStream, sync::mpsc, sync::watch};
 
 use super::{Call, state::Log};
 use crate::callback::{Callback, NONCE_V3_HEADER, SIGNATURE_V3_HEADER, SignatureV3};
-use crate::generated::types::{MemberAction, MultiPartyCallEvent, MultiPartyCallEventName};
+#[cfg(feature = "multi-party-call")]
+use crate::generated::types::MemberAction;
+use crate::generated::types::{MultiPartyCallEvent, MultiPartyCallEventName};
 
 /// How many events wait to be sent at most; past that, new ones are dropped
 /// (and counted in [`MockPhlo::callbacks_dropped`](super::MockPhlo::callbacks_dropped)).
@@ -160,22 +162,8 @@ impl Callbacks {
         let Some(queue) = inner.queue.clone() else {
             return;
         };
-        let (name, address, from) = match call {
-            Call::UpdateMultiPartyCall { body, .. } => (
-                MultiPartyCallEventName::ConferenceEnter,
-                body.to.as_str(),
-                Some(body.trigger_source.to_string()),
-            ),
-            Call::UpdateMultiPartyCallMember {
-                member_address,
-                body,
-                ..
-            } if body.action == MemberAction::Hangup => (
-                MultiPartyCallEventName::ConferenceExit,
-                member_address.as_str(),
-                None,
-            ),
-            _ => return,
+        let Some((name, address, from)) = event(call) else {
+            return;
         };
         let member_id = match name {
             MultiPartyCallEventName::ConferenceExit => inner.members.remove(address),
@@ -357,4 +345,28 @@ fn form_pairs(event: &MultiPartyCallEvent) -> Vec<(&'static str, String)> {
 fn nonce() -> String {
     let n = RandomState::new().hash_one(std::time::SystemTime::now());
     format!("{n:020}")
+}
+
+/// The event a real node posts after `call`: a member entered or left
+/// (operations of tag `multi_party_call`; none without it).
+fn event(call: &Call) -> Option<(MultiPartyCallEventName, &str, Option<String>)> {
+    match call {
+        #[cfg(feature = "multi-party-call")]
+        Call::UpdateMultiPartyCall { body, .. } => Some((
+            MultiPartyCallEventName::ConferenceEnter,
+            body.to.as_str(),
+            Some(body.trigger_source.to_string()),
+        )),
+        #[cfg(feature = "multi-party-call")]
+        Call::UpdateMultiPartyCallMember {
+            member_address,
+            body,
+            ..
+        } if body.action == MemberAction::Hangup => Some((
+            MultiPartyCallEventName::ConferenceExit,
+            member_address.as_str(),
+            None,
+        )),
+        _ => None,
+    }
 }

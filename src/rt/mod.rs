@@ -37,6 +37,28 @@ pub(crate) use crate::{
 pub(crate) use query::{Query, QueryText, push_path, query, query_each, query_each_opt, query_opt};
 pub(crate) use schema::{SchemaOf, from_spec};
 
+/// Where operation `id` is in this build's [`OPERATIONS`], at compile time
+/// (`const { index_of(..) }`): which entries the table has depends on the
+/// tags (features) the build has on.
+pub(crate) const fn index_of(id: &str) -> usize {
+    let mut at = 0;
+    while at < OPERATIONS.len() {
+        let name = OPERATIONS[at].id.as_bytes();
+        let want = id.as_bytes();
+        if name.len() == want.len() {
+            let mut i = 0;
+            while i < name.len() && name[i] == want[i] {
+                i += 1;
+            }
+            if i == name.len() {
+                return at;
+            }
+        }
+        at += 1;
+    }
+    panic!("an operation's items are gated with its table entry, so it is in the table")
+}
+
 /// What the mock's generated `Call::decode` calls.
 #[cfg(feature = "mock-server")]
 pub(crate) mod mock {

@@ -56,7 +56,10 @@ pub struct Op {
     /// The path template, parsed (and checked) once.
     pub segments: Vec<Segment>,
     pub server: usize,
+    /// The first tag (`default` for none): how the CLI groups it.
     pub tag: String,
+    /// Every tag, in the spec's order; each is a Cargo feature (tags.rs).
+    pub tags: Vec<String>,
     pub summary: String,
     pub description: String,
     pub params: Vec<Param>,

@@ -63,12 +63,22 @@ impl Builder {
                 }
                 // The CLI groups subcommands by tag; an untagged operation is
                 // in `default`, as OpenAPI tools put it.
-                let tag = get(op, "tags")
+                // Each tag is also a Cargo feature (tags.rs): the operation
+                // is compiled when any of its tags is on; an untagged one
+                // always is.
+                let mut tags = Vec::new();
+                for t in get(op, "tags")
                     .and_then(Value::as_sequence)
-                    .and_then(|t| t.first())
-                    .and_then(Value::as_str)
-                    .unwrap_or("default")
-                    .to_string();
+                    .into_iter()
+                    .flatten()
+                {
+                    let t = t.as_str().ok_or_else(|| {
+                        format!("operation {id}: each of its `tags` must be a string")
+                    })?;
+                    if !tags.iter().any(|x| x == t) {
+                        tags.push(t.to_string());
+                    }
+                }
                 let server =
                     match server_of(op, &format!("operation {id}"))?.or(item_server.clone()) {
                         None => 0,
@@ -80,7 +90,7 @@ impl Builder {
                             }
                         },
                     };
-                let built = self.operation(&id, &path, &segments, method, &item, server, tag)?;
+                let built = self.operation(&id, &path, &segments, method, &item, server, tags)?;
                 ops.push(built);
             }
             if let Some(item) = self
@@ -110,7 +120,7 @@ impl Builder {
         method: &str,
         item: &Value,
         server: usize,
-        tag: String,
+        tags: Vec<String>,
     ) -> Result<Op, String> {
         let at = format!("operation {id}");
         let op_pascal = names::pascal(id);
@@ -243,7 +253,11 @@ impl Builder {
             path: path.to_string(),
             segments: segments.to_vec(),
             server,
-            tag,
+            tag: tags
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "default".to_string()),
+            tags,
             summary: text(&op_value, "summary"),
             description: text(&op_value, "description"),
             params,

@@ -5,10 +5,19 @@
 //! library's wrappers and for these); `run` becomes the call the generated
 //! command would make. All go through the same checks and pipeline.
 
+// The `mpc` commands are tag `multi_party_call`'s, `run` is tag `phlo`'s
+// (each a Cargo feature): each is compiled with its tag.
+#![cfg_attr(
+    not(all(feature = "multi-party-call", feature = "phlo")),
+    allow(dead_code, unused_imports)
+)]
+
 use std::{process::ExitCode, str::FromStr};
 
 use clap::{Arg, ArgMatches, Command, builder::PossibleValuesParser};
-use plivo_phlo::{Error, PhloClient, spec, types::MultiPartyCallAction};
+#[cfg(feature = "multi-party-call")]
+use plivo_phlo::types::MultiPartyCallAction;
+use plivo_phlo::{Error, PhloClient, spec};
 use serde_json::Value;
 
 use crate::{
@@ -95,7 +104,18 @@ fn transfer(name: &'static str, about: &'static str) -> Command {
     ])
 }
 
-pub(crate) fn mpc() -> Command {
+/// The commands of the tags this build has.
+pub(crate) fn commands() -> Vec<Command> {
+    Vec::from([
+        #[cfg(feature = "multi-party-call")]
+        mpc(),
+        #[cfg(feature = "phlo")]
+        run(),
+    ])
+}
+
+#[cfg(feature = "multi-party-call")]
+fn mpc() -> Command {
     Command::new("mpc")
         .about("The Multi-Party Call node: add a user, transfer, act on a member")
         .subcommand_required(true)
@@ -132,7 +152,8 @@ pub(crate) fn mpc() -> Command {
         )
 }
 
-pub(crate) fn run() -> Command {
+#[cfg(feature = "phlo")]
+fn run() -> Command {
     Command::new("run")
         .about("Run a PHLO, with the parameters its Start node takes")
         .args([
@@ -162,6 +183,7 @@ fn typed<T: FromStr>(operation: &str, field: &'static str, shown: &str) -> Resul
 /// Builds a `phlo mpc` command's request with the library's own handles
 /// (what `MultiPartyCall::update` or `Member::act` would send, so the CLI
 /// and the library's wrappers cannot drift apart), then prints or sends it.
+#[cfg(feature = "multi-party-call")]
 pub(crate) async fn mpc_call(matches: &ArgMatches, client: &PhloClient, dry_run: bool) -> ExitCode {
     let Some((name, m)) = matches.subcommand() else {
         unreachable!("an mpc command is required")
@@ -185,6 +207,7 @@ pub(crate) async fn mpc_call(matches: &ArgMatches, client: &PhloClient, dry_run:
     finish(prepared, &format!("{name} {to} as {role}"), dry_run).await
 }
 
+#[cfg(feature = "phlo")]
 pub(crate) fn run_call(matches: &ArgMatches) -> Result<ByName, String> {
     let body = params(matches)?;
     let phlo = text(matches, "phlo");
@@ -196,7 +219,7 @@ pub(crate) fn run_call(matches: &ArgMatches) -> Result<ByName, String> {
     })
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "multi-party-call"))]
 mod tests {
     use super::{ADD_USER, Choices, MEMBER, spec};
 

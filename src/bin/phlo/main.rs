@@ -44,8 +44,7 @@ fn cli() -> Command {
         .arg_required_else_help(true)
         .after_help(format!("{}\n{}", commands::listing(), output::EXIT_CODES))
         .args(config::args())
-        .subcommand(friendly::mpc())
-        .subcommand(friendly::run())
+        .subcommands(friendly::commands())
         .subcommands(commands::groups())
         .subcommand(verify::command())
         .subcommand(mock::command())
@@ -79,7 +78,9 @@ async fn run(matches: &ArgMatches) -> ExitCode {
         Some(("completions", m)) => return completions(m),
         Some(("mock", m)) => return mock::run(m).await,
         Some(("verify-callback", m)) => return verify::run(matches, m),
-        Some(("mpc", m)) => Ok(Request::Mpc(m)),
+        #[cfg(feature = "multi-party-call")]
+        Some(("mpc", m)) => Ok(Request::Mpc(m.clone())),
+        #[cfg(feature = "phlo")]
         Some(("run", m)) => friendly::run_call(m).map(Request::ByName),
         Some((group, m)) => commands::call(group, m).map(Request::ByName),
         None => unreachable!("a subcommand is required"),
@@ -95,7 +96,8 @@ async fn run(matches: &ArgMatches) -> ExitCode {
     let dry_run = matches.get_flag("dry-run");
     let code = match call {
         Request::ByName(call) => execute(&client, call, dry_run).await,
-        Request::Mpc(m) => friendly::mpc_call(m, &client, dry_run).await,
+        #[cfg(feature = "multi-party-call")]
+        Request::Mpc(m) => friendly::mpc_call(&m, &client, dry_run).await,
     };
     // --include-meta: the answer's metadata, when there was one.
     if let Some(meta) = client
@@ -110,9 +112,10 @@ async fn run(matches: &ArgMatches) -> ExitCode {
 
 /// A subcommand's request: an operation by name, or a `phlo mpc` command,
 /// which the library's handles build once there is a client.
-enum Request<'a> {
+enum Request {
     ByName(ByName),
-    Mpc(&'a ArgMatches),
+    #[cfg(feature = "multi-party-call")]
+    Mpc(ArgMatches),
 }
 
 /// Builds the request (checking every value), then prints it (`--dry-run`)
