@@ -42,19 +42,36 @@ fn run() -> Result<(), String> {
     let hash = spec_hash(&text);
     let out = PathBuf::from(env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?);
     let files = generate(&text)?;
-    if let Some((_, table)) = files.iter().find(|(name, _)| *name == "spec_table.rs") {
+    if let Some((_, table)) = files.iter().find(|(name, _)| name == "spec_table.rs") {
         check_tags(table)?;
     }
+    // The per-tag files of an earlier run of this build are not this one's.
+    let _ = fs::remove_dir_all(out.join("tags"));
     for (name, body) in files {
+        let path = out.join(&name);
         let file = format!("{}{body}", header(&hash));
-        fs::write(out.join(name), file)
-            .map_err(|e| format!("cannot write {}: {e}", out.join(name).display()))?;
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+        fs::write(&path, file).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     Ok(())
 }
 
+/// Whether the build has feature `name` on.
+#[cfg(not(feature = "codegen"))]
+fn feature_on(name: &str) -> bool {
+    env::var_os(format!(
+        "CARGO_FEATURE_{}",
+        name.to_uppercase().replace('-', "_")
+    ))
+    .is_some()
+}
+
+/// The four files, then the per-tag ones (`tags/<feature>/<part>.rs`), each
+/// with its path under `$OUT_DIR`.
 #[cfg(feature = "codegen")]
-fn generate(text: &str) -> Result<Vec<(&'static str, String)>, String> {
+fn generate(text: &str) -> Result<Vec<(String, String)>, String> {
     // A build script sees its package's features as `CARGO_FEATURE_*`.
     let on = |feature: &str| env::var_os(format!("CARGO_FEATURE_{feature}")).is_some();
     let wanted = codegen::Wanted {
@@ -70,30 +87,53 @@ fn generate(text: &str) -> Result<Vec<(&'static str, String)>, String> {
                 .collect(),
         ),
     };
-    let (files, warnings) = codegen::generate(text, wanted)?;
-    for warning in warnings {
+    let generated = codegen::generate(text, wanted)?;
+    for warning in generated.warnings {
         println!("cargo:warning={SPEC}: {warning}");
     }
-    Ok(FILES
-        .iter()
-        .copied()
-        .zip(files)
-        .map(|(name, file)| {
-            // Not compiled without its feature (src/generated/mod.rs).
-            let file = file.unwrap_or_else(|| {
-                "// Not generated: the feature that compiles it is off in this build.\n".to_string()
-            });
-            (name, file)
-        })
-        .collect())
+    let files = FILES.iter().zip(generated.files).map(|(name, file)| {
+        // Not compiled without its feature (src/generated/mod.rs).
+        let file = file.unwrap_or_else(|| {
+            "// Not generated: the feature that compiles it is off in this build.\n".to_string()
+        });
+        (name.to_string(), file)
+    });
+    Ok(files.chain(generated.tags).collect())
 }
 
-/// The lean build: the checked-in files, if they match the spec.
+/// The lean build: the checked-in files, if they match the spec; of the
+/// per-tag files, those of the tags that are on (the others are never read).
 #[cfg(not(feature = "codegen"))]
-fn generate(text: &str) -> Result<Vec<(&'static str, String)>, String> {
+fn generate(text: &str) -> Result<Vec<(String, String)>, String> {
     let want = header(&spec_hash(text));
+    let mut names: Vec<String> = FILES.iter().map(|n| n.to_string()).collect();
+    let table = fs::read_to_string("src/generated/spec_table.rs").unwrap_or_default();
+    for feature in table
+        .lines()
+        .filter_map(|l| l.rsplit_once(": feature "))
+        .map(|(_, f)| f)
+    {
+        if !feature_on(feature) {
+            continue;
+        }
+        let dir = format!("src/generated/tags/{feature}");
+        // A tag all of whose items other tags share has no directory.
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut parts: Vec<String> = entries
+            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+            .filter(|name| name.ends_with(".rs"))
+            .collect();
+        parts.sort();
+        names.extend(
+            parts
+                .into_iter()
+                .map(|part| format!("tags/{feature}/{part}")),
+        );
+    }
     let mut files = Vec::new();
-    for name in FILES {
+    for name in names {
         let path = format!("src/generated/{name}");
         let checked_in = fs::read_to_string(&path).map_err(|e| {
             format!("cannot read {path} ({e}); build with the default `codegen` feature")

@@ -24,6 +24,7 @@ mod model;
 mod names;
 mod passes;
 mod rust;
+mod split;
 mod table;
 mod tags;
 
@@ -53,10 +54,22 @@ pub struct Wanted {
     pub features: Option<Vec<String>>,
 }
 
-/// The four generated files: client (types, progenitor client, guarded
-/// operations), operations table, the mock's `Call` enum, httpmock helpers
-/// (`None` for a file not [`Wanted`]); and warnings for the build to print.
-pub fn generate(text: &str, wanted: Wanted) -> Result<([Option<String>; 4], Vec<String>), String> {
+/// The generator's output.
+pub struct Generated {
+    /// The four files: client (types, progenitor client, guarded
+    /// operations), operations table, the mock's `Call` enum, httpmock
+    /// helpers (`None` for a file not [`Wanted`]).
+    pub files: [Option<String>; 4],
+    /// What only one tag needs, a file per tag and part, by its path under
+    /// the output directory (`tags/<feature>/client_types.rs`): the four
+    /// files include each behind its feature.
+    pub tags: Vec<(String, String)>,
+    /// Warnings for the build to print.
+    pub warnings: Vec<String>,
+}
+
+/// Generates the crate's code from the spec `text`.
+pub fn generate(text: &str, wanted: Wanted) -> Result<Generated, String> {
     // The model reads the spec as a plain YAML value, which refuses a
     // duplicate key in any style (a struct would keep the last copy).
     let mut model = model::build(text)?;
@@ -138,12 +151,27 @@ pub fn generate(text: &str, wanted: Wanted) -> Result<([Option<String>; 4], Vec<
 
     let table = syn::parse_file(&table::render(&model)?)
         .map_err(|e| format!("the generated operations table does not parse: {e}"))?;
-    let [client, table, calls, mocks] = [Some(client), Some(table), calls, mocks]
-        .map(|file| file.map(|f| prettyplease::unparse(&f)));
+    let mut files = [Some(client), Some(table), calls, mocks];
+    let mut tags = Vec::new();
+    for (file, name) in files
+        .iter_mut()
+        .zip(["client", "spec_table", "calls", "httpmock"])
+    {
+        if let Some(file) = file {
+            for (path, part) in split::split(file, name) {
+                tags.push((path, prettyplease::unparse(&part)));
+            }
+        }
+    }
+    let [client, table, calls, mocks] = files.map(|file| file.map(|f| prettyplease::unparse(&f)));
     // Each tag's feature, for the build's check against Cargo.toml (which
     // reads these lines from the checked-in copy, too).
     let table = table.map(|t| format!("{tag_lines}{t}"));
-    Ok(([client, table, calls, mocks], warnings))
+    Ok(Generated {
+        files: [client, table, calls, mocks],
+        tags,
+        warnings,
+    })
 }
 
 /// The normalised document, without the operations progenitor's own client

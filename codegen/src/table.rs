@@ -169,9 +169,12 @@ pub fn render(model: &Model) -> Result<String, String> {
         "pub static SERVERS: &[&str] = &{:?};\n",
         model.servers
     ));
-    out.push_str("/// Every operation in `spec/phlo.yaml`, in the spec's order.\n");
-    out.push_str("pub static OPERATIONS: &[Operation] = &[\n");
+    // Each operation a `const` (its tag's, so a file per tag can hold it),
+    // the table a list of them.
+    let mut elements = String::new();
     for op in &model.ops {
+        let name = format!("OP_{}", op.rust.trim_start_matches("r#").to_uppercase());
+        elements.push_str(&format!("{}{name},\n", super::tags::op_cfg_line(op)));
         let body = match &op.body {
             None => "None".to_string(),
             Some(b) => {
@@ -227,8 +230,10 @@ pub fn render(model: &Model) -> Result<String, String> {
             .collect();
         out.push_str(&super::tags::op_cfg_line(op));
         out.push_str(&format!(
-            "Operation {{ id: {:?}, method_name: {:?}, method: {:?}, path: {:?}, server: {:?}, tag: {:?}, summary: {:?}, \
-             description: {:?}, params: &[{}], body: {body}, status: {}, example: {:?}, callbacks: &[{}] }},\n",
+            "/// `{} {}`.\npub(crate) const {name}: Operation = Operation {{ id: {:?}, method_name: {:?}, method: {:?}, path: {:?}, server: {:?}, tag: {:?}, summary: {:?}, \
+             description: {:?}, params: &[{}], body: {body}, status: {}, example: {:?}, callbacks: &[{}] }};\n",
+            op.method,
+            op.path,
             op.id,
             op.rust,
             op.method,
@@ -243,7 +248,10 @@ pub fn render(model: &Model) -> Result<String, String> {
             callbacks.join(", ")
         ));
     }
-    out.push_str("];\n");
+    out.push_str("/// Every operation in `spec/phlo.yaml`, in the spec's order.\n");
+    out.push_str(&format!(
+        "pub static OPERATIONS: &[Operation] = &[\n{elements}];\n"
+    ));
     for name in HAND_WRITTEN {
         let schema = model
             .doc

@@ -577,6 +577,18 @@ components:
         }
     }
 
+    /// File `name` (`client`) with its per-tag parts appended.
+    fn whole(generated: &crate::Generated, at: usize, name: &str) -> String {
+        let mut out = generated.files[at].clone().unwrap();
+        for (path, text) in &generated.tags {
+            let part = path.rsplit('/').next().unwrap();
+            if part == format!("{name}.rs") || part.starts_with(&format!("{name}_")) {
+                out.push_str(text);
+            }
+        }
+        out
+    }
+
     fn types_of(client: &str) -> Vec<&str> {
         let mut out: Vec<&str> = client
             .lines()
@@ -589,8 +601,20 @@ components:
 
     #[test]
     fn each_type_is_gated_by_the_tags_of_the_operations_that_reach_it() {
-        let ([client, table, ..], _) = crate::generate(SPEC, wanted(None)).unwrap();
-        let (client, table) = (client.unwrap(), table.unwrap());
+        let generated = crate::generate(SPEC, wanted(None)).unwrap();
+        // What one tag needs is in its own files; the test reads them with the rest.
+        let (client, table) = (
+            whole(&generated, 0, "client"),
+            whole(&generated, 1, "spec_table"),
+        );
+        // What one tag needs is in its own files; the test reads them with the rest.
+        let parts: String = generated
+            .tags
+            .iter()
+            .map(|(_, text)| text.as_str())
+            .collect();
+        let client = format!("{client}{parts}");
+        let table = format!("{table}{parts}");
         let gate = |item: &str| {
             let at = client
                 .find(item)
@@ -630,19 +654,32 @@ components:
             ),
             "{table}"
         );
+        assert!(table.contains("#[cfg(any(feature = \"beta\"))]\n/// `POST /b`.\npub(crate) const OP_POST_B: Operation = Operation {\n    id: \"post_b\""), "{table}");
         assert!(
-            table.contains(
-                "#[cfg(any(feature = \"beta\"))]\n    Operation {\n        id: \"post_b\""
-            ),
+            table.contains("#[cfg(any(feature = \"beta\"))]\n    OP_POST_B,\n    OP_GET_C,\n"),
             "{table}"
         );
+        // Each tag's part in a file of its own, included behind its feature.
+        let paths: Vec<&str> = generated.tags.iter().map(|(p, _)| p.as_str()).collect();
+        assert!(
+            paths.contains(&"tags/beta/client_types.rs")
+                && paths.contains(&"tags/alpha-tag/spec_table.rs"),
+            "{paths:?}"
+        );
+        assert!(client.contains("#[cfg(feature = \"beta\")]\n    include!(concat!(env!(\"OUT_DIR\"), \"/tags/beta/client_types.rs\"));"), "{client}");
     }
 
     #[test]
     fn a_build_generates_only_the_operations_of_its_tags_and_what_they_reach() {
-        let ([client, table, calls, mocks], _) =
-            crate::generate(SPEC, wanted(Some(&["BETA", "RUSTLS"]))).unwrap();
-        let (client, table) = (client.unwrap(), table.unwrap());
+        let generated = crate::generate(SPEC, wanted(Some(&["BETA", "RUSTLS"]))).unwrap();
+        let (client, table) = (
+            whole(&generated, 0, "client"),
+            whole(&generated, 1, "spec_table"),
+        );
+        let (calls, mocks) = (
+            whole(&generated, 2, "calls"),
+            whole(&generated, 3, "httpmock"),
+        );
         assert_eq!(
             types_of(&client),
             ["BBody", "Client", "ConversionError", "Event", "Shared"]
@@ -664,8 +701,8 @@ components:
             table.contains("// tag \"Alpha Tag\": feature alpha-tag\n"),
             "{table}"
         );
-        assert!(!calls.unwrap().contains("GetA"));
-        assert!(!mocks.unwrap().contains("GetAWhen"));
+        assert!(!calls.contains("GetA") && calls.contains("PostB"));
+        assert!(!mocks.contains("GetAWhen") && mocks.contains("PostBWhen"));
     }
 
     #[test]

@@ -8,20 +8,58 @@ use std::{fs, path::Path};
 
 const FILES: [&str; 4] = ["client.rs", "spec_table.rs", "calls.rs", "httpmock.rs"];
 
+/// The per-tag files under `dir/tags`, as `tags/<feature>/<part>.rs`.
+fn tag_files(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for feature in fs::read_dir(dir.join("tags"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        for part in fs::read_dir(feature.path()).into_iter().flatten().flatten() {
+            let (feature, part) = (feature.file_name(), part.file_name());
+            out.push(format!(
+                "tags/{}/{}",
+                feature.to_string_lossy(),
+                part.to_string_lossy()
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
 #[test]
 fn the_checked_in_code_is_what_build_rs_generates() {
     let fresh_dir = Path::new(env!("OUT_DIR"));
     let checked_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/generated");
     let bless = std::env::var_os("PLIVO_PHLO_BLESS").is_some();
     let mut stale = Vec::new();
-    for name in FILES {
-        let fresh = fs::read_to_string(fresh_dir.join(name)).unwrap();
-        let checked_path = checked_dir.join(name);
+    // The tests build with every tag (the dev-dependency's `all-tags`), so
+    // every tag's files are fresh here.
+    let fresh_tags = tag_files(fresh_dir);
+    for gone in tag_files(&checked_dir)
+        .into_iter()
+        .filter(|f| !fresh_tags.contains(f))
+    {
+        if bless {
+            fs::remove_file(checked_dir.join(&gone)).unwrap();
+        } else {
+            stale.push(format!(
+                "src/generated/{gone} (build.rs no longer writes it)"
+            ));
+        }
+    }
+    let names = FILES.iter().map(|n| n.to_string()).chain(fresh_tags);
+    for name in names {
+        let fresh = fs::read_to_string(fresh_dir.join(&name)).unwrap();
+        let checked_path = checked_dir.join(&name);
         let checked = fs::read_to_string(&checked_path).unwrap_or_default();
         if fresh == checked {
             continue;
         }
         if bless {
+            fs::create_dir_all(checked_path.parent().unwrap()).unwrap();
             fs::write(&checked_path, &fresh).unwrap();
             continue;
         }
