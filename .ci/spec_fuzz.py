@@ -373,7 +373,7 @@ class Seed:
         path = "/" + "/".join(segments) + self.pick(["", "/"])
         op = {
             "operationId": op_id,
-            "tags": [f"fuzz {self.seed}"] if self.chance(0.8) else [],
+            "tags": self.tags(i) if self.chance(0.8) else [],
             "summary": f"Fuzz operation {i} of seed {self.seed}",
             "parameters": params,
             "responses": {},
@@ -422,6 +422,19 @@ class Seed:
                     "requestBody": {"required": True, "content": {"application/json": {"schema": event}}},
                     "responses": {"200": {"description": "Received."}}}}}}
         self.paths.setdefault(path, {})[method] = op
+
+    def tags(self, i):
+        """An operation's tags: its seed's, a tag shared across seeds, or
+        one of the crate's own as well (each a Cargo feature). Drawn from
+        a generator of their own, so the rest of a seed's graft is what it
+        was before tags varied."""
+        own = random.Random(f"{self.seed}-{i}-tags")
+        return own.choice([
+            [f"fuzz {self.seed}"],
+            [f"fuzz {self.seed}"],
+            ["Fuzz: shared"],
+            [f"fuzz {self.seed}", "multi_party_call"],
+        ])
 
     def build(self):
         for i in range(self.r.randint(4, 8)):
