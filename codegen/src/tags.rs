@@ -23,6 +23,7 @@ use serde_norway::Value;
 use super::{
     model::{HAND_WRITTEN, Model, Op},
     names::pascal,
+    rust,
 };
 
 /// A tag's Cargo feature, `None` when nothing of it is a letter or digit.
@@ -82,6 +83,12 @@ pub fn keep_enabled(model: &mut Model, on: &dyn Fn(&str) -> bool) {
         return;
     }
     let (mut reach_all, mut reach_kept) = (BTreeSet::new(), BTreeSet::new());
+    // The types of every operation's callbacks (the model has taken them
+    // out of the document): the receiver's, in every build.
+    let mut callback_types = BTreeSet::new();
+    for callback in model.ops.iter().flat_map(|op| &op.callbacks) {
+        idents(rust::owned(&callback.ty), &mut callback_types);
+    }
     if let Some(paths) = model.doc.get_mut("paths").and_then(Value::as_mapping_mut) {
         for (_, item) in paths.iter_mut() {
             let Some(item) = item.as_mapping_mut() else {
@@ -115,18 +122,31 @@ pub fn keep_enabled(model: &mut Model, on: &dyn Fn(&str) -> bool) {
         });
     }
     let reach_all = close(&model.doc, reach_all);
-    let mut every = BTreeSet::new();
-    if let Some(components) = model.doc.get("components").and_then(Value::as_mapping) {
-        for (kind, entries) in components {
-            for name in entries.as_mapping().into_iter().flat_map(|m| m.keys()) {
-                if let (Some(kind), Some(name)) = (kind.as_str(), name.as_str()) {
-                    every.insert(format!("#/components/{kind}/{name}"));
-                }
-            }
-        }
-    }
+    // Only a schema no operation reaches is a root: the model has inlined
+    // responses, parameters and request bodies, so one of those that only a
+    // dropped operation reaches would otherwise keep what it names.
+    let every: BTreeSet<String> = model
+        .doc
+        .get("components")
+        .and_then(|c| c.get("schemas"))
+        .and_then(Value::as_mapping)
+        .into_iter()
+        .flat_map(|m| m.keys())
+        .filter_map(Value::as_str)
+        .map(|name| format!("#/components/schemas/{name}"))
+        .collect();
+    let callbacks: Vec<String> = every
+        .iter()
+        .filter(|r| {
+            r.rsplit('/')
+                .next()
+                .is_some_and(|name| callback_types.contains(&pascal(name)))
+        })
+        .cloned()
+        .collect();
     let mut seeds: BTreeSet<String> = every.difference(&reach_all).cloned().collect();
     seeds.extend(reach_kept);
+    seeds.extend(callbacks);
     seeds.extend(
         HAND_WRITTEN
             .iter()
@@ -302,7 +322,7 @@ pub fn gate_client(model: &Model, client: &mut syn::File) {
                     }
                 }
             }
-            syn::Item::Impl(i) if owner(item, &names).is_none() => {
+            syn::Item::Impl(i) if i.trait_.is_none() && owner(item, &names).is_none() => {
                 for member in &i.items {
                     let mut seen = BTreeSet::new();
                     idents(member.to_token_stream(), &mut seen);
@@ -337,11 +357,17 @@ pub fn gate_client(model: &Model, client: &mut syn::File) {
         }
     };
     widen(seeds, &mut types);
+    // A callback's body serves the receiver, in every build (like keep_enabled).
+    let mut callback_types = BTreeSet::new();
+    for callback in model.ops.iter().flat_map(|op| &op.callbacks) {
+        idents(rust::owned(&callback.ty), &mut callback_types);
+    }
     // No operation reaches it: in every build, with what it mentions.
     let unreached: Vec<(String, Need)> = names
         .iter()
         .filter(|n| !types.contains_key(*n))
         .chain(free.iter().filter(|n| names.contains(*n)))
+        .chain(callback_types.iter().filter(|n| names.contains(*n)))
         .map(|n| (n.clone(), Need::ALWAYS))
         .collect();
     widen(unreached, &mut types);
@@ -361,7 +387,7 @@ pub fn gate_client(model: &Model, client: &mut syn::File) {
                     gate_type_item(item);
                 }
             }
-            syn::Item::Impl(i) if owner_of_impl(i, &names).is_none() => {
+            syn::Item::Impl(i) if i.trait_.is_none() && owner_of_impl(i, &names).is_none() => {
                 // progenitor's `impl Client`: its operation methods.
                 for member in &mut i.items {
                     if let syn::ImplItem::Fn(f) = member
@@ -477,8 +503,21 @@ fn owner(item: &syn::Item, names: &BTreeSet<String>) -> Option<String> {
     names.contains(&name).then_some(name)
 }
 
+/// The type an impl is for or, for a foreign type, the one its trait names
+/// (typify's `impl From<RunPhloRequest> for serde_json::Map`).
 fn owner_of_impl(i: &syn::ItemImpl, names: &BTreeSet<String>) -> Option<String> {
-    last_ident(&i.self_ty).filter(|n| names.contains(n))
+    last_ident(&i.self_ty)
+        .filter(|n| names.contains(n))
+        .or_else(|| {
+            let (path, _) = i.trait_.as_ref()?;
+            let syn::PathArguments::AngleBracketed(args) = &path.segments.last()?.arguments else {
+                return None;
+            };
+            args.args.iter().find_map(|arg| match arg {
+                syn::GenericArgument::Type(ty) => last_ident(ty).filter(|n| names.contains(n)),
+                _ => None,
+            })
+        })
 }
 
 fn last_ident(ty: &syn::Type) -> Option<String> {
@@ -587,6 +626,68 @@ components:
             }
         }
         out
+    }
+
+    /// The `#[cfg(..)]` among the attributes right above `at`.
+    fn cfg_at(text: &str, at: usize) -> Option<String> {
+        text[..at]
+            .lines()
+            .rev()
+            .skip(1)
+            .map(str::trim)
+            .take_while(|l| l.starts_with("#[") || l.starts_with("///"))
+            .find(|l| l.starts_with("#[cfg("))
+            .map(str::to_string)
+    }
+
+    /// The types of an every-tag build's client a build of `feature` alone
+    /// keeps: those of the shared file its gates let through, and those of
+    /// the feature's own files.
+    fn types_for(all: &crate::Generated, feature: &str) -> Vec<String> {
+        let client = all.files[0].clone().unwrap();
+        let mut out: Vec<String> = client
+            .match_indices("pub struct ")
+            .filter(|(at, _)| {
+                cfg_at(&client, *at).is_none_or(|cfg| cfg.contains(&format!("\"{feature}\"")))
+            })
+            .filter_map(|(at, m)| client[at + m.len()..].split([' ', '(', '{']).next())
+            .map(str::to_string)
+            .collect();
+        for (path, text) in &all.tags {
+            if path.starts_with(&format!("tags/{feature}/client")) {
+                out.extend(types_of(text).into_iter().map(str::to_string));
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// A build of one tag generates exactly the types the every-tag file
+    /// gates on for it: the generated and the checked-in one-tag APIs agree.
+    fn one_tag_builds_agree_with_the_gates(spec: &str) {
+        let model = crate::model::build(spec).unwrap();
+        let all = crate::generate(spec, wanted(None)).unwrap();
+        let features = super::features(&model).unwrap();
+        assert!(features.len() > 1, "{features:?}");
+        for (_, feature) in features {
+            let upper = feature.to_uppercase().replace('-', "_");
+            let one = crate::generate(spec, wanted(Some(&[upper.as_str()]))).unwrap();
+            let one = whole(&one, 0, "client");
+            assert_eq!(
+                types_of(&one),
+                types_for(&all, &feature),
+                "feature {feature}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_one_tag_build_has_the_types_its_gates_give_it() {
+        one_tag_builds_agree_with_the_gates(SPEC);
+        one_tag_builds_agree_with_the_gates(&grown());
+        // The crate's own spec: answers shared by tags, typify's newtypes.
+        let shipped = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/phlo.yaml");
+        one_tag_builds_agree_with_the_gates(&std::fs::read_to_string(shipped).unwrap());
     }
 
     fn types_of(client: &str) -> Vec<&str> {
@@ -703,6 +804,76 @@ components:
         );
         assert!(!calls.contains("GetA") && calls.contains("PostB"));
         assert!(!mocks.contains("GetAWhen") && mocks.contains("PostBWhen"));
+    }
+
+    /// SPEC, where get_a answers through a component response and reaches
+    /// the callback's Event too, and get_d is under both tags.
+    fn grown() -> String {
+        SPEC
+        .replace(
+            r##""200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/AOnly"}}}}"##,
+            r##""200": {$ref: "#/components/responses/AResp"}"##,
+        )
+        .replace(
+            "AOnly: {type: object, properties: {inner: {$ref: \"#/components/schemas/AInner\"}}}",
+            "AOnly: {type: object, properties: {inner: {$ref: \"#/components/schemas/AInner\"}, last: {$ref: \"#/components/schemas/Event\"}}}\n    DOnly: {type: object, properties: {d: {type: integer}}}",
+        )
+        .replace(
+            "components:\n  schemas:",
+            "components:\n  responses:\n    AResp: {description: ok, content: {application/json: {schema: {$ref: \"#/components/schemas/AOnly\"}}}}\n  schemas:",
+        )
+        .replace(
+            "  /c:\n",
+            "  /d:\n    get:\n      operationId: get_d\n      tags: [beta, Alpha Tag]\n      responses:\n        \"200\": {description: ok, content: {application/json: {schema: {$ref: \"#/components/schemas/DOnly\"}}}}\n  /c:\n",
+        )
+    }
+
+    #[test]
+    fn callbacks_and_shared_components_follow_the_build() {
+        let spec = grown();
+        assert!(spec.contains("AResp: {") && spec.contains("last:") && spec.contains("/d:"));
+        let generated = crate::generate(&spec, wanted(Some(&["BETA"]))).unwrap();
+        let client = whole(&generated, 0, "client");
+        // AResp's schemas only get_a reaches: gone; the callback's Event stays.
+        assert_eq!(
+            types_of(&client),
+            [
+                "BBody",
+                "Client",
+                "ConversionError",
+                "DOnly",
+                "Event",
+                "Shared"
+            ]
+        );
+        assert!(client.contains("fn get_d("), "{client}");
+        let generated = crate::generate(&spec, wanted(Some(&["ALPHA_TAG"]))).unwrap();
+        let client = whole(&generated, 0, "client");
+        assert_eq!(
+            types_of(&client),
+            [
+                "AInner",
+                "AOnly",
+                "Client",
+                "ConversionError",
+                "DOnly",
+                "Event",
+                "Shared"
+            ]
+        );
+        // Every tag: Event in every build (the receiver's), though get_a
+        // reaches it; DOnly in a build of either tag.
+        let generated = crate::generate(&spec, wanted(None)).unwrap();
+        let client = whole(&generated, 0, "client");
+        let cfg_before = |item: &str| {
+            let at = client.find(item).unwrap_or_else(|| panic!("{item}"));
+            cfg_at(&client, at)
+        };
+        assert_eq!(cfg_before("pub struct Event "), None);
+        assert_eq!(
+            cfg_before("pub struct DOnly ").as_deref(),
+            Some("#[cfg(any(feature = \"alpha-tag\", feature = \"beta\"))]")
+        );
     }
 
     #[test]

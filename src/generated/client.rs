@@ -79,35 +79,6 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub to_iso2: ::std::option::Option<::std::string::String>,
     }
-    ///The PHLO's start parameters. Keys are whatever the PHLO's Start node defines and are sent verbatim (never case-converted).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(transparent)]
-    pub struct RunPhloRequest(
-        pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    );
-    impl ::std::ops::Deref for RunPhloRequest {
-        type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
-        fn deref(
-            &self,
-        ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<RunPhloRequest>
-    for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
-        fn from(value: RunPhloRequest) -> Self {
-            value.0
-        }
-    }
-    impl ::std::convert::From<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    > for RunPhloRequest {
-        fn from(
-            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ) -> Self {
-            Self(value)
-        }
-    }
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -343,18 +314,6 @@ impl ::schemars::JsonSchema for types::ActionResponse {
         crate::rt::from_spec(
             g,
             "{\"description\":\"Plivo's answer to an action. `error` is empty (or absent) on success; a non-empty `error` means the action was not carried out, even on a 2xx status.\",\"examples\":[{\"api_id\":\"8a7b6c5d-4e3f-4a1b-9c8d-7e6f5a4b3c2d\",\"error\":\"\"}],\"properties\":{\"api_id\":{\"description\":\"Plivo's id for this request; quote it to Plivo support.\",\"type\":\"string\"},\"error\":{\"description\":\"Empty on success; the reason otherwise.\",\"type\":\"string\"}},\"required\":[\"api_id\"],\"type\":\"object\"}",
-            &[],
-        )
-    }
-}
-impl ::schemars::JsonSchema for types::RunPhloRequest {
-    fn schema_name() -> ::std::borrow::Cow<'static, str> {
-        "RunPhloRequest".into()
-    }
-    fn json_schema(g: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-        crate::rt::from_spec(
-            g,
-            "{\"additionalProperties\":true,\"description\":\"The PHLO's start parameters. Keys are whatever the PHLO's Start node defines and are sent verbatim (never case-converted).\",\"examples\":[{\"customerName\":\"Ada\",\"from\":\"+14152223333\",\"to\":\"+14152225555\"}],\"type\":\"object\"}",
             &[],
         )
     }

@@ -39,6 +39,19 @@ impl ::schemars::JsonSchema for types::RunPhloResponse {
         )
     }
 }
+#[cfg(any(feature = "phlo"))]
+impl ::schemars::JsonSchema for types::RunPhloRequest {
+    fn schema_name() -> ::std::borrow::Cow<'static, str> {
+        "RunPhloRequest".into()
+    }
+    fn json_schema(g: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+        crate::rt::from_spec(
+            g,
+            "{\"additionalProperties\":true,\"description\":\"The PHLO's start parameters. Keys are whatever the PHLO's Start node defines and are sent verbatim (never case-converted).\",\"examples\":[{\"customerName\":\"Ada\",\"from\":\"+14152223333\",\"to\":\"+14152225555\"}],\"type\":\"object\"}",
+            &[],
+        )
+    }
+}
 #[allow(clippy::all)]
 #[cfg(any(feature = "phlo"))]
 impl Client {

@@ -36,6 +36,36 @@ pub struct PhloRun {
     ///The run's id.
     pub run_id: ::std::string::String,
 }
+///The PHLO's start parameters. Keys are whatever the PHLO's Start node defines and are sent verbatim (never case-converted).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(transparent)]
+#[cfg(any(feature = "phlo"))]
+pub struct RunPhloRequest(
+    pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+);
+#[cfg(any(feature = "phlo"))]
+impl ::std::ops::Deref for RunPhloRequest {
+    type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+    fn deref(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.0
+    }
+}
+#[cfg(any(feature = "phlo"))]
+impl ::std::convert::From<RunPhloRequest>
+for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+    fn from(value: RunPhloRequest) -> Self {
+        value.0
+    }
+}
+#[cfg(any(feature = "phlo"))]
+impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
+for RunPhloRequest {
+    fn from(
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        Self(value)
+    }
+}
 ///Plivo's answer to a PHLO run.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg(any(feature = "phlo"))]
