@@ -28,6 +28,8 @@ const GENERATOR: &str = "progenitor 0.15.1";
 fn main() {
     println!("cargo:rerun-if-changed={SPEC}");
     println!("cargo:rerun-if-changed=build.rs");
+    // Its `[features]` are checked against the spec's tags.
+    println!("cargo:rerun-if-changed=Cargo.toml");
     if !cfg!(feature = "codegen") {
         println!("cargo:rerun-if-changed=src/generated");
     }
@@ -110,6 +112,7 @@ fn generate(text: &str) -> Result<Vec<(String, String)>, String> {
     let table = fs::read_to_string("src/generated/spec_table.rs").unwrap_or_default();
     for feature in table
         .lines()
+        .filter_map(|l| l.strip_prefix("// tag "))
         .filter_map(|l| l.rsplit_once(": feature "))
         .map(|(_, f)| f)
     {
@@ -171,7 +174,8 @@ fn check_tags(table: &str) -> Result<(), String> {
     let features = features(&toml);
     let Some(all) = features.iter().find(|(name, _)| name == "all-tags") else {
         return Err(format!(
-            "Cargo.toml has no `all-tags` feature: add it to [features], listing the features of              the spec's tags: `all-tags = [{}]`",
+            "Cargo.toml has no `all-tags` feature: add it to [features], listing the features of \
+             the spec's tags: `all-tags = [{}]`",
             spec.iter()
                 .map(|(_, f)| format!("\"{f}\""))
                 .collect::<Vec<_>>()
@@ -212,7 +216,7 @@ fn features(toml: &str) -> Vec<(String, Vec<String>)> {
     let mut inside = false;
     let mut entry = String::new();
     for line in toml.lines() {
-        let line = line.split(" #").next().unwrap_or_default().trim();
+        let line = uncommented(line).trim();
         if entry.is_empty() && line.starts_with('[') {
             inside = line == "[features]";
             continue;
@@ -230,14 +234,28 @@ fn features(toml: &str) -> Vec<(String, Vec<String>)> {
                 .trim_start_matches('[')
                 .trim_end_matches(']')
                 .split(',')
-                .map(|f| f.trim().trim_matches('"').to_string())
+                .map(|f| f.trim().trim_matches(['"', '\'']).to_string())
                 .filter(|f| !f.is_empty())
                 .collect();
-            out.push((name.trim().trim_matches('"').to_string(), names));
+            out.push((name.trim().trim_matches(['"', '\'']).to_string(), names));
         }
         entry.clear();
     }
     out
+}
+
+/// `line` up to its comment: a `#` outside a quoted string.
+fn uncommented(line: &str) -> &str {
+    let mut quote = None;
+    for (at, c) in line.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), _) if c == q => quote = None,
+            (None, '#') => return &line[..at],
+            _ => {}
+        }
+    }
+    line
 }
 
 fn header(hash: &str) -> String {
