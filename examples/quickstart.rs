@@ -31,7 +31,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
 
     common::report(&target);
-    println!("\nResponse: {}", serde_json::to_string(&answer)?);
+    println!("\nResponse: {answer:?}");
     println!(
         "Added {to} to the multi-party call (api_id {}).",
         answer.api_id

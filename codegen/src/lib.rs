@@ -16,6 +16,7 @@
 #![deny(missing_docs)]
 
 mod calls;
+mod derives;
 mod enums;
 mod foreign;
 mod guarded;
@@ -129,6 +130,7 @@ pub fn generate(text: &str, wanted: Wanted) -> Result<Generated, String> {
     client.items.extend(json_schema_impls::impls(&model)?);
     passes::non_exhaustive_enums(&mut client);
     client.items.extend(guarded::items(&model));
+    derives::one_way(&model, &mut client);
     tags::gate_client(&model, &mut client);
     let calls = wanted.calls.then(|| calls::calls(&model));
     let mocks = if wanted.httpmock {

@@ -470,7 +470,7 @@ fn push_attr(attrs: &mut Vec<syn::Attribute>, cfg: TokenStream) {
 }
 
 /// The names defined directly under `types`.
-fn type_names(client: &syn::File) -> BTreeSet<String> {
+pub(crate) fn type_names(client: &syn::File) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
     for item in &client.items {
         if let syn::Item::Mod(m) = item
@@ -505,7 +505,7 @@ fn owner(item: &syn::Item, names: &BTreeSet<String>) -> Option<String> {
 
 /// The type an impl is for or, for a foreign type, the one its trait names
 /// (typify's `impl From<RunPhloRequest> for serde_json::Map`).
-fn owner_of_impl(i: &syn::ItemImpl, names: &BTreeSet<String>) -> Option<String> {
+pub(crate) fn owner_of_impl(i: &syn::ItemImpl, names: &BTreeSet<String>) -> Option<String> {
     last_ident(&i.self_ty)
         .filter(|n| names.contains(n))
         .or_else(|| {
@@ -520,7 +520,7 @@ fn owner_of_impl(i: &syn::ItemImpl, names: &BTreeSet<String>) -> Option<String> 
         })
 }
 
-fn last_ident(ty: &syn::Type) -> Option<String> {
+pub(crate) fn last_ident(ty: &syn::Type) -> Option<String> {
     match ty {
         syn::Type::Path(p) if p.qself.is_none() => {
             p.path.segments.last().map(|s| s.ident.to_string())
@@ -542,7 +542,7 @@ fn attrs_mut(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
 }
 
 /// Every identifier in `tokens`.
-fn idents(tokens: TokenStream, out: &mut BTreeSet<String>) {
+pub(crate) fn idents(tokens: TokenStream, out: &mut BTreeSet<String>) {
     for tree in tokens {
         match tree {
             TokenTree::Ident(i) => {

@@ -8,7 +8,8 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///Plivo's answer to an action. `error` is empty (or absent) on success; a non-empty `error` means the action was not carried out, even on a 2xx status.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     #[cfg(any(feature = "conference-bridge", feature = "multi-party-call"))]
     pub struct ActionResponse {
         ///Plivo's id for this request; quote it to Plivo support.
@@ -18,7 +19,8 @@ pub mod types {
         pub error: ::std::option::Option<::std::string::String>,
     }
     ///Plivo's error body. Every field is optional: a 404 can come as `{}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     #[cfg(
         any(
             feature = "conference-bridge",
@@ -38,7 +40,8 @@ pub mod types {
         pub message: ::std::option::Option<::std::string::String>,
     }
     ///The variables of the Multi-Party Call node that Plivo posts to its event callback URL. Only `event` is sure to be there: which variables are sent is chosen in the PHLO console. Plivo documents every value as text; the formats noted below are what its Voice callbacks carry, not a promise. The node's documentation lists further variables (e.g. the countries of `to` and `from`) whose names are not pinned down here; unknown keys are ignored.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct MultiPartyCallEvent {
         ///The unit rate that applies to the call, as a decimal number in text (e.g. `0.0085`); its currency and unit are not documented.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -175,6 +178,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "serde-both")]
     impl ::serde::Serialize for MultiPartyCallEventName {
         fn serialize<S: ::serde::Serializer>(
             &self,

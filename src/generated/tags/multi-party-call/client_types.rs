@@ -23,7 +23,8 @@ pub struct MultiPartyCallRequest {
     pub trigger_source: crate::rt::Address,
 }
 ///A PHLO node, such as a Multi-Party Call node.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
 #[cfg(any(feature = "multi-party-call"))]
 pub struct Node {
     ///Plivo's id for this request.
