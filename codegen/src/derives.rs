@@ -236,16 +236,7 @@ components:
     /// The attributes right above `item` in `text`, joined.
     fn attrs_of(text: &str, item: &str) -> String {
         let at = text.find(item).unwrap_or_else(|| panic!("{item}: {text}"));
-        let mut lines: Vec<&str> = text[..at]
-            .lines()
-            .rev()
-            .skip(1)
-            .map(str::trim)
-            .take_while(|l| l.starts_with("#[") || l.starts_with("///"))
-            .filter(|l| l.starts_with("#["))
-            .collect();
-        lines.reverse();
-        lines.join(" ")
+        crate::test_util::attrs_above(text, at).join(" ")
     }
 
     #[test]

@@ -28,6 +28,8 @@ mod rust;
 mod split;
 mod table;
 mod tags;
+#[cfg(test)]
+mod test_util;
 
 use std::panic;
 

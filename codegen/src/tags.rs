@@ -630,12 +630,8 @@ components:
 
     /// The `#[cfg(..)]` among the attributes right above `at`.
     fn cfg_at(text: &str, at: usize) -> Option<String> {
-        text[..at]
-            .lines()
-            .rev()
-            .skip(1)
-            .map(str::trim)
-            .take_while(|l| l.starts_with("#[") || l.starts_with("///"))
+        crate::test_util::attrs_above(text, at)
+            .into_iter()
             .find(|l| l.starts_with("#[cfg("))
             .map(str::to_string)
     }
