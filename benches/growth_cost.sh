@@ -63,6 +63,12 @@ ops, schemas = open(ops_path).read(), open(schemas_path).read()
 # Every added operation under one tag: another than the dependent's, or its own.
 tag = "voice_mpc" if name == "grown" else "multi_party_call"
 ops = re.sub(r"^      tags: \[.*\]$", f"      tags: [{tag}]", ops, flags=re.M)
+# The graft's untagged operation (in every build) gets the tag too.
+# An operation's keys are the lines indented 6 under its method (4).
+blocks = re.split(r"(?m)^(?=    \S)", ops)
+ops = "".join(b if "\n      tags:" in b or "\n      operationId:" not in b
+              else b.replace("\n      operationId:", f"\n      tags: [{tag}]\n      operationId:", 1)
+              for b in blocks)
 names = re.findall(r"^    (\w+):\n", schemas, re.M)
 grown_ops, grown_schemas = "", ""
 for k in range(copies):
@@ -92,9 +98,9 @@ lines() {
   local out
   # The newest build output whose table has that many operations.
   out=$(for d in $(ls -td "$CARGO_TARGET_DIR"/debug/build/plivo-phlo-*/out); do
-    echo "$d $(grep -c '^    Operation {' "$d/spec_table.rs" 2>/dev/null || true)"
+    echo "$d $(cat "$d/spec_table.rs" "$d"/tags/*/spec_table.rs 2>/dev/null | grep -c ': Operation = Operation {' || true)"
   done | awk -v n="$1" '$2 == n {print $1; exit}')
-  cat "$out"/*.rs | wc -l
+  find "$out" -name '*.rs' -exec cat {} + | wc -l
 }
 l_today=$(lines "$n_today"); l_grown=$(lines "$n_grown")
 
@@ -109,10 +115,18 @@ print(f"{time.monotonic() - t:.3f} {cpu(resource.getrusage(resource.RUSAGE_CHILD
 PY
 }
 
+# The spec-edit rebuilds have a target dir of their own: the dependents'
+# `cargo clean -p plivo-phlo` would otherwise clean the copies' builds too,
+# and each edit would time a full rebuild of the crate.
+edit_target="$CARGO_TARGET_DIR/growth-edit"
+for name in today grown; do
+  (cd "$work/$name" && CARGO_TARGET_DIR="$edit_target" cargo build -q --lib 2>"$work/$name.err") \
+    || { tail -30 "$work/$name.err" >&2; exit 1; }
+done
 edit_rebuild() {
   local dir="$1" round="$2"
   echo "# edit $round" >> "$dir/spec/phlo.yaml"
-  timed sh -c "cd '$dir' && cargo build -q --lib"
+  timed sh -c "cd '$dir' && CARGO_TARGET_DIR='$edit_target' cargo build -q --lib"
 }
 
 # A dependent crate of copy $1 with features $2 (none: the default), in
