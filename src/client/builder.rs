@@ -208,7 +208,7 @@ impl PhloClientBuilder {
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, auth);
 
-        let secrets = Secrets::new(auth_id.as_str(), &token)?;
+        let secrets = Secrets::new(auth_id.as_str(), &token);
         let http = tls(reqwest::Client::builder(), https)?
             .default_headers(headers)
             .user_agent(USER_AGENT)
