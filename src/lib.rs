@@ -33,6 +33,8 @@ pub mod spec;
 /// Checked values: addresses, ids, dates, path templates, the spec's rules.
 mod values;
 
+#[cfg(feature = "callback")]
+#[cfg_attr(docsrs, doc(cfg(feature = "callback")))]
 pub mod callback;
 #[cfg(fuzzing)]
 #[doc(hidden)]
