@@ -34,8 +34,8 @@ pub(crate) struct Secrets {
     /// The forms, longest first.
     forms: Vec<SecretString>,
     /// A substring searcher for each form, in the same order. Their
-    /// needles are copies of the forms (not zeroed on drop, as the
-    /// automaton before them was not); `Debug` above prints neither.
+    /// needles are copies of the forms, not zeroed on drop; `Debug` above
+    /// prints neither.
     finders: Vec<Finder<'static>>,
 }
 
