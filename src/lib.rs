@@ -85,7 +85,8 @@ pub mod types {
 }
 
 /// The unguarded layer: progenitor's generated client and its support types,
-/// reachable through [`PhloClient::generated`].
+/// reachable through [`PhloClient::generated`] (feature `unguarded`).
+#[cfg(feature = "unguarded")]
 pub mod api {
     pub use crate::generated::{ByteStream, Client, ClientInfo, Error, ResponseValue};
 }

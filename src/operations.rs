@@ -15,7 +15,8 @@ use crate::{
 
 /// Every operation in `spec/phlo.yaml`, one method each, named after its
 /// operationId with the same positional arguments as
-/// [`PhloClient::generated`](crate::PhloClient::generated), and all of them guarded: from
+/// `PhloClient::generated` (progenitor's client, feature `unguarded`), and
+/// all of them guarded: from
 /// [`PhloClient::operations`](crate::PhloClient::operations).
 ///
 /// Each runs through the crate's one pipeline: the request is built (a value

@@ -30,6 +30,7 @@ mod table;
 mod tags;
 #[cfg(test)]
 mod test_util;
+mod unguarded;
 
 use std::panic;
 
@@ -134,6 +135,7 @@ pub fn generate(text: &str, wanted: Wanted) -> Result<Generated, String> {
     client.items.extend(guarded::items(&model));
     derives::one_way(&model, &mut client);
     tags::gate_client(&model, &mut client);
+    unguarded::gate(&mut client)?;
     let calls = wanted.calls.then(|| calls::calls(&model));
     let mocks = if wanted.httpmock {
         let tokens = catching("generating the httpmock helpers", || {

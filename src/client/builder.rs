@@ -13,7 +13,7 @@ use super::{
 };
 use crate::{
     error::Error,
-    generated, handles,
+    handles,
     pipeline::{
         Config, Servers,
         retry::RetryPolicy,
@@ -220,8 +220,6 @@ impl PhloClientBuilder {
             .build()
             .map_err(|e| Error::invalid("http_client", "", format!("cannot be built: {e}")))?;
         let servers: Servers = servers.into();
-        // progenitor's client gets a clone of the pool (an `Arc`).
-        let api = generated::Client::new_with_client(&servers[0], http.clone(), servers.clone());
         let config = Config {
             http,
             servers,
@@ -231,7 +229,7 @@ impl PhloClientBuilder {
             secrets,
             personal_data: self.personal_data,
         };
-        Ok(PhloClient::from_parts(config, api))
+        Ok(PhloClient::from_parts(config))
     }
 }
 

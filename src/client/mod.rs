@@ -18,7 +18,6 @@ pub use builder::PhloClientBuilder;
 
 use crate::{
     error::Error,
-    generated,
     operations::Operations,
     pipeline::{
         self, Config, meta::ResponseMeta, options::CallOptions, retry::RetryPolicy,
@@ -70,7 +69,8 @@ struct Shared {
     /// The pool and settings every call runs with.
     config: Config,
     /// progenitor's client over a clone of the same pool.
-    api: generated::Client,
+    #[cfg(feature = "unguarded")]
+    api: crate::generated::Client,
 }
 
 impl fmt::Debug for PhloClient {
@@ -93,8 +93,9 @@ impl PhloClient {
     /// agent, and nothing else. It returns progenitor's error type, keeps no
     /// status for an unexpected body, takes a 2xx `error` for success, does
     /// not retry, cap bodies or trace. Prefer [`operations`](Self::operations),
-    /// which has the same methods, guarded.
-    pub fn generated(&self) -> &generated::Client {
+    /// which has the same methods, guarded. Feature `unguarded` (default).
+    #[cfg(feature = "unguarded")]
+    pub fn generated(&self) -> &crate::generated::Client {
         &self.inner.api
     }
 
@@ -138,9 +139,20 @@ impl PhloClient {
         self.options.as_deref()
     }
 
-    pub(crate) fn from_parts(config: Config, api: generated::Client) -> Self {
+    pub(crate) fn from_parts(config: Config) -> Self {
+        // progenitor's client gets a clone of the pool (an `Arc`).
+        #[cfg(feature = "unguarded")]
+        let api = crate::generated::Client::new_with_client(
+            &config.servers[0],
+            config.http.clone(),
+            config.servers.clone(),
+        );
         PhloClient {
-            inner: Arc::new(Shared { config, api }),
+            inner: Arc::new(Shared {
+                #[cfg(feature = "unguarded")]
+                api,
+                config,
+            }),
             options: None,
         }
     }

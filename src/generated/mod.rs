@@ -21,6 +21,7 @@ include!(concat!(env!("OUT_DIR"), "/client.rs"));
 // adjustments in its `pre` hook: no `api-version` header (Plivo has no use
 // for it), and each operation sent to its own server (progenitor knows one
 // base URL). The guarded layer does not go through these hooks.
+#[cfg(feature = "unguarded")]
 impl progenitor_client::ClientHooks<crate::rt::Servers> for Client {
     async fn pre<E>(
         &self,

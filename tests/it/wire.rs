@@ -329,6 +329,7 @@ async fn update_multi_party_call_warm_transfer_as_customer_through_update() {
 
 // ---- the generated client, reached through generated() ----------------------
 
+#[cfg(feature = "unguarded")]
 #[tokio::test]
 async fn update_multi_party_call_through_generated_client_sends_the_same_wire() {
     let server = MockServer::start_async().await;

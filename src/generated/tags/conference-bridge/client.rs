@@ -21,6 +21,7 @@ impl ::schemars::JsonSchema for types::ConferenceBridgeMemberRequest {
     }
 }
 #[allow(clippy::all)]
+#[cfg(feature = "unguarded")]
 #[cfg(any(feature = "conference-bridge"))]
 impl Client {
     /**Act on one member of a conference bridge

@@ -63,6 +63,7 @@ impl ::schemars::JsonSchema for types::MultiPartyCallRequest {
     }
 }
 #[allow(clippy::all)]
+#[cfg(feature = "unguarded")]
 #[cfg(any(feature = "multi-party-call"))]
 impl Client {
     /**Retrieve a Multi-Party Call node

@@ -53,6 +53,7 @@ impl ::schemars::JsonSchema for types::RunPhloRequest {
     }
 }
 #[allow(clippy::all)]
+#[cfg(feature = "unguarded")]
 #[cfg(any(feature = "phlo"))]
 impl Client {
     /**Retrieve a PHLO
