@@ -41,7 +41,7 @@ edits = [
     ("Cargo.toml", 'plivo-phlo-codegen = { version = "0.1.0"', f'plivo-phlo-codegen = {{ version = "0.1.0-{name}"'),
     # The grown spec has patterns and uuids: every copy turns on the crates
     # they need, so all compile the same dependencies.
-    ("Cargo.toml", 'default = ["codegen", "rustls", "tracing", "callback", "all-tags"]', 'default = ["codegen", "rustls", "tracing", "callback", "all-tags", "pattern", "uuid"]'),
+    ("Cargo.toml", 'default = ["codegen", "rustls", "tracing", "callback", "unguarded", "all-tags"]', 'default = ["codegen", "rustls", "tracing", "callback", "unguarded", "all-tags", "pattern", "uuid"]'),
 ]
 if name == "grown":
     # Its new tag, a feature (CONTRIBUTING, growing the spec).
