@@ -13,7 +13,12 @@ pub(crate) mod retry;
 pub(crate) mod scrub;
 pub(crate) mod trace;
 
-use std::{future::Future, io, sync::Arc, time::Instant};
+use std::{
+    future::Future,
+    io,
+    sync::{Arc, Mutex, PoisonError},
+    time::Instant,
+};
 
 use backon::Retryable;
 use reqwest::{
@@ -84,15 +89,44 @@ pub(crate) fn unbuildable(e: reqwest::Error) -> Error {
 
 /// Sends `request` with `options` (a [`PhloClient::with_options`](crate::PhloClient::with_options)
 /// view's) applied, retrying as the policy allows for its method.
-pub(crate) fn execute<'a, T>(
+///
+/// Only the decode into `T` is compiled per answer type: the rest of the
+/// pipeline (options, tracing, retries, reading) is one non-generic future
+/// that hands each answer's body to the caller's decode, which keeps the
+/// value where this future reads it back.
+pub(crate) async fn execute<T: DeserializeOwned + Send>(
+    config: &Config,
+    options: Option<&CallOptions>,
+    request: Result<Request, Error>,
+    label: Label<'_>,
+) -> Result<T, Error> {
+    let value = Mutex::new(None);
+    let decode = |secrets: &Secrets, status: StatusCode, body: &[u8]| {
+        let decoded = read::typed::<T>(secrets, status, body)?;
+        *value.lock().unwrap_or_else(PoisonError::into_inner) = Some(decoded);
+        Ok(())
+    };
+    erased(config, options, request, label, &decode).await?;
+    value
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+        // `erased` is Ok only after a decode succeeded; said as an error,
+        // not a panic, all the same.
+        .ok_or_else(|| Error::invalid("answer", "", "was not decoded"))
+}
+
+/// Decodes a 2xx answer's body (that [`read::check`] passed) into the
+/// caller's type and keeps it: what [`execute`] hands the pipeline.
+type Decode<'a> = &'a (dyn Fn(&Secrets, StatusCode, &[u8]) -> Result<(), Error> + Sync);
+
+/// [`execute`] without its type: the answer goes to `decode`.
+fn erased<'a>(
     config: &'a Config,
     options: Option<&'a CallOptions>,
     request: Result<Request, Error>,
     label: Label<'a>,
-) -> impl Future<Output = Result<T, Error>> + Send + 'a
-where
-    T: DeserializeOwned + Send + 'a,
-{
+    decode: Decode<'a>,
+) -> impl Future<Output = Result<(), Error>> + Send + 'a {
     let (ctx, request) = match options {
         None => (
             Ctx {
@@ -100,6 +134,7 @@ where
                 policy: &config.retry,
                 limit: config.body_limit,
                 capture: None,
+                decode,
             },
             request,
         ),
@@ -109,6 +144,7 @@ where
                 policy: options.retry.as_ref().unwrap_or(&config.retry),
                 limit: options.body_limit.unwrap_or(config.body_limit),
                 capture: options.slot.as_ref().map(|slot| (slot, Instant::now())),
+                decode,
             },
             request.and_then(|r| options.apply(r)),
         ),
@@ -118,7 +154,7 @@ where
 }
 
 /// What one call runs with: the client, and the policy, body limit and
-/// metadata slot its options (or the client) give.
+/// metadata slot its options (or the client) give, and the caller's decode.
 #[derive(Clone, Copy)]
 struct Ctx<'a> {
     config: &'a Config,
@@ -126,13 +162,14 @@ struct Ctx<'a> {
     limit: usize,
     /// Where the answer's metadata goes, and when the call started.
     capture: Option<(&'a ResponseSlot, Instant)>,
+    decode: Decode<'a>,
 }
 
-async fn attempts<T: DeserializeOwned + Send>(
+async fn attempts(
     ctx: Ctx<'_>,
     request: Result<Request, Error>,
     trace: Trace,
-) -> Result<T, Error> {
+) -> Result<(), Error> {
     let request = request?;
     let result = if ctx.policy.attempts() > 1 {
         // The retry loop (a spare copy of the request, the backoff schedule,
@@ -159,11 +196,7 @@ struct Failed {
 /// `when` says whether the request may be sent again (never a second
 /// POST that may have reached Plivo), `adjust` puts `Retry-After` in
 /// place of the computed delay, `notify` records the retry.
-async fn retrying<T: DeserializeOwned>(
-    ctx: Ctx<'_>,
-    request: Request,
-    trace: &Trace,
-) -> Result<T, Error> {
+async fn retrying(ctx: Ctx<'_>, request: Request, trace: &Trace) -> Result<(), Error> {
     let policy: &RetryPolicy = ctx.policy;
     let method = request.method().clone();
     let mut next = Some(request);
@@ -225,12 +258,12 @@ fn send(
 
 /// One attempt's answer (attempt number `attempt`): the body read within
 /// the limit, decoded; its metadata recorded when the call captures it.
-async fn answer<T: DeserializeOwned>(
+async fn answer(
     ctx: Ctx<'_>,
     sending: impl Future<Output = reqwest::Result<reqwest::Response>>,
     trace: &Trace,
     attempt: u32,
-) -> Result<T, Error> {
+) -> Result<(), Error> {
     let response = sending.await.map_err(|e| transport(e, None))?;
     let status = response.status();
     // The headers are kept (moved, not copied) for an error's or the
@@ -252,7 +285,8 @@ async fn answer<T: DeserializeOwned>(
                 trace.api_id(read::api_id(&bytes).as_deref());
             }
             let secrets = &ctx.config.secrets;
-            let value = read::decode(secrets, status, retry_after, &headers, &bytes)?;
+            read::check(secrets, status, retry_after, &headers, &bytes)?;
+            (ctx.decode)(secrets, status, &bytes)?;
             if let Some((slot, started)) = ctx.capture {
                 slot.put(read::meta(
                     secrets,
@@ -263,7 +297,7 @@ async fn answer<T: DeserializeOwned>(
                     attempt,
                 ));
             }
-            Ok(value)
+            Ok(())
         }
     }
 }

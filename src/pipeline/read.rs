@@ -112,27 +112,22 @@ pub(crate) fn api_id(body: &[u8]) -> Option<String> {
     text(Peek::parse(body).api_id)
 }
 
-/// A typed value for a 2xx answer without a refusal; an [`Error`] that
-/// keeps the status otherwise.
+/// Whether the answer is one to decode: a 2xx without a refusal. An
+/// [`Error`] that keeps the status otherwise.
 ///
 /// On a 2xx, only a top-level `error` that is a non-empty string is a
 /// refusal ([`Error::Api`]). An `error` of any other type (number, array,
-/// object) does not match the spec, nor does a body the typed decode
-/// refuses: both are [`Error::Decode`].
-pub(crate) fn decode<T: DeserializeOwned>(
+/// object) does not match the spec: an [`Error::Decode`], as is a body the
+/// typed decode ([`typed`]) refuses.
+pub(crate) fn check(
     secrets: &Secrets,
     status: StatusCode,
     retry_after: Option<Duration>,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<T, Error> {
-    let decode_error = |source| Error::Decode {
-        status: Some(status),
-        body: secrets.excerpt(body, BODY_EXCERPT_LIMIT),
-        source: scrubbed(secrets, source),
-    };
+) -> Result<(), Error> {
     let refused = if status.is_success() {
-        refusal(body).map_err(decode_error)?
+        refusal(body).map_err(|e| decode_error(secrets, status, body, e))?
     } else {
         None
     };
@@ -150,6 +145,17 @@ pub(crate) fn decode<T: DeserializeOwned>(
             headers: Box::new(kept_headers(secrets, headers)),
         });
     }
+    Ok(())
+}
+
+/// The typed value of an answer [`check`] passed. The one part of reading
+/// an answer that knows its type, so the rest is compiled once, not once
+/// per answer type.
+pub(crate) fn typed<T: DeserializeOwned>(
+    secrets: &Secrets,
+    status: StatusCode,
+    body: &[u8],
+) -> Result<T, Error> {
     // An empty body is `null`: what an operation without a response body
     // (`()`) decodes from, and a clear error for any other type.
     let json = if body.iter().all(u8::is_ascii_whitespace) {
@@ -157,7 +163,21 @@ pub(crate) fn decode<T: DeserializeOwned>(
     } else {
         body
     };
-    serde_json::from_slice(json).map_err(decode_error)
+    serde_json::from_slice(json).map_err(|e| decode_error(secrets, status, body, e))
+}
+
+/// A body that does not match the spec, as an [`Error::Decode`].
+fn decode_error(
+    secrets: &Secrets,
+    status: StatusCode,
+    body: &[u8],
+    source: serde_json::Error,
+) -> Error {
+    Error::Decode {
+        status: Some(status),
+        body: secrets.excerpt(body, BODY_EXCERPT_LIMIT),
+        source: scrubbed(secrets, source),
+    }
 }
 
 /// A 2xx body's top-level `error`, parsed (escapes and all) and nothing
