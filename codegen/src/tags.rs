@@ -717,10 +717,16 @@ components:
                 .find(item)
                 .unwrap_or_else(|| panic!("{item} not generated"));
             let before = &client[..at];
-            let start = before
-                .rfind("\n    }\n")
-                .or(before.rfind("\n}\n"))
-                .unwrap_or(0);
+            // From the item before it (or the start of `types`).
+            let start = [
+                before.rfind("\n    }\n"),
+                before.rfind("\n}\n"),
+                before.rfind("pub mod types {"),
+            ]
+            .into_iter()
+            .flatten()
+            .max()
+            .unwrap_or(0);
             let attrs = &before[start..];
             attrs
                 .lines()
