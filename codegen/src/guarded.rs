@@ -61,6 +61,7 @@ pub fn items(model: &Model) -> Vec<syn::Item> {
             fn #build(&self, #(#params),*) -> ::std::result::Result<::reqwest::Request, crate::rt::Error> {
                 #check
                 #url
+                #query
                 let __request = self
                     .config
                     .http
@@ -69,7 +70,6 @@ pub fn items(model: &Model) -> Vec<syn::Item> {
                         ::reqwest::header::ACCEPT,
                         ::reqwest::header::HeaderValue::from_static("application/json"),
                     );
-                #query
                 #body
                 __request.build().map_err(crate::rt::unbuildable)
             }
@@ -273,7 +273,7 @@ fn query(op: &Op) -> TokenStream {
     quote! {
         let mut __query = crate::rt::Query::new();
         #pushes
-        let __request = if __query.is_empty() { __request } else { __request.query(&__query) };
+        crate::rt::push_query(&mut __url, &__query);
     }
 }
 

@@ -34,7 +34,9 @@ pub(crate) use crate::{
         },
     },
 };
-pub(crate) use query::{Query, QueryText, push_path, query, query_each, query_each_opt, query_opt};
+pub(crate) use query::{
+    Query, QueryText, push_path, push_query, query, query_each, query_each_opt, query_opt,
+};
 pub(crate) use schema::{SchemaOf, from_spec};
 
 /// Where operation `id` is in this build's [`OPERATIONS`], at compile time

@@ -56,6 +56,22 @@ text_query!(Id, AuthId, Address, DateTime, Date);
 /// A request's query pairs, as the generated requests collect them.
 pub(crate) type Query = Vec<(&'static str, String)>;
 
+/// Appends the query to the request's URL text, `?name=value&…`,
+/// form-urlencoded (a space as `+`) as reqwest's `RequestBuilder::query`
+/// writes it, without reqwest's `query` feature (serde_urlencoded). Nothing
+/// for an empty query.
+pub(crate) fn push_query(url: &mut String, query: &Query) {
+    if query.is_empty() {
+        return;
+    }
+    url.push('?');
+    let start = url.len();
+    let pairs = query.iter().map(|(name, value)| (*name, value.as_str()));
+    *url = form_urlencoded::Serializer::for_suffix(std::mem::take(url), start)
+        .extend_pairs(pairs)
+        .finish();
+}
+
 /// Appends `name=value` (a required parameter).
 pub(crate) fn query<T: QueryText + ?Sized>(query: &mut Query, name: &'static str, value: &T) {
     query.push((name, value.query_text().into_owned()));
@@ -112,5 +128,20 @@ mod tests {
         );
         assert_eq!(QueryText::query_text(&7u32), "7");
         assert_eq!(QueryText::query_text("a b"), "a b");
+    }
+
+    #[test]
+    fn a_query_is_form_urlencoded_after_the_path() {
+        let mut url = String::from("https://api.plivo.com/v1/Account/MA1/Call/");
+        push_query(&mut url, &Query::new());
+        assert_eq!(url, "https://api.plivo.com/v1/Account/MA1/Call/", "no `?`");
+        let mut query = Query::new();
+        self::query(&mut query, "to", "+1 415&x=1");
+        query_each(&mut query, "tags", &["a", "b/c"]);
+        push_query(&mut url, &query);
+        assert_eq!(
+            url,
+            "https://api.plivo.com/v1/Account/MA1/Call/?to=%2B1+415%26x%3D1&tags=a&tags=b%2Fc"
+        );
     }
 }
